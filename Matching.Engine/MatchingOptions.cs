@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Matching.Engine;
+
+/// <summary>Where Matching keeps its data, and the limits it enforces on input.</summary>
+public sealed class MatchingOptions
+{
+    public const string SectionName = "Matching";
+
+    /// <summary>The data directory: database, job storage, index, uploads. Relative paths are from the working directory.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Seed the demo data when the database is empty.</summary>
+    public bool SeedDemoData { get; set; } = true;
+
+    /// <summary>Candidates retrieved per need and kind (PRODUCT.md: default 200).</summary>
+    [Range(1, 2000)]
+    public int CandidatesPerNeed { get; set; } = 200;
+
+    /// <summary>Largest import file accepted, in bytes.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxImportFileBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>The resolved, absolute data directory.</summary>
+    public string DataPath => Path.GetFullPath(DataDirectory);
+}

@@ -1,0 +1,36 @@
+namespace Matching.Engine.Records;
+
+/// <summary>An enterprise technology need (企业技术需求).</summary>
+public sealed record TechNeed
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public string? Description { get; init; }
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+    public string? Organisation { get; init; }
+    public IReadOnlyList<string> Industries { get; init; } = [];
+    public string? Zone { get; init; }
+    public string? Maturity { get; init; }
+    public IReadOnlyList<string> Cooperation { get; init; } = [];
+    public MoneyRange? Budget { get; init; }
+    public DateOnly? Deadline { get; init; }
+    public string Visibility { get; init; } = "public";
+    public string? Language { get; init; }
+    public string Status { get; init; } = RecordStatus.Active;
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>Open means active and not past its deadline.</summary>
+    public bool IsOpen(DateOnly today) =>
+        Status == RecordStatus.Active && (Deadline is null || Deadline.Value >= today);
+
+    /// <summary>
+    /// What anyone may see. Until accounts exist, a need that is not public shows only these fields:
+    /// "summary" keeps the title, "organisers" hides that too.
+    /// </summary>
+    public TechNeed PublicView() => Visibility switch
+    {
+        "public" => this,
+        "summary" => this with { Description = null, Keywords = [], Organisation = null, Budget = null },
+        _ => this with { Title = "（仅组织方可见的需求）", Description = null, Keywords = [], Organisation = null, Budget = null, Zone = null },
+    };
+}
