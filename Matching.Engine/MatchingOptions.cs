@@ -14,6 +14,9 @@ public sealed class MatchingOptions
     /// <summary>Seed the demo data when the database is empty.</summary>
     public bool SeedDemoData { get; set; } = true;
 
+    /// <summary>This process owns the index writers (the job server does); otherwise it reads the index read-only.</summary>
+    public bool OwnsIndex { get; set; } = true;
+
     /// <summary>Candidates retrieved per need and kind (PRODUCT.md: default 200).</summary>
     [Range(1, 2000)]
     public int CandidatesPerNeed { get; set; } = 200;

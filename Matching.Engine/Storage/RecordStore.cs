@@ -137,6 +137,17 @@ public sealed class RecordStore(MatchingDatabase database)
         return connection.Query<string>($"SELECT id FROM {Table(kind)} WHERE status = 'active' ORDER BY id").ToList();
     }
 
+    /// <summary>Which of these ids already exist for a kind.</summary>
+    public IReadOnlySet<string> ExistingIds(RecordKind kind, IReadOnlyCollection<string> ids)
+    {
+        var found = new HashSet<string>();
+        if (ids.Count == 0) return found;
+        using var connection = Database.Open();
+        foreach (var chunk in ids.Distinct().Chunk(500))
+            found.UnionWith(connection.Query<string>($"SELECT id FROM {Table(kind)} WHERE id IN @chunk", new { chunk }));
+        return found;
+    }
+
     private List<TRow> ByIds<TRow>(string table, string columns, IReadOnlyCollection<string> ids)
     {
         var rows = new List<TRow>(ids.Count);

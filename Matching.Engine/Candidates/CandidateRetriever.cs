@@ -1,0 +1,52 @@
+using Lucene.Net.Documents;
+using Lucene.Net.Search;
+using Matching.Engine.Index;
+using Matching.Engine.Records;
+
+namespace Matching.Engine.Candidates;
+
+/// <summary>
+/// The candidate step of the pipeline: BM25 top-K for a need among results or experts, for a result among needs,
+/// or for typed text. Scoring of candidates is a separate step that consumes these lists.
+/// </summary>
+public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, SnippetBuilder snippets)
+{
+    public IReadOnlyList<Candidate> ForNeed(TechNeed need, RecordKind target, int k, int withSnippets = 20) =>
+        Retrieve(queries.ForNeed(need), target, k, withSnippets, exclude: null);
+
+    public IReadOnlyList<Candidate> ForResult(ResearchResult result, int k, int withSnippets = 20) =>
+        Retrieve(queries.ForResult(result), RecordKind.Need, k, withSnippets, exclude: null);
+
+    public IReadOnlyList<Candidate> Search(string text, RecordKind target, int k, int withSnippets = 20) =>
+        Retrieve(queries.ForText(text), target, k, withSnippets, exclude: null);
+
+    /// <summary>Runs a query against one index; the first <paramref name="withSnippets"/> candidates get snippets.</summary>
+    public IReadOnlyList<Candidate> Retrieve(Query query, RecordKind target, int k, int withSnippets, ISet<string>? exclude)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        using var lease = indexes[target].Acquire();
+        var searcher = lease.Searcher;
+        var hits = searcher.Search(query, k + (exclude?.Count ?? 0)).ScoreDocs;
+        var list = new List<Candidate>(Math.Min(k, hits.Length));
+        var top = hits.Length > 0 ? hits[0].Score : 1f;
+        foreach (var hit in hits)
+        {
+            var doc = searcher.Doc(hit.Doc);
+            var id = doc.Get(RecordIndex.IdField);
+            if (exclude?.Contains(id) == true) continue;
+            var rank = list.Count + 1;
+            var shown = rank <= withSnippets ? Snippets(query, target, doc) : [];
+            list.Add(new Candidate(id, target, hit.Score, rank, top > 0 ? hit.Score / top : 0, shown));
+            if (list.Count == k) break;
+        }
+        return list;
+    }
+
+    private List<Snippet> Snippets(Query query, RecordKind kind, Document doc)
+    {
+        var list = new List<Snippet>();
+        if (kind != RecordKind.Expert) list.AddRange(snippets.Build(query, IndexDocuments.Title, doc.Get(IndexDocuments.Title), 0));
+        list.AddRange(snippets.Build(query, IndexDocuments.Body, doc.Get(IndexDocuments.Body), 2));
+        return list;
+    }
+}

@@ -1,0 +1,61 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Matching.Engine.Index;
+using Matching.Engine.Records;
+using Matching.Engine.Taxonomy;
+using Matching.Engine.Text;
+
+namespace Matching.Engine.Candidates;
+
+/// <summary>
+/// Builds the BM25 query for a need, a result or typed text: analysed terms weighted by where they come from
+/// (title and keywords count double, synonyms half, lone Chinese characters less), each term a best-field
+/// disjunction over title, body and keywords.
+/// </summary>
+public sealed class QueryBuilder(MatchingAnalyzer analyzer, SynonymDictionary synonyms)
+{
+    /// <summary>At most this many distinct terms per query (three clauses each, well under Lucene's 1,024).</summary>
+    public const int MaxTerms = 96;
+
+    private const float TitleWeight = 2f, KeywordWeight = 2f, TextWeight = 1f, SynonymWeight = 0.5f, SingleCharFactor = 0.35f;
+
+    public Query ForNeed(TechNeed need) =>
+        Build((need.Title, TitleWeight), (string.Join("；", need.Keywords), KeywordWeight), (need.Description, TextWeight));
+
+    public Query ForResult(ResearchResult result) =>
+        Build((result.Title, TitleWeight), (string.Join("；", result.Keywords), KeywordWeight), (result.Abstract, TextWeight));
+
+    public Query ForText(string text) => Build((text, TitleWeight));
+
+    /// <summary>The weighted terms a query is built from (exposed for explanations and tests).</summary>
+    public IReadOnlyDictionary<string, float> Terms(params (string? Text, float Weight)[] parts)
+    {
+        var weights = new Dictionary<string, float>();
+        var all = string.Join("\n", parts.Select(p => p.Text));
+        foreach (var (text, weight) in parts.Append((string.Join("；", synonyms.Expansions(all)), SynonymWeight)))
+        {
+            if (string.IsNullOrWhiteSpace(text)) continue;
+            var counts = analyzer.Terms(text).GroupBy(t => t);
+            foreach (var group in counts)
+            {
+                var w = weight * (1 + MathF.Log(group.Count()));
+                if (group.Key.Length == 1 && group.Key[0] > 0x2E80) w *= SingleCharFactor;
+                weights[group.Key] = weights.GetValueOrDefault(group.Key) + w;
+            }
+        }
+        return weights.OrderByDescending(kv => kv.Value).Take(MaxTerms).ToDictionary();
+    }
+
+    private Query Build(params (string? Text, float Weight)[] parts)
+    {
+        var query = new BooleanQuery();
+        foreach (var (term, weight) in Terms(parts))
+        {
+            var perField = new DisjunctionMaxQuery(0.2f) { Boost = weight };
+            foreach (var (field, boost) in IndexDocuments.SearchFields)
+                perField.Add(new TermQuery(new Term(field, term)) { Boost = boost });
+            query.Add(perField, Occur.SHOULD);
+        }
+        return query;
+    }
+}

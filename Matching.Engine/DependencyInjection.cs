@@ -1,0 +1,50 @@
+using Matching.Engine.Candidates;
+using Matching.Engine.Demo;
+using Matching.Engine.Hosting;
+using Matching.Engine.Import;
+using Matching.Engine.Index;
+using Matching.Engine.Storage;
+using Matching.Engine.Taxonomy;
+using Matching.Engine.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Matching.Engine;
+
+public static class DependencyInjection
+{
+    /// <summary>The engine: options, database, records, analysis, index, candidates, import, demo data, and its start-up service.</summary>
+    public static IHostApplicationBuilder AddMatchingEngine(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MatchingOptions>().BindConfiguration(MatchingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddMatchingEngineServices();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineStartup>());
+        return builder;
+    }
+
+    /// <summary>The engine's services without the hosted start-up service (for the CLI).</summary>
+    public static IServiceCollection AddMatchingEngineServices(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new MatchingDatabase(Path.Combine(Data(sp), "matching.db")));
+        services.AddSingleton<RecordStore>();
+        services.AddSingleton<MatchingAnalyzer>();
+        services.AddSingleton(sp => TaxonomyFiles.LoadTaxonomy(Data(sp)));
+        services.AddSingleton(sp => TaxonomyFiles.LoadSynonyms(Data(sp)));
+        services.AddSingleton(sp => new IndexHost(Path.Combine(Data(sp), "index"), sp.GetRequiredService<MatchingAnalyzer>()));
+        services.AddSingleton(sp => sp.GetRequiredService<IndexHost>().Indexes);
+        services.AddSingleton(sp => new IndexMaintainer(sp.GetRequiredService<RecordStore>(), sp.GetRequiredService<IndexSet>()));
+        services.AddSingleton<QueryBuilder>();
+        services.AddSingleton<SnippetBuilder>();
+        services.AddSingleton<CandidateRetriever>();
+        services.AddSingleton(sp => new Importer(sp.GetRequiredService<RecordStore>())
+        {
+            MaxFileBytes = sp.GetRequiredService<IOptions<MatchingOptions>>().Value.MaxImportFileBytes,
+        });
+        services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<EngineStartup>();
+        return services;
+    }
+
+    private static string Data(IServiceProvider sp) => sp.GetRequiredService<IOptions<MatchingOptions>>().Value.DataPath;
+}

@@ -1,0 +1,82 @@
+using Matching.Engine.Demo;
+using Matching.Engine.Index;
+using Matching.Engine.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Matching.Engine.Hosting;
+
+/// <summary>
+/// Brings the engine up in order: schema migrations, the index (writers when this process owns it, CheckIndex
+/// first), demo data into an empty database, expired needs closed, and the index caught up from the change log.
+/// Then it keeps polling the log once a second, so whatever reaches the database — from this process, a CLI import
+/// or another node — reaches the index, whatever the job queue's state.
+/// </summary>
+public sealed class EngineStartup(
+    IOptions<MatchingOptions> options, MatchingDatabase database, RecordStore store, IndexHost indexHost,
+    DemoSeeder seeder, IServiceProvider services, ILogger<EngineStartup> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private IndexMaintainer? _maintainer;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var ran = Migrator.Migrate(database);
+        logger.LogInformation("Database {File}: {Migrations} migration(s) applied", database.DatabaseFile, ran);
+
+        if (options.Value.OwnsIndex)
+        {
+            try
+            {
+                indexHost.OpenWriters(message => logger.LogWarning("{Message}", message));
+                _maintainer = services.GetRequiredService<IndexMaintainer>();
+            }
+            catch (IndexLockedException e)
+            {
+                logger.LogWarning("{Message}. This process serves the index read-only.", e.Message);
+                indexHost.OpenReaders();
+            }
+        }
+        else indexHost.OpenReaders();
+
+        if (options.Value.SeedDemoData && seeder.SeedIfEmpty() is { } seeded)
+            foreach (var file in seeded.Files) logger.LogInformation("Demo data: {File}", file.ToString());
+
+        using (var writer = store.BeginWrite())
+        {
+            var closed = writer.CloseExpiredNeeds(DateOnly.FromDateTime(DateTime.Today));
+            writer.Commit();
+            if (closed.Count > 0) logger.LogInformation("Closed {Count} need(s) past their deadline", closed.Count);
+        }
+        if (_maintainer is not null)
+        {
+            var applied = _maintainer.CatchUp(cancellationToken: cancellationToken);
+            logger.LogInformation("Index {Root}: caught up with {Changes} change(s), at sequence {Seq}", indexHost.Root, applied, indexHost.Indexes.AppliedSeq);
+        }
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(PollInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                if (_maintainer is not null) _maintainer.CatchUp(cancellationToken: stoppingToken);
+                else indexHost.Indexes.Refresh();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                // Logged and retried on the next tick: the change log still holds what was not applied.
+                logger.LogError(e, "Index catch-up failed; retrying");
+            }
+        }
+    }
+
+    /// <summary>The maintainer, when this process owns the index writers.</summary>
+    public IndexMaintainer? Maintainer => _maintainer;
+}

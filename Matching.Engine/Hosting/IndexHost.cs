@@ -1,0 +1,28 @@
+using Matching.Engine.Index;
+using Matching.Engine.Text;
+
+namespace Matching.Engine.Hosting;
+
+/// <summary>
+/// Holds the process's <see cref="IndexSet"/>: with the writers when this process owns the index (the job server),
+/// read-only otherwise. Opened once at start by <see cref="EngineStartup"/>.
+/// </summary>
+public sealed class IndexHost(string root, MatchingAnalyzer analyzer) : IDisposable
+{
+    private IndexSet? _indexes;
+
+    public string Root { get; } = root;
+
+    /// <summary>The open indexes.</summary>
+    public IndexSet Indexes => _indexes ?? throw new InvalidOperationException("the index is not open yet");
+
+    public bool IsOpen => _indexes is not null;
+
+    /// <summary>Takes the writers; throws <see cref="IndexLockedException"/> when another process has them.</summary>
+    public void OpenWriters(Action<string>? log = null) => _indexes = IndexSet.OpenWriters(Root, analyzer, log);
+
+    /// <summary>Opens read-only (another process writes).</summary>
+    public void OpenReaders() => _indexes = IndexSet.OpenReaders(Root);
+
+    public void Dispose() => _indexes?.Dispose();
+}

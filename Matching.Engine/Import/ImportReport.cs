@@ -1,0 +1,56 @@
+namespace Matching.Engine.Import;
+
+/// <summary>What an import did with one file: counts, and every rejected row with its row number and reason.</summary>
+public sealed class FileReport
+{
+    /// <summary>At most this many rejections and warnings are listed; the counts are always complete.</summary>
+    public const int MaxListed = 1000;
+
+    public required string File { get; init; }
+    public required string Kind { get; init; }
+    public string Encoding { get; set; } = "";
+    public int Rows { get; set; }
+    public int Accepted { get; set; }
+    public int Created { get; set; }
+    public int Updated { get; set; }
+    public int Rejected { get; set; }
+    public List<RowProblem> Rejections { get; } = [];
+    public List<RowProblem> Warnings { get; } = [];
+    public List<DuplicateId> Duplicates { get; } = [];
+    /// <summary>A problem with the whole file (unreadable, too large); no row was read when set.</summary>
+    public string? Error { get; set; }
+
+    internal void Reject(int row, string? id, string? field, string reason)
+    {
+        Rejected++;
+        if (Rejections.Count < MaxListed) Rejections.Add(new RowProblem(row, id, field, reason));
+    }
+
+    internal void Warn(int row, string? id, string? field, string message)
+    {
+        if (Warnings.Count < MaxListed) Warnings.Add(new RowProblem(row, id, field, message));
+    }
+
+    public override string ToString() =>
+        Error is not null
+            ? $"{File}: not imported: {Error}"
+            : $"{File}: {Rows} rows, {Accepted} accepted ({Created} new, {Updated} updated), {Rejected} rejected, {Duplicates.Count} ids repeated in the file [{Encoding}]";
+}
+
+/// <summary>A rejected row or a warning, with the 1-based row (line) number.</summary>
+public sealed record RowProblem(int Row, string? Id, string? Field, string Reason);
+
+/// <summary>An id that appears on several rows of one file; the last row wins.</summary>
+public sealed record DuplicateId(string Id, IReadOnlyList<int> Rows, int Kept);
+
+/// <summary>The report of one import run over one or more files.</summary>
+public sealed class ImportReport
+{
+    public List<FileReport> Files { get; } = [];
+    public int Accepted => Files.Sum(f => f.Accepted);
+    public int Rejected => Files.Sum(f => f.Rejected);
+    public TimeSpan Elapsed { get; set; }
+
+    public override string ToString() =>
+        $"import: {Accepted} accepted, {Rejected} rejected in {Files.Count} file(s), {Elapsed.TotalSeconds:N1} s";
+}
