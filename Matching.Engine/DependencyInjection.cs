@@ -28,6 +28,7 @@ public static class DependencyInjection
     {
         services.AddSingleton(sp => new MatchingDatabase(Path.Combine(Data(sp), "matching.db")));
         services.AddSingleton<RecordStore>();
+        services.AddSingleton<ImportRuns>();
         services.AddSingleton<MatchingAnalyzer>();
         services.AddSingleton(sp => TaxonomyFiles.LoadTaxonomy(Data(sp)));
         services.AddSingleton(sp => TaxonomyFiles.LoadSynonyms(Data(sp)));

@@ -1,1 +1,3 @@
-Console.WriteLine();
+using Matching.Jobs.Cli;
+
+return await CommandLine.Build().Parse(args).InvokeAsync();

@@ -29,7 +29,14 @@ public sealed class SnippetBuilder(MatchingAnalyzer analyzer)
         };
         string[] fragments;
         using (var tokens = analyzer.GetTokenStream(field, clean))
-            fragments = highlighter.GetBestFragments(tokens, clean, Math.Max(1, maxFragments));
+        {
+            // Unmerged, best first, then shown in reading order.
+            fragments = highlighter.GetBestTextFragments(tokens, clean, false, Math.Max(1, maxFragments))
+                .Where(f => f is not null && f.Score > 0)
+                .OrderBy(f => f.FragNum)
+                .Select(f => f.ToString())
+                .ToArray();
+        }
         if (fragments.Length == 0)
             fragments = [clean.Length <= FragmentSize || maxFragments == 0 ? clean : clean[..FragmentSize] + "…"];
         return fragments.Select(f => ToSnippet(field, f.Trim())).ToList();

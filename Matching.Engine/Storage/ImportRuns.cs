@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Dapper;
+using Matching.Engine.Import;
+
+namespace Matching.Engine.Storage;
+
+/// <summary>An import run started from the API or the CLI: its files, its job, and its report once finished.</summary>
+public sealed record ImportRun(string Id, string Status, IReadOnlyList<string> Files, string? JobId, ImportReport? Report, string? Error,
+    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
+
+/// <summary>Stores import runs in the database, so any process can answer "how did my import go?".</summary>
+public sealed class ImportRuns(MatchingDatabase database)
+{
+    public const string Queued = "queued", Running = "running", Succeeded = "succeeded", Failed = "failed";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public void Create(string id, IReadOnlyList<string> files)
+    {
+        using var c = database.Open();
+        c.Execute("INSERT INTO imports (id, status, files, created_at) VALUES (@id, @status, @files, @at)",
+            new { id, status = Queued, files = JsonList.Write(files), at = Rows.Now() });
+    }
+
+    public void SetJob(string id, string jobId) => Update("job_id = @value", id, jobId);
+
+    public void SetRunning(string id) => Update("status = 'running'", id, null);
+
+    public void Finish(string id, ImportReport report)
+    {
+        using var c = database.Open();
+        c.Execute("UPDATE imports SET status = @status, report = @report, finished_at = @at WHERE id = @id",
+            new { id, status = Succeeded, report = JsonSerializer.Serialize(report, Json), at = Rows.Now() });
+    }
+
+    public void Fail(string id, string error)
+    {
+        using var c = database.Open();
+        c.Execute("UPDATE imports SET status = @status, error = @error, finished_at = @at WHERE id = @id",
+            new { id, status = Failed, error, at = Rows.Now() });
+    }
+
+    public ImportRun? Get(string id)
+    {
+        using var c = database.Open();
+        var row = c.QueryFirstOrDefault<(string Id, string Status, string Files, string? JobId, string? Report, string? Error, string CreatedAt, string? FinishedAt)>(
+            "SELECT id, status, files, job_id, report, error, created_at, finished_at FROM imports WHERE id = @id", new { id });
+        if (row.Id is null) return null;
+        return new ImportRun(row.Id, row.Status, JsonList.Read(row.Files), row.JobId,
+            row.Report is null ? null : JsonSerializer.Deserialize<ImportReportView>(row.Report, Json)?.ToReport(),
+            row.Error, Rows.Time(row.CreatedAt)!.Value, Rows.Time(row.FinishedAt));
+    }
+
+    private void Update(string set, string id, string? value)
+    {
+        using var c = database.Open();
+        c.Execute($"UPDATE imports SET {set} WHERE id = @id", new { id, value });
+    }
+
+    // The report's lists are get-only; this shape reads the stored JSON back.
+    private sealed record ImportReportView(List<FileReportView> Files, TimeSpan Elapsed)
+    {
+        public ImportReport ToReport()
+        {
+            var report = new ImportReport { Elapsed = Elapsed };
+            foreach (var f in Files) report.Files.Add(f.ToReport());
+            return report;
+        }
+    }
+
+    private sealed record FileReportView(string File, string Kind, string Encoding, int Rows, int Accepted, int Created, int Updated, int Rejected,
+        List<RowProblem> Rejections, List<RowProblem> Warnings, List<DuplicateId> Duplicates, string? Error)
+    {
+        public FileReport ToReport()
+        {
+            var r = new FileReport { File = File, Kind = Kind, Encoding = Encoding, Rows = Rows, Accepted = Accepted, Created = Created, Updated = Updated, Rejected = Rejected, Error = Error };
+            r.Rejections.AddRange(Rejections);
+            r.Warnings.AddRange(Warnings);
+            r.Duplicates.AddRange(Duplicates);
+            return r;
+        }
+    }
+}

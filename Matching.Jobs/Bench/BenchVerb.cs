@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace Matching.Jobs.Bench;
+
+/// <summary>bench: end-to-end speed figures printed as one summary line each. Not part of CI.</summary>
+internal static class BenchVerb
+{
+    public static Command Create(Option<string?> data)
+    {
+        var docs = new Option<int>("--docs") { Description = "documents to index", DefaultValueFactory = _ => 20_000 };
+        var runs = new Option<int>("--runs") { Description = "timed runs of each path (median reported)", DefaultValueFactory = _ => 3 };
+        var seed = new Option<int>("--seed") { Description = "generator seed", DefaultValueFactory = _ => 42 };
+        var index = new Command("index", "Index throughput: product pipeline vs raw Lucene AddDocument") { docs, runs, seed };
+        index.SetAction(parse => IndexBench.Run(Math.Max(100, parse.GetValue(docs)), Math.Max(1, parse.GetValue(runs)), parse.GetValue(seed)));
+        return new Command("bench", "Benchmarks that print figures (kept out of CI)") { index };
+    }
+}

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using Matching.Jobs.Bench;
+
+namespace Matching.Jobs.Cli;
+
+/// <summary>The verbs of Matching.Jobs.</summary>
+public static class CommandLine
+{
+    public static RootCommand Build()
+    {
+        var data = new Option<string?>("--data") { Description = "the data directory (default ./data, or Matching__DataDirectory, or appsettings.json)", Recursive = true };
+        var root = new RootCommand("Matching: job server and command line")
+        {
+            ServeVerb.Create(data), ImportVerb.Create(data), ReindexVerb.Create(data), SearchVerb.Create(data), BenchVerb.Create(data),
+        };
+        root.Options.Add(data);
+        return root;
+    }
+}

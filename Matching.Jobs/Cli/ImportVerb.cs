@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Text.Json;
+using Matching.Engine;
+using Matching.Engine.Hosting;
+using Matching.Engine.Import;
+using Matching.Engine.Index;
+using Matching.Engine.Records;
+using Matching.Engine.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Matching.Jobs.Cli;
+
+/// <summary>
+/// import: files into the database (committed first), then the index. When a running server owns the index
+/// writer, the records are safe in the database and that server indexes them from the change log.
+/// </summary>
+internal static class ImportVerb
+{
+    public static Command Create(Option<string?> data)
+    {
+        var files = new Argument<FileInfo[]>("files") { Description = "interchange files; the kind comes from the name (organisations*, results*, experts*, needs*, judgements*)", Arity = ArgumentArity.ZeroOrMore };
+        var organisations = new Option<FileInfo?>("--organisations") { Description = "organisations.jsonl" };
+        var results = new Option<FileInfo?>("--results") { Description = "results.jsonl" };
+        var experts = new Option<FileInfo?>("--experts") { Description = "experts.jsonl" };
+        var needs = new Option<FileInfo?>("--needs") { Description = "needs.jsonl" };
+        var judgements = new Option<FileInfo?>("--judgements") { Description = "judgements.tsv" };
+        var encoding = new Option<string?>("--encoding") { Description = "force the encoding (utf-8, gb18030); default: BOM, else strict UTF-8, else GB18030" };
+        var reportFile = new Option<FileInfo?>("--report") { Description = "write the full report as JSON to this file" };
+        var command = new Command("import", "Import interchange files (JSON Lines, judgements TSV) into the database and the index")
+        {
+            files, organisations, results, experts, needs, judgements, encoding, reportFile,
+        };
+        command.SetAction(parse =>
+        {
+            var list = new List<(string, RecordKind)>();
+            void Add(FileInfo? f, RecordKind kind) { if (f is not null) list.Add((f.FullName, kind)); }
+            Add(parse.GetValue(organisations), RecordKind.Organisation);
+            Add(parse.GetValue(results), RecordKind.Result);
+            Add(parse.GetValue(experts), RecordKind.Expert);
+            Add(parse.GetValue(needs), RecordKind.Need);
+            Add(parse.GetValue(judgements), RecordKind.Judgement);
+            foreach (var f in parse.GetValue(files) ?? [])
+            {
+                if (Importer.KindOf(f.Name) is not { } kind)
+                {
+                    Console.Error.WriteLine($"error: cannot tell what {f.Name} holds; name it organisations*, results*, experts*, needs* or judgements*, or use --results etc.");
+                    return 2;
+                }
+                list.Add((f.FullName, kind));
+            }
+            if (list.Count == 0) { Console.Error.WriteLine("error: no files given; see 'import --help'"); return 2; }
+            var missing = list.FirstOrDefault(f => !File.Exists(f.Item1));
+            if (missing.Item1 is not null) { Console.Error.WriteLine($"error: {missing.Item1} does not exist"); return 2; }
+            return Run(parse.GetValue(data), list, parse.GetValue(encoding), parse.GetValue(reportFile));
+        });
+        return command;
+    }
+
+    private static int Run(string? data, List<(string, RecordKind)> files, string? encoding, FileInfo? reportFile)
+    {
+        using var host = CliHost.Services(data);
+        var services = host.Services;
+        Migrator.Migrate(services.GetRequiredService<MatchingDatabase>());
+        Console.WriteLine($"data: {services.GetRequiredService<IOptions<MatchingOptions>>().Value.DataPath}");
+
+        ImportReport report;
+        using (var progress = new ConsoleProgress())
+            report = services.GetRequiredService<Importer>().Import(files, encoding, progress);
+        foreach (var file in report.Files)
+        {
+            Console.WriteLine(file);
+            foreach (var r in file.Rejections.Take(20))
+                Console.WriteLine($"  row {r.Row}{(r.Id is null ? "" : $" ({r.Id})")}: rejected{(r.Field is null ? "" : $" [{r.Field}]")}: {r.Reason}");
+            if (file.Rejected > 20) Console.WriteLine($"  … {file.Rejected - 20} more rejected rows (use --report for all)");
+            foreach (var d in file.Duplicates.Take(10))
+                Console.WriteLine($"  id {d.Id} is on rows {string.Join(", ", d.Rows)}; row {d.Kept} was kept");
+            foreach (var w in file.Warnings.Take(10))
+                Console.WriteLine($"  row {w.Row}: {w.Reason}");
+        }
+        if (reportFile is not null)
+            File.WriteAllText(reportFile.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+
+        var index = services.GetRequiredService<IndexHost>();
+        try
+        {
+            index.OpenWriters(m => Console.Error.WriteLine(m));
+            using var progress = new ConsoleProgress();
+            var changes = services.GetRequiredService<IndexMaintainer>().CatchUp(progress);
+            Console.WriteLine($"index: {changes:N0} changes applied, at sequence {index.Indexes.AppliedSeq}");
+        }
+        catch (IndexLockedException e)
+        {
+            Console.WriteLine($"index: not written here: {e.Message}. The records are committed and will be indexed within seconds.");
+        }
+        Console.WriteLine(report);
+        return report.Files.Any(f => f.Error is not null) ? 2 : report.Rejected > 0 ? 1 : 0;
+    }
+}

@@ -1,0 +1,38 @@
+using Hangfire;
+using Hangfire.Server;
+using Matching.Engine;
+using Matching.Engine.Import;
+using Matching.Engine.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Matching.Jobs.Jobs;
+
+/// <summary>
+/// Imports the files of one upload (saved under data/uploads/{importId}) and stores the report; the index
+/// catches up from the change log afterwards. Re-running it re-imports the same rows, which only updates them.
+/// </summary>
+public sealed class ImportJob(Importer importer, ImportRuns runs, IBackgroundJobClient jobs, IOptions<MatchingOptions> options)
+{
+    public static string UploadFolder(string dataPath, string importId) => Path.Combine(dataPath, "uploads", importId);
+
+    [Queue("import")]
+    [AutomaticRetry(Attempts = 3, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public void Run(string importId, string? encoding, PerformContext? context)
+    {
+        var run = runs.Get(importId) ?? throw new InvalidOperationException($"no import {importId}");
+        runs.SetRunning(importId);
+        try
+        {
+            var folder = UploadFolder(options.Value.DataPath, importId);
+            var files = run.Files.Select(f => (Path.Combine(folder, f), Importer.KindOf(f)!.Value)).ToList();
+            var report = importer.Import(files, encoding, new JobProgressReporter(context));
+            runs.Finish(importId, report);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            runs.Fail(importId, e.Message);
+            throw;
+        }
+        jobs.Enqueue<IndexJob>(j => j.CatchUp(null));
+    }
+}

@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Matching.Jobs;
+
+/// <summary>The Hangfire job server.</summary>
+public sealed class JobsOptions
+{
+    public const string SectionName = "Jobs";
+
+    /// <summary>The web app runs a job server in its own process (single-machine mode). Off when Matching.Jobs serve runs.</summary>
+    public bool InProcessServer { get; set; } = true;
+
+    /// <summary>Workers per server.</summary>
+    [Range(1, 64)]
+    public int WorkerCount { get; set; } = 2;
+
+    /// <summary>How often an idle server asks SQLite storage for work, in milliseconds (its default is 15 s).</summary>
+    [Range(50, 1000)]
+    public int QueuePollMilliseconds { get; set; } = 200;
+}
