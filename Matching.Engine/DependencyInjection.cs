@@ -43,6 +43,7 @@ public static class DependencyInjection
             MaxFileBytes = sp.GetRequiredService<IOptions<MatchingOptions>>().Value.MaxImportFileBytes,
         });
         services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<Matches.MatchLists>();
         services.AddSingleton<EngineStartup>();
         return services;
     }

@@ -1,3 +1,26 @@
-var b = WebApplication.CreateBuilder(args);
-b.Build().Run();
+using Matching.Web;
+using Matching.Web.Apis;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddMatchingWeb();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseStaticFiles();
+app.UseMatchingJobDashboard();
+app.MapOpenApi();
+app.MapHealthChecks("/health");
+app.MapNeedsApi();
+app.MapResultsApi();
+app.MapExpertsApi();
+app.MapOrganisationsApi();
+app.MapImportsApi();
+app.MapJobsApi();
+app.MapRazorPages();
+app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
+    "Matching is serving {Urls} with the data in {Data}", string.Join(", ", app.Urls), app.Configuration["Matching:DataDirectory"] ?? "data"));
+app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -183,7 +183,7 @@ public sealed class RecordStore(MatchingDatabase database)
         var descending = q.Sort.StartsWith('-');
         var key = q.Sort.TrimStart('-', '+');
         if (!ListQuery.SortColumns.TryGetValue(key, out var column))
-            throw new ArgumentException($"cannot sort by '{key}'; use one of {string.Join(", ", ListQuery.SortColumns.Keys)} (prefix '-' for descending)", nameof(q));
+            throw new ArgumentException($"cannot sort by '{key}'; use one of {string.Join(", ", ListQuery.SortColumns.Keys)} (prefix '-' for descending)");
         if (column == "title" && table is "organisations" or "experts") column = "name";
         if (column == "name" && table is "results" or "needs") column = "title";
         var pageSize = Math.Clamp(q.PageSize, 1, ListQuery.MaxPageSize);

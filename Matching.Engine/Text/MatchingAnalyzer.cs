@@ -15,7 +15,25 @@ namespace Matching.Engine.Text;
 public sealed class MatchingAnalyzer : Analyzer
 {
     public const LuceneVersion Version = LuceneVersion.LUCENE_48;
-    private static readonly CharArraySet StopWords = SmartChineseAnalyzer.DefaultStopSet;
+    /// <summary>
+    /// SmartCn's stop set is punctuation only; these are the Chinese function words that SmartCn emits as single
+    /// tokens and that carry no topic (的, 和, 与 …), which would otherwise match every document.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ChineseFunctionWords =
+    [
+        "的", "了", "和", "与", "及", "或", "在", "是", "对", "为", "以", "等", "将", "把", "被", "其", "之", "也", "并", "而",
+        "从", "到", "由", "于", "可", "能", "个", "这", "那", "有", "我", "我们", "你", "他", "它", "该", "此", "就", "都", "又",
+        "还", "但", "如", "若", "则", "所", "着", "过", "给", "向", "让", "使", "用", "要", "会", "已", "已经", "一个", "进行",
+    ];
+
+    private static readonly CharArraySet StopWords = BuildStopSet();
+
+    private static CharArraySet BuildStopSet()
+    {
+        var set = new CharArraySet(Version, SmartChineseAnalyzer.DefaultStopSet, ignoreCase: false);
+        foreach (var word in ChineseFunctionWords) set.Add(word);
+        return CharArraySet.UnmodifiableSet(set);
+    }
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {

@@ -1,0 +1,77 @@
+using Hangfire;
+using Matching.Engine;
+using Matching.Engine.Import;
+using Matching.Engine.Storage;
+using Matching.Jobs.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Matching.Web.Apis;
+
+/// <summary>
+/// /api/v1/imports: a multipart upload is saved under the data directory, a background job imports it, and the
+/// report (accepted and rejected rows with reasons) is read back by id.
+/// </summary>
+public static class ImportsApi
+{
+    public const long MaxUploadBytes = 512L * 1024 * 1024;
+    public const int MaxFiles = 10;
+
+    public sealed record ImportAccepted(string Id, string JobId, string Status, IReadOnlyList<string> Files, string Report, string Job);
+
+    public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/imports").WithTags("Imports");
+        group.MapPost("/", Upload)
+            .DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes })
+            .WithSummary("Upload interchange files (multipart, field name any; the file name tells the kind); imported by a background job");
+        group.MapGet("/{id}", (string id, ImportRuns runs) =>
+                runs.Get(id) is { } run ? (Results<Ok<ImportRun>, NotFound>)TypedResults.Ok(run) : TypedResults.NotFound())
+            .WithSummary("An import's status and report");
+        return app;
+    }
+
+    private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem>> Upload(
+        IFormFileCollection files, [FromForm] string? encoding, ImportRuns runs, IBackgroundJobClient jobs, IOptions<MatchingOptions> options,
+        CancellationToken cancellationToken)
+    {
+        if (files.Count == 0) return Invalid("files", "no files were uploaded");
+        if (files.Count > MaxFiles) return Invalid("files", $"{files.Count} files; at most {MaxFiles} per import");
+        if (encoding is not null)
+        {
+            try { EncodingDetector.Named(encoding); }
+            catch (ArgumentException) { return Invalid("encoding", $"unknown encoding '{RowParser.Printable(encoding)}'"); }
+        }
+        var names = new List<string>();
+        var counts = new Dictionary<Engine.Records.RecordKind, int>();
+        foreach (var file in files)
+        {
+            if (Importer.KindOf(file.FileName) is not { } kind)
+                return Invalid("files", $"cannot tell what '{RowParser.Printable(file.FileName)}' holds; name it organisations*, results*, experts*, needs* or judgements*");
+            if (file.Length > options.Value.MaxImportFileBytes)
+                return Invalid("files", $"'{RowParser.Printable(file.FileName)}' is over {options.Value.MaxImportFileBytes / 1048576} MB");
+            // Stored under a name we make, never the client's path: no traversal, no collisions.
+            counts[kind] = counts.GetValueOrDefault(kind) + 1;
+            var extension = kind == Engine.Records.RecordKind.Judgement ? ".tsv" : ".jsonl";
+            names.Add($"{Engine.Records.RecordKinds.Name(kind)}s-{counts[kind]}{extension}");
+        }
+        var id = Guid.NewGuid().ToString("N");
+        var folder = ImportJob.UploadFolder(options.Value.DataPath, id);
+        Directory.CreateDirectory(folder);
+        for (var i = 0; i < files.Count; i++)
+        {
+            await using var target = File.Create(Path.Combine(folder, names[i]));
+            await files[i].CopyToAsync(target, cancellationToken);
+        }
+        runs.Create(id, names);
+        var jobId = jobs.Enqueue<ImportJob>(j => j.Run(id, encoding, null));
+        runs.SetJob(id, jobId);
+        return TypedResults.Accepted($"/api/v1/imports/{id}",
+            new ImportAccepted(id, jobId, ImportRuns.Queued, names, $"/api/v1/imports/{id}", $"/api/v1/jobs/{jobId}"));
+    }
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Hangfire;
+using Matching.Jobs.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Matching.Web.Apis;
+
+/// <summary>/api/v1/jobs/{id}: a background job's state, history and progress (stage, done/total, rate, time left).</summary>
+public static class JobsApi
+{
+    public sealed record JobState(string Name, DateTime CreatedAt, string? Reason);
+
+    public sealed record JobStatus(string Id, string? Job, string State, DateTime? CreatedAt, IReadOnlyList<JobState> History, JsonElement? Progress);
+
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/v1/jobs").WithTags("Jobs").MapGet("/{id}", Get).WithSummary("A background job's state and progress");
+        return app;
+    }
+
+    private static Results<Ok<JobStatus>, NotFound> Get(string id, JobStorage storage)
+    {
+        if (id.Length > 64) return TypedResults.NotFound();
+        var details = storage.GetMonitoringApi().JobDetails(id);
+        if (details is null) return TypedResults.NotFound();
+        using var connection = storage.GetConnection();
+        var progress = connection.GetJobParameter(id, JobProgressReporter.ParameterName);
+        var history = details.History.Select(h => new JobState(h.StateName, h.CreatedAt, h.Reason)).ToList();
+        var job = details.Job is { } j ? $"{j.Type.Name}.{j.Method.Name}" : null;
+        return TypedResults.Ok(new JobStatus(id, job, history.FirstOrDefault()?.Name ?? "Unknown", details.CreatedAt, history,
+            progress is null ? null : JsonDocument.Parse(progress).RootElement.Clone()));
+    }
+}

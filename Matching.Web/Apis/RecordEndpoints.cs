@@ -1,0 +1,53 @@
+using Matching.Engine.Import;
+using Matching.Engine.Matches;
+using Matching.Engine.Records;
+using Matching.Engine.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Matching.Web.Apis;
+
+/// <summary>/api/v1/needs, /results, /experts, /organisations, and the match lists.</summary>
+public static class RecordEndpoints
+{
+    public static IEndpointRouteBuilder MapNeedsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/needs").WithTags("Needs");
+        new RecordApi<TechNeed>(RecordKind.Need, RowParser.Need, n => n.Id, (s, ids) => s.GetNeeds(ids), (s, q) => s.ListNeeds(q),
+            (w, n) => w.Upsert(n), n => n.PublicView(), n => n.Organisation, (n, o) => n with { Organisation = o }).Map(group);
+        group.MapGet("/{id}/matches", (string id, int? k, MatchLists matches) =>
+                matches.ForNeed(id, k ?? 20) is { } list ? (Results<Ok<NeedMatches>, NotFound<ProblemDetails>>)TypedResults.Ok(list) : TypedResults.NotFound(Missing("need", id)))
+            .WithSummary("Top results and experts for a need, with highlighted snippets");
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapResultsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/results").WithTags("Results");
+        new RecordApi<ResearchResult>(RecordKind.Result, RowParser.Result, r => r.Id, (s, ids) => s.GetResults(ids), (s, q) => s.ListResults(q),
+            (w, r) => w.Upsert(r), r => r, r => r.Organisation, (r, o) => r with { Organisation = o }).Map(group);
+        group.MapGet("/{id}/matches", (string id, int? k, MatchLists matches) =>
+                matches.ForResult(id, k ?? 20) is { } list ? (Results<Ok<ResultMatches>, NotFound<ProblemDetails>>)TypedResults.Ok(list) : TypedResults.NotFound(Missing("result", id)))
+            .WithSummary("Top needs for a research result");
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapExpertsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/experts").WithTags("Experts");
+        new RecordApi<Expert>(RecordKind.Expert, RowParser.Expert, e => e.Id, (s, ids) => s.GetExperts(ids), (s, q) => s.ListExperts(q),
+            (w, e) => w.Upsert(e), e => e, e => e.Organisation, (e, o) => e with { Organisation = o }).Map(group);
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapOrganisationsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/organisations").WithTags("Organisations");
+        new RecordApi<Organisation>(RecordKind.Organisation, RowParser.Organisation, o => o.Id, (s, ids) => s.GetOrganisations(ids), (s, q) => s.ListOrganisations(q),
+            (w, o) => w.Upsert(o), o => o, _ => null, (o, _) => o).Map(group);
+        return app;
+    }
+
+    private static ProblemDetails Missing(string kind, string id) =>
+        new() { Status = 404, Title = "Not found", Detail = $"no {kind} with id '{RowParser.Printable(id)}'" };
+}
