@@ -32,7 +32,7 @@ public sealed class MatchingAnalyzer : Analyzer
     {
         var set = new CharArraySet(Version, SmartChineseAnalyzer.DefaultStopSet, ignoreCase: false);
         foreach (var word in ChineseFunctionWords) set.Add(word);
-        return CharArraySet.UnmodifiableSet(set);
+        return set.AsReadOnly();
     }
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
