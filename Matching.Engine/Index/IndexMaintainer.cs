@@ -125,6 +125,7 @@ public sealed class IndexMaintainer(RecordStore store, IndexSet indexes)
 
     private void CommitAll(long seq)
     {
+        Diagnostics.FaultInjection.Point(Diagnostics.FaultInjection.BeforeIndexCommit);
         foreach (var kind in IndexSet.Kinds)
             if (indexes[kind].AppliedSeq < seq) indexes[kind].Commit(seq);
     }

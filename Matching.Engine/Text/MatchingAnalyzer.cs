@@ -8,7 +8,8 @@ using Lucene.Net.Util;
 namespace Matching.Engine.Text;
 
 /// <summary>
-/// SmartCn's chain (HMM segmentation, lower-casing, Porter stemming of English words, SmartCn's stop set) behind
+/// SmartCn's chain (HMM segmentation, lower-casing, Porter stemming of English words except acronyms, SmartCn's stop
+/// set plus Chinese function words and English stop words) behind
 /// <see cref="TextFolding"/>, so traditional characters and full-width letters index and match like their
 /// simplified, half-width forms. Thread safe, like every Lucene analyzer; share one instance.
 /// </summary>
@@ -32,20 +33,24 @@ public sealed class MatchingAnalyzer : Analyzer
     {
         var set = new CharArraySet(Version, SmartChineseAnalyzer.DefaultStopSet, ignoreCase: false);
         foreach (var word in ChineseFunctionWords) set.Add(word);
+        // Lucene's English stop words too: SmartCn keeps "the", "of", "and" as terms, which only add noise to
+        // long English queries.
+        set.UnionWith(Lucene.Net.Analysis.Core.StopAnalyzer.ENGLISH_STOP_WORDS_SET);
         return set.AsReadOnly();
     }
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
-        var tokenizer = new HMMChineseTokenizer(reader);
-        TokenStream stream = new LowerCaseFilter(Version, tokenizer);
+        var tokenizer = new TextCapturingTokenizer(reader);
+        TokenStream stream = new AcronymKeywordFilter(tokenizer);
+        stream = new LowerCaseFilter(Version, stream);
         stream = new PorterStemFilter(stream);
         stream = new StopFilter(Version, stream, StopWords);
         return new TokenStreamComponents(tokenizer, stream);
     }
 
     protected override TextReader InitReader(string fieldName, TextReader reader) =>
-        new StringReader(TextFolding.Fold(reader.ReadToEnd()));
+        new TextReaderOf(TextFolding.Fold(reader.ReadToEnd()));
 
     /// <summary>The analysed terms of <paramref name="text"/>, in order.</summary>
     public IReadOnlyList<string> Terms(string text, string field = "body")
