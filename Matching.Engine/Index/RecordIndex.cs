@@ -76,9 +76,19 @@ public sealed class RecordIndex : IDisposable
                 WriteLockTimeout = 500,
             };
             var writer = new IndexWriter(directory, config);
-            WriteOwner(path);
-            if (!DirectoryReader.IndexExists(directory)) writer.Commit();
-            return new RecordIndex(path, directory, writer);
+            try
+            {
+                WriteOwner(path);
+                if (!DirectoryReader.IndexExists(directory)) writer.Commit();
+                return new RecordIndex(path, directory, writer);
+            }
+            catch
+            {
+                // A corrupt segment can fail the first reader after the lock is taken; give the lock back.
+                try { writer.Rollback(); } catch (Exception) { /* the original exception is the one to report */ }
+                directory.Dispose();
+                throw;
+            }
         }
         catch (LockObtainFailedException e)
         {

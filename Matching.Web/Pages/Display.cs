@@ -11,11 +11,11 @@ public static class Display
 
     public static string Money(MoneyRange? range) => range switch
     {
-        null or { IsEmpty: true } => "面议",
         { Min: { } min, Max: { } max } when min == max => $"{Number(min)} 万元",
         { Min: { } min, Max: { } max } => $"{Number(min)}–{Number(max)} 万元",
         { Min: { } min } => $"{Number(min)} 万元以上",
         { Max: { } max } => $"{Number(max)} 万元以内",
+        _ => "面议",
     };
 
     public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "长期有效";

@@ -1,0 +1,143 @@
+using System.Globalization;
+using Dapper;
+using Matching.Engine.Candidates;
+using Matching.Engine.Matches;
+using Matching.Engine.Records;
+using Matching.Engine.Storage;
+using Matching.Engine.Taxonomy;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Matching.Web.Pages;
+
+/// <summary>The home page: text search over needs, results and experts, or browse lists with filters and paging.</summary>
+public sealed class IndexModel(RecordStore store, CandidateRetriever retriever, MatchLists matches, IndustryTaxonomy taxonomy) : PageModel
+{
+    public const int PageSize = 20, OverviewSize = 8, SearchDepth = 200, SearchPreview = 5;
+    private static readonly string[] Tabs = ["needs", "results", "experts"];
+
+    [BindProperty(SupportsGet = true, Name = "q")] public string? Query { get; set; }
+    [BindProperty(SupportsGet = true, Name = "tab")] public string? Tab { get; set; }
+    [BindProperty(SupportsGet = true, Name = "industry")] public string? Industry { get; set; }
+    [BindProperty(SupportsGet = true, Name = "maturity")] public string? Maturity { get; set; }
+    [BindProperty(SupportsGet = true, Name = "cooperation")] public string? Cooperation { get; set; }
+    [BindProperty(SupportsGet = true, Name = "region")] public string? Region { get; set; }
+    // "page" is a route value in Razor Pages (the page's path), so the number is read from the query string only.
+    [FromQuery(Name = "page")] public int PageNumber { get; set; } = 1;
+
+    public string? Error { get; private set; }
+    public IReadOnlyList<SearchSection> Hits { get; private set; } = [];
+    /// <summary>Search hits per tab, up to <see cref="SearchDepth"/>.</summary>
+    public IReadOnlyDictionary<string, int> Counts { get; private set; } = new Dictionary<string, int>();
+    public IReadOnlyList<ListSection> Lists { get; private set; } = [];
+    public IReadOnlyList<string> Industries => taxonomy.Industries.ToList();
+    public IReadOnlyList<string> Regions { get; private set; } = [];
+    public bool Searching => Query is not null;
+
+    public IActionResult OnGet()
+    {
+        Query = string.IsNullOrWhiteSpace(Query) ? null : Query.Trim();
+        Tab = Tabs.Contains(Tab) ? Tab : null;
+        PageNumber = Math.Max(1, PageNumber);
+        Industry = Known(Industry, taxonomy.Industries);
+        Maturity = Known(Maturity, Vocabulary.Maturities);
+        Cooperation = Known(Cooperation, Vocabulary.CooperationModes);
+        Regions = LoadRegions();
+        Region = Known(Region, Regions);
+        if (Query is { Length: > Display.MaxQueryLength })
+        {
+            Error = $"搜索内容不能超过 {Display.MaxQueryLength} 个字符，请缩短后重试。";
+            var page = Page();
+            page.StatusCode = StatusCodes.Status400BadRequest;
+            return page;
+        }
+        if (Searching) Search(); else Browse();
+        return Page();
+    }
+
+    /// <summary>A link to this page with some query values replaced (null removes one); page 1 is left out.</summary>
+    public string Link(params (string Key, string? Value)[] changes)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["q"] = Query, ["tab"] = Tab, ["industry"] = Industry, ["maturity"] = Maturity,
+            ["cooperation"] = Cooperation, ["region"] = Region,
+        };
+        foreach (var (key, value) in changes) values[key] = value;
+        var pairs = values.Where(v => !string.IsNullOrEmpty(v.Value) && !(v.Key == "page" && v.Value == "1"))
+            .Select(v => KeyValuePair.Create(v.Key, v.Value));
+        return "/" + QueryString.Create(pairs);
+    }
+
+    public Pager PagerFor(int pages) => new(PageNumber, pages, p => Link(("page", p.ToString(CultureInfo.InvariantCulture))));
+
+    private void Search()
+    {
+        var sections = new List<SearchSection>();
+        var counts = new Dictionary<string, int>();
+        foreach (var tab in Tabs)
+        {
+            var shown = Tab is null || Tab == tab;
+            var skip = Tab is null ? 0 : (PageNumber - 1) * PageSize;
+            var take = Tab is null ? SearchPreview : PageSize;
+            var candidates = retriever.Search(Query!, KindOf(tab), SearchDepth, withSnippets: shown ? Math.Min(SearchDepth, skip + take) : 0);
+            counts[tab] = candidates.Count;
+            if (!shown) continue;
+            // Describe numbers its items from 1; on later pages the rank continues from the pages before.
+            var items = matches.Describe(candidates.Skip(skip).Take(take).ToList()).Select(i => i with { Rank = skip + i.Rank }).ToList();
+            sections.Add(new SearchSection(tab, items, candidates.Count, (candidates.Count + PageSize - 1) / PageSize));
+        }
+        Hits = sections;
+        Counts = counts;
+    }
+
+    private void Browse()
+    {
+        var query = new ListQuery
+        {
+            Industry = Industry, Maturity = Maturity, Cooperation = Cooperation, Region = Region,
+            Page = Tab is null ? 1 : PageNumber, PageSize = Tab is null ? OverviewSize : PageSize,
+        };
+        Lists = (Tab is null ? ["needs", "results"] : new[] { Tab }).Select(tab => tab switch
+        {
+            "needs" => Section(tab, store.ListNeeds(query), n => n.PublicView().Organisation, ListEntry.From),
+            "results" => Section(tab, store.ListResults(query), r => r.Organisation, ListEntry.From),
+            // Experts carry no industry, maturity or cooperation columns; only the region applies.
+            _ => Section(tab, store.ListExperts(query with { Industry = null, Maturity = null, Cooperation = null }), e => e.Organisation, ListEntry.From),
+        }).ToList();
+    }
+
+    private ListSection Section<T>(string tab, Page<T> page, Func<T, string?> organisation, Func<T, IReadOnlyDictionary<string, string>, ListEntry> entry)
+    {
+        var ids = page.Items.Select(organisation).OfType<string>().Distinct().ToList();
+        var names = store.GetOrganisations(ids).ToDictionary(o => o.Id, o => o.Name);
+        var pages = (int)Math.Max(1, (page.Total + page.PageSize - 1) / page.PageSize);
+        return new ListSection(tab, page.Items.Select(i => entry(i, names)).ToList(), page.Total, pages);
+    }
+
+    // The region filter matches organisations' regions, so the choices are the regions organisations have.
+    private IReadOnlyList<string> LoadRegions()
+    {
+        using var connection = store.Database.Open();
+        return connection.Query<string>(
+            "SELECT DISTINCT region FROM organisations WHERE status = 'active' AND region IS NOT NULL AND region <> '' ORDER BY region").ToList();
+    }
+
+    private static string? Known(string? value, IEnumerable<string> allowed) =>
+        value is not null && allowed.Contains(value) ? value : null;
+
+    public static RecordKind KindOf(string tab) => tab switch
+    {
+        "needs" => RecordKind.Need,
+        "results" => RecordKind.Result,
+        _ => RecordKind.Expert,
+    };
+
+    public static string Label(string tab) => tab switch { "needs" => "需求", "results" => "成果", _ => "专家" };
+}
+
+/// <summary>Search hits of one kind: the items shown, how many were found (up to the search depth) and the page count.</summary>
+public sealed record SearchSection(string Tab, IReadOnlyList<MatchItem> Items, int Total, int Pages);
+
+/// <summary>One page of a browse list.</summary>
+public sealed record ListSection(string Tab, IReadOnlyList<ListEntry> Items, long Total, int Pages);

@@ -1,0 +1,28 @@
+using Matching.Engine.Records;
+
+namespace Matching.Web.Pages;
+
+/// <summary>One row of a browse list: the headline fields of a need, result or expert, ready to show.</summary>
+public sealed record ListEntry(
+    string Kind, string Id, string Title, string? OrganisationName, string? Summary, string? Maturity,
+    IReadOnlyList<string> Tags, IReadOnlyList<string> Cooperation, IReadOnlyList<(string Label, string Value)> Facts, string? Badge)
+{
+    /// <summary>Only the public view of a need is ever shown.</summary>
+    public static ListEntry From(TechNeed need, IReadOnlyDictionary<string, string> names)
+    {
+        var view = need.PublicView();
+        return new("need", view.Id, view.Title, Name(view.Organisation, names), Display.Excerpt(view.Description), view.Maturity,
+            view.Industries, view.Cooperation, [("预算", Display.Money(view.Budget)), ("截止", Display.Date(view.Deadline))], Display.NeedStatus(need));
+    }
+
+    public static ListEntry From(ResearchResult result, IReadOnlyDictionary<string, string> names) =>
+        new("result", result.Id, result.Title, Name(result.Organisation, names), Display.Excerpt(result.Abstract), result.Maturity,
+            result.Industries, result.Cooperation, [("价格", Display.Money(result.Price))], null);
+
+    public static ListEntry From(Expert expert, IReadOnlyDictionary<string, string> names) =>
+        new("expert", expert.Id, expert.Title is null ? expert.Name : $"{expert.Name} {expert.Title}", Name(expert.Organisation, names),
+            Display.Excerpt(expert.Bio), null, expert.Areas, [], [], null);
+
+    private static string? Name(string? organisation, IReadOnlyDictionary<string, string> names) =>
+        organisation is null ? null : names.GetValueOrDefault(organisation, organisation);
+}
