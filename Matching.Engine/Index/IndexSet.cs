@@ -7,11 +7,13 @@ namespace Matching.Engine.Index;
 public sealed class IndexSet : IDisposable
 {
     private readonly Dictionary<RecordKind, RecordIndex> _indexes;
+    private readonly ProcessLock? _rootLock;
 
-    private IndexSet(string root, Dictionary<RecordKind, RecordIndex> indexes)
+    private IndexSet(string root, Dictionary<RecordKind, RecordIndex> indexes, ProcessLock? rootLock = null)
     {
         Root = root;
         _indexes = indexes;
+        _rootLock = rootLock;
     }
 
     /// <summary>Kinds that have an index.</summary>
@@ -36,6 +38,15 @@ public sealed class IndexSet : IDisposable
     /// <exception cref="IndexLockedException">another process owns the writers.</exception>
     public static IndexSet OpenWriters(string root, MatchingAnalyzer analyzer, Action<string>? log = null)
     {
+        // The root lock is held for the set's lifetime, so checking and moving a corrupt index aside happen while
+        // no other process can open a writer.
+        Directory.CreateDirectory(root);
+        var rootLock = ProcessLock.TryAcquire(Path.Combine(root, "matching-writer.lock"));
+        if (rootLock is null)
+        {
+            var held = RecordIndex.DescribeOwner(PathOf(root, Kinds[0]));
+            throw new IndexLockedException(held, new IOException("the index root is locked"));
+        }
         var opened = new Dictionary<RecordKind, RecordIndex>();
         try
         {
@@ -44,11 +55,12 @@ public sealed class IndexSet : IDisposable
                 var path = PathOf(root, kind);
                 opened[kind] = OpenChecked(path, analyzer, log);
             }
-            return new IndexSet(root, opened);
+            return new IndexSet(root, opened, rootLock);
         }
         catch
         {
             foreach (var index in opened.Values) index.Dispose();
+            rootLock.Dispose();
             throw;
         }
     }
@@ -66,6 +78,7 @@ public sealed class IndexSet : IDisposable
     public void Dispose()
     {
         foreach (var index in _indexes.Values) index.Dispose();
+        _rootLock?.Dispose();
     }
 
     private static RecordIndex OpenChecked(string path, MatchingAnalyzer analyzer, Action<string>? log)

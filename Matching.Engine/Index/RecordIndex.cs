@@ -22,8 +22,11 @@ public sealed class RecordIndex : IDisposable
     private const string SeqKey = "matching.seq";
     private const string OwnerFile = "owner.json";
 
+    private const string ProcessLockFile = "matching-writer.lock";
+
     private readonly Directory _directory;
     private readonly IndexWriter? _writer;
+    private readonly ProcessLock? _processLock;
     private readonly SearcherManager _searchers;
     private readonly object _commitGate = new();
     private long _appliedSeq;
@@ -31,9 +34,10 @@ public sealed class RecordIndex : IDisposable
     /// <summary>The similarity for writing and searching.</summary>
     public static readonly Similarity Bm25 = new BM25Similarity();
 
-    private RecordIndex(string path, Directory directory, IndexWriter? writer)
+    private RecordIndex(string path, Directory directory, IndexWriter? writer, ProcessLock? processLock = null)
     {
         Path = path;
+        _processLock = processLock;
         _directory = directory;
         _writer = writer;
         var factory = new Bm25SearcherFactory();
@@ -65,6 +69,8 @@ public sealed class RecordIndex : IDisposable
     public static RecordIndex OpenWriter(string path, Analyzer analyzer)
     {
         System.IO.Directory.CreateDirectory(path);
+        var processLock = ProcessLock.TryAcquire(System.IO.Path.Combine(path, ProcessLockFile))
+            ?? throw new IndexLockedException(DescribeOwner(path), new IOException($"{ProcessLockFile} is locked"));
         var directory = new NIOFSDirectory(path);
         try
         {
@@ -80,20 +86,21 @@ public sealed class RecordIndex : IDisposable
             {
                 WriteOwner(path);
                 if (!DirectoryReader.IndexExists(directory)) writer.Commit();
-                return new RecordIndex(path, directory, writer);
+                return new RecordIndex(path, directory, writer, processLock);
             }
             catch
             {
                 // A corrupt segment can fail the first reader after the lock is taken; give the lock back.
                 try { writer.Rollback(); } catch (Exception) { /* the original exception is the one to report */ }
-                directory.Dispose();
                 throw;
             }
         }
-        catch (LockObtainFailedException e)
+        catch (Exception e)
         {
             directory.Dispose();
-            throw new IndexLockedException(DescribeOwner(path), e);
+            processLock.Dispose();
+            if (e is LockObtainFailedException) throw new IndexLockedException(DescribeOwner(path), e);
+            throw;
         }
     }
 
@@ -163,6 +170,7 @@ public sealed class RecordIndex : IDisposable
             try { File.Delete(System.IO.Path.Combine(Path, OwnerFile)); } catch (IOException) { }
         }
         _directory.Dispose();
+        _processLock?.Dispose();
     }
 
     private IndexWriter Writer => _writer ?? throw new InvalidOperationException($"index {Path} was opened read-only");
@@ -177,7 +185,7 @@ public sealed class RecordIndex : IDisposable
         File.WriteAllText(System.IO.Path.Combine(path, OwnerFile), JsonSerializer.Serialize(owner));
     }
 
-    private static string DescribeOwner(string path)
+    internal static string DescribeOwner(string path)
     {
         var owner = "another process";
         try

@@ -47,9 +47,7 @@ public sealed class IndexModel(RecordStore store, CandidateRetriever retriever, 
         if (Query is { Length: > Display.MaxQueryLength })
         {
             Error = $"搜索内容不能超过 {Display.MaxQueryLength} 个字符，请缩短后重试。";
-            var page = Page();
-            page.StatusCode = StatusCodes.Status400BadRequest;
-            return page;
+            return this.PageWithStatus(StatusCodes.Status400BadRequest);
         }
         if (Searching) Search(); else Browse();
         return Page();

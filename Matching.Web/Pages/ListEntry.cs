@@ -17,7 +17,8 @@ public sealed record ListEntry(
 
     public static ListEntry From(ResearchResult result, IReadOnlyDictionary<string, string> names) =>
         new("result", result.Id, result.Title, Name(result.Organisation, names), Display.Excerpt(result.Abstract), result.Maturity,
-            result.Industries, result.Cooperation, [("价格", Display.Money(result.Price))], null);
+            result.Industries, result.Cooperation, [("价格", Display.Money(result.Price))],
+            result.Status == RecordStatus.Active ? null : Display.Status(result.Status));
 
     public static ListEntry From(Expert expert, IReadOnlyDictionary<string, string> names) =>
         new("expert", expert.Id, expert.Title is null ? expert.Name : $"{expert.Name} {expert.Title}", Name(expert.Organisation, names),
