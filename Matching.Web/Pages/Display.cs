@@ -76,7 +76,7 @@ public static class Display
     public static int Percent(double score) => (int)Math.Round(Math.Clamp(double.IsFinite(score) ? score : 0, 0, 1) * 100);
 
     /// <summary>The first <paramref name="max"/> characters of a text, with an ellipsis when cut.</summary>
-    public static string Excerpt(string? text, int max = 120)
+    public static string Excerpt(string? text, int max = 100)
     {
         if (string.IsNullOrWhiteSpace(text)) return "";
         var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));

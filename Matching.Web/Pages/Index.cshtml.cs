@@ -13,7 +13,7 @@ namespace Matching.Web.Pages;
 /// <summary>The home page: text search over needs, results and experts, or browse lists with filters and paging.</summary>
 public sealed class IndexModel(RecordStore store, CandidateRetriever retriever, MatchLists matches, IndustryTaxonomy taxonomy) : PageModel
 {
-    public const int PageSize = 20, OverviewSize = 8, SearchDepth = 200, SearchPreview = 5;
+    public const int PageSize = 20, OverviewSize = 8, SearchDepth = 200, SearchPreview = 5, MaxPage = 10_000;
     private static readonly string[] Tabs = ["needs", "results", "experts"];
 
     [BindProperty(SupportsGet = true, Name = "q")] public string? Query { get; set; }
@@ -38,7 +38,7 @@ public sealed class IndexModel(RecordStore store, CandidateRetriever retriever, 
     {
         Query = string.IsNullOrWhiteSpace(Query) ? null : Query.Trim();
         Tab = Tabs.Contains(Tab) ? Tab : null;
-        PageNumber = Math.Max(1, PageNumber);
+        PageNumber = Math.Clamp(PageNumber, 1, MaxPage);
         Industry = Known(Industry, taxonomy.Industries);
         Maturity = Known(Maturity, Vocabulary.Maturities);
         Cooperation = Known(Cooperation, Vocabulary.CooperationModes);

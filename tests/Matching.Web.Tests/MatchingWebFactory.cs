@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Matching.Web.Tests;
+
+/// <summary>
+/// The whole app — engine, in-process Hangfire server on SQLite, index, demo data — on a fresh data directory.
+/// One per test run: Hangfire keeps its storage in a static, so parallel app instances would share it.
+/// </summary>
+public sealed class MatchingWebFactory : WebApplicationFactory<Program>
+{
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "matching-web-" + Guid.NewGuid().ToString("N")[..10]);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Matching:DataDirectory", DataDirectory);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class WebCollection : ICollectionFixture<MatchingWebFactory>
+{
+    public const string Name = "web";
+}
