@@ -18,6 +18,9 @@ public static class DependencyInjection
         builder.Services.AddOpenApi();
         builder.Services.AddRazorPages();
         builder.Services.AddHealthChecks().AddCheck<MatchingHealthCheck>("matching");
+        // Chinese text in pages as characters, not &#x...; entities (still HTML-encoded where it matters).
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
         return builder;
     }

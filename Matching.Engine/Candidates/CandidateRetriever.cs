@@ -11,8 +11,18 @@ namespace Matching.Engine.Candidates;
 /// </summary>
 public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, SnippetBuilder snippets)
 {
+    /// <summary>
+    /// Candidates for a need. Retrieval uses the whole need; for a need that is not public, the snippets highlight
+    /// only the terms of its public view, so a highlight never reveals words of a hidden description.
+    /// </summary>
     public IReadOnlyList<Candidate> ForNeed(TechNeed need, RecordKind target, int k, int withSnippets = 20) =>
-        Retrieve(queries.ForNeed(need), target, k, withSnippets, exclude: null);
+        Retrieve(queries.ForNeed(need), target, k, withSnippets, exclude: null,
+            highlight: need.Visibility switch
+            {
+                "public" => null,
+                "summary" => queries.ForText(need.Title),
+                _ => new BooleanQuery(),
+            });
 
     public IReadOnlyList<Candidate> ForResult(ResearchResult result, int k, int withSnippets = 20) =>
         Retrieve(queries.ForResult(result), RecordKind.Need, k, withSnippets, exclude: null);
@@ -21,7 +31,7 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
         Retrieve(queries.ForText(text), target, k, withSnippets, exclude: null);
 
     /// <summary>Runs a query against one index; the first <paramref name="withSnippets"/> candidates get snippets.</summary>
-    public IReadOnlyList<Candidate> Retrieve(Query query, RecordKind target, int k, int withSnippets, ISet<string>? exclude)
+    public IReadOnlyList<Candidate> Retrieve(Query query, RecordKind target, int k, int withSnippets, ISet<string>? exclude, Query? highlight = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         using var lease = indexes[target].Acquire();
@@ -35,7 +45,7 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
             var id = doc.Get(RecordIndex.IdField);
             if (exclude?.Contains(id) == true) continue;
             var rank = list.Count + 1;
-            var shown = rank <= withSnippets ? Snippets(query, target, doc) : [];
+            var shown = rank <= withSnippets ? Snippets(highlight ?? query, target, doc) : [];
             list.Add(new Candidate(id, target, hit.Score, rank, top > 0 ? hit.Score / top : 0, shown));
             if (list.Count == k) break;
         }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Hangfire.Server;
 using Matching.Engine.Progress;
 
@@ -21,10 +20,11 @@ public sealed class JobProgressReporter(PerformContext? context) : IProgress<Job
         if (!_first && _sinceLast.ElapsedMilliseconds < 500 && value.Done < value.Total) return;
         _first = false;
         _sinceLast.Restart();
-        context.SetJobParameter(ParameterName, JsonSerializer.Serialize(new
-        {
-            stage = value.Stage, done = value.Done, total = value.Total, rate = Math.Round(value.Rate, 1),
-            remainingSeconds = value.Remaining is { } r ? Math.Round(r.TotalSeconds) : (double?)null,
-        }));
+        // Hangfire serialises the parameter to JSON itself; the API hands that JSON on as it is.
+        context.SetJobParameter(ParameterName, new Snapshot(value.Stage, value.Done, value.Total, Math.Round(value.Rate, 1),
+            value.Remaining is { } r ? Math.Round(r.TotalSeconds) : null));
     }
+
+    /// <summary>The stored shape of a progress report.</summary>
+    public sealed record Snapshot(string Stage, long Done, long Total, double Rate, double? RemainingSeconds);
 }

@@ -10,7 +10,7 @@ public static class JobsApi
 {
     public sealed record JobState(string Name, DateTime CreatedAt, string? Reason);
 
-    public sealed record JobStatus(string Id, string? Job, string State, DateTime? CreatedAt, IReadOnlyList<JobState> History, JsonElement? Progress);
+    public sealed record JobStatus(string Id, string? Job, string State, DateTime? CreatedAt, IReadOnlyList<JobState> History, JobProgressReporter.Snapshot? Progress);
 
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
@@ -28,6 +28,6 @@ public static class JobsApi
         var history = details.History.Select(h => new JobState(h.StateName, h.CreatedAt, h.Reason)).ToList();
         var job = details.Job is { } j ? $"{j.Type.Name}.{j.Method.Name}" : null;
         return TypedResults.Ok(new JobStatus(id, job, history.FirstOrDefault()?.Name ?? "Unknown", details.CreatedAt, history,
-            progress is null ? null : JsonDocument.Parse(progress).RootElement.Clone()));
+            progress is null ? null : JsonSerializer.Deserialize<JobProgressReporter.Snapshot>(progress, new JsonSerializerOptions(JsonSerializerDefaults.Web))));
     }
 }
