@@ -38,6 +38,8 @@ public sealed class QueryBuilder(MatchingAnalyzer analyzer, SynonymDictionary sy
             var counts = analyzer.Terms(text).GroupBy(t => t);
             foreach (var group in counts)
             {
+                // Bare numbers ("85", "500", "1.5") match every spec sheet and say nothing about the topic.
+                if (group.Key.All(c => char.IsAsciiDigit(c) || c is '.' or ',')) continue;
                 var w = weight * (1 + MathF.Log(group.Count()));
                 if (group.Key.Length == 1 && group.Key[0] > 0x2E80) w *= SingleCharFactor;
                 weights[group.Key] = weights.GetValueOrDefault(group.Key) + w;

@@ -5,10 +5,20 @@ namespace Matching.Web.Tests;
 
 /// <summary>
 /// The whole app — engine, in-process Hangfire server on SQLite, index, demo data — on a fresh data directory.
-/// One per test run: Hangfire keeps its storage in a static, so parallel app instances would share it.
+/// One per test run: Hangfire keeps its storage in a static, so parallel app instances would share it. It runs on
+/// real Kestrel on a free loopback port, so request limits are Kestrel's and a browser can reach it.
 /// </summary>
 public sealed class MatchingWebFactory : WebApplicationFactory<Program>
 {
+    public MatchingWebFactory()
+    {
+        UseKestrel(0);
+        StartServer();
+    }
+
+    /// <summary>The server's address, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri BaseAddress => CreateClient().BaseAddress!;
+
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "matching-web-" + Guid.NewGuid().ToString("N")[..10]);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

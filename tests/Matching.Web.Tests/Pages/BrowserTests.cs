@@ -1,0 +1,71 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+
+namespace Matching.Web.Tests.Pages;
+
+/// <summary>
+/// A person's path through the site in real Chromium (Debian's /usr/bin/chromium, installed by the test command):
+/// search, open a need, read its matches; and stored markup shows as text.
+/// </summary>
+[Collection(WebCollection.Name)]
+public class BrowserTests(MatchingWebFactory factory) : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists("/usr/bin/chromium"), "Chromium is missing: run the README's test command, which installs chromium and fonts-noto-cjk");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    [Fact]
+    public async Task SearchingAndOpeningANeed_ShowsItsMatchesWithHighlights()
+    {
+        var page = await _browser!.NewPageAsync();
+        await page.GotoAsync(factory.BaseAddress.ToString());
+        Assert.Contains("高校科技成果", await page.TextContentAsync("body"));
+
+        await page.FillAsync("input[name=q]", "薄膜封装 水汽阻隔");
+        await page.PressAsync("input[name=q]", "Enter");
+        await page.WaitForURLAsync(url => url.Contains("q="));
+        var needLink = page.Locator("a[href*='/needs/n-display-01']").First;
+        await needLink.ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/needs/n-display-01"));
+
+        Assert.Contains("柔性AMOLED薄膜封装水汽阻隔性能提升", await page.TextContentAsync("h1"));
+        var matches = page.Locator("ol.matches li.match");
+        Assert.True(await matches.CountAsync() >= 10);
+        Assert.True(await page.Locator("ol.matches mark").CountAsync() > 0);
+        Assert.Contains("r-display-07", await page.Locator("ol.matches li.match a").First.GetAttributeAsync("href"));
+    }
+
+    [Fact]
+    public async Task ScriptInATitle_IsShownAsText_AndNeverRuns()
+    {
+        using var client = factory.CreateClient();
+        var created = await client.PutAsJsonAsync("/api/v1/results/r-xss-1", new { title = "<script>window.__xss = 1</script><img src=x onerror=\"window.__xss = 2\">智能温控", organisation = "org-scu" });
+        Assert.True(created.IsSuccessStatusCode);
+
+        var page = await _browser!.NewPageAsync();
+        var dialogs = 0;
+        page.Dialog += (_, d) => { dialogs++; _ = d.DismissAsync(); };
+        await page.GotoAsync(new Uri(factory.BaseAddress, "/results/r-xss-1").ToString());
+        Assert.Contains("<script>window.__xss = 1</script>", await page.TextContentAsync("h1"));
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.__xss ?? null"));
+        Assert.Equal(0, await page.Locator("h1 script, h1 img").CountAsync());
+        Assert.Equal(0, dialogs);
+    }
+}
