@@ -64,9 +64,24 @@ internal static class ImportVerb
         Migrator.Migrate(services.GetRequiredService<MatchingDatabase>());
         Console.WriteLine($"data: {services.GetRequiredService<IOptions<MatchingOptions>>().Value.DataPath}");
 
+        // Take the index writer first, so the index follows the import batch by batch; when a server holds it,
+        // the records still go into the database and that server indexes them from the change log.
+        var index = services.GetRequiredService<IndexHost>();
+        IndexMaintainer? maintainer = null;
+        string? heldBy = null;
+        try
+        {
+            index.OpenWriters(m => Console.Error.WriteLine(m));
+            maintainer = services.GetRequiredService<IndexMaintainer>();
+        }
+        catch (IndexLockedException e)
+        {
+            heldBy = e.Message;
+        }
+
         ImportReport report;
         using (var progress = new ConsoleProgress())
-            report = services.GetRequiredService<Importer>().Import(files, encoding, progress);
+            report = ImportAndIndex.Run(services.GetRequiredService<Importer>(), maintainer, files, encoding, progress);
         foreach (var file in report.Files)
         {
             Console.WriteLine(file);
@@ -80,19 +95,9 @@ internal static class ImportVerb
         }
         if (reportFile is not null)
             File.WriteAllText(reportFile.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
-
-        var index = services.GetRequiredService<IndexHost>();
-        try
-        {
-            index.OpenWriters(m => Console.Error.WriteLine(m));
-            using var progress = new ConsoleProgress();
-            var changes = services.GetRequiredService<IndexMaintainer>().CatchUp(progress);
-            Console.WriteLine($"index: {changes:N0} changes applied, at sequence {index.Indexes.AppliedSeq}");
-        }
-        catch (IndexLockedException e)
-        {
-            Console.WriteLine($"index: not written here: {e.Message}. The records are committed and will be indexed within seconds.");
-        }
+        Console.WriteLine(heldBy is null
+            ? $"index: up to date at change-log sequence {index.Indexes.AppliedSeq}"
+            : $"index: not written here: {heldBy}. The records are committed and will be indexed within seconds.");
         Console.WriteLine(report);
         return report.Files.Any(f => f.Error is not null) ? 2 : report.Rejected > 0 ? 1 : 0;
     }
