@@ -137,6 +137,14 @@ public sealed class RecordStore(MatchingDatabase database)
         return connection.Query<string>($"SELECT id FROM {Table(kind)} WHERE status = 'active' ORDER BY id").ToList();
     }
 
+    /// <summary>The regions organisations are in, for filters.</summary>
+    public IReadOnlyList<string> Regions()
+    {
+        using var connection = Database.Open();
+        return connection.Query<string>(
+            "SELECT DISTINCT region FROM organisations WHERE status = 'active' AND region IS NOT NULL AND region <> '' ORDER BY region").ToList();
+    }
+
     /// <summary>Which of these ids already exist for a kind.</summary>
     public IReadOnlySet<string> ExistingIds(RecordKind kind, IReadOnlyCollection<string> ids)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using Matching.Engine.Candidates;
 using Matching.Engine.Matches;
 using Matching.Engine.Records;
@@ -42,7 +41,7 @@ public sealed class IndexModel(RecordStore store, CandidateRetriever retriever, 
         Industry = Known(Industry, taxonomy.Industries);
         Maturity = Known(Maturity, Vocabulary.Maturities);
         Cooperation = Known(Cooperation, Vocabulary.CooperationModes);
-        Regions = LoadRegions();
+        Regions = store.Regions();
         Region = Known(Region, Regions);
         if (Query is { Length: > Display.MaxQueryLength })
         {
@@ -114,13 +113,6 @@ public sealed class IndexModel(RecordStore store, CandidateRetriever retriever, 
     }
 
     // The region filter matches organisations' regions, so the choices are the regions organisations have.
-    private IReadOnlyList<string> LoadRegions()
-    {
-        using var connection = store.Database.Open();
-        return connection.Query<string>(
-            "SELECT DISTINCT region FROM organisations WHERE status = 'active' AND region IS NOT NULL AND region <> '' ORDER BY region").ToList();
-    }
-
     private static string? Known(string? value, IEnumerable<string> allowed) =>
         value is not null && allowed.Contains(value) ? value : null;
 
