@@ -1,4 +1,6 @@
+using Matching.Engine;
 using Matching.Web;
+using Microsoft.Extensions.Options;
 using Matching.Web.Apis;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,7 +21,7 @@ app.MapImportsApi();
 app.MapJobsApi();
 app.MapRazorPages();
 app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
-    "Matching is serving {Urls} with the data in {Data}", string.Join(", ", app.Urls), app.Configuration["Matching:DataDirectory"] ?? "data"));
+    "Matching is serving {Urls} with the data in {Data}", string.Join(", ", app.Urls), app.Services.GetRequiredService<IOptions<MatchingOptions>>().Value.DataPath));
 app.Run();
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

@@ -19,6 +19,7 @@ public sealed class EngineStartup(
     DemoSeeder seeder, IServiceProvider services, ILogger<EngineStartup> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private const long SynchronousBacklog = 5_000;
     private IndexMaintainer? _maintainer;
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -52,8 +53,16 @@ public sealed class EngineStartup(
         }
         if (_maintainer is not null)
         {
-            var applied = _maintainer.CatchUp(cancellationToken: cancellationToken);
-            logger.LogInformation("Index {Root}: caught up with {Changes} change(s), at sequence {Seq}", indexHost.Root, applied, indexHost.Indexes.AppliedSeq);
+            // A small backlog (first start, a few edits) is applied before serving, so the first page shows matches;
+            // a large one (a rebuilt index, a big import made while stopped) is left to the poller while we serve,
+            // and /health says "Degraded" until it is done.
+            var backlog = store.LastSeq() - indexHost.Indexes.AppliedSeq;
+            if (backlog <= SynchronousBacklog)
+            {
+                var applied = _maintainer.CatchUp(cancellationToken: cancellationToken);
+                logger.LogInformation("Index {Root}: caught up with {Changes} change(s), at sequence {Seq}", indexHost.Root, applied, indexHost.Indexes.AppliedSeq);
+            }
+            else logger.LogInformation("Index {Root}: {Backlog} changes behind; catching up in the background", indexHost.Root, backlog);
         }
         return base.StartAsync(cancellationToken);
     }

@@ -126,11 +126,11 @@ public sealed class Importer(RecordStore store)
             if (batch.Count >= BatchSize)
             {
                 batch.Flush();
-                progress?.Report(new JobProgress($"import {report.File}", stream.Position, totalBytes, clock.Elapsed));
+                progress?.Report(new JobProgress($"import {report.File}", stream.Position, totalBytes, clock.Elapsed, "bytes"));
             }
         }
         batch.Flush();
-        progress?.Report(new JobProgress($"import {report.File}", totalBytes, totalBytes, clock.Elapsed));
+        progress?.Report(new JobProgress($"import {report.File}", totalBytes, totalBytes, clock.Elapsed, "bytes"));
         foreach (var dup in batch.Duplicates()) report.Duplicates.Add(dup);
         return report;
     }

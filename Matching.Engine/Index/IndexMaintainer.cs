@@ -69,7 +69,7 @@ public sealed class IndexMaintainer(RecordStore store, IndexSet indexes)
                     cancellationToken.ThrowIfCancellationRequested();
                     Write(kind, chunk);
                     written += chunk.Length;
-                    progress?.Report(new JobProgress("rebuild", written, total, clock.Elapsed));
+                    progress?.Report(new JobProgress("rebuild", written, total, clock.Elapsed, "documents"));
                 }
                 index.Commit(seq);
             }

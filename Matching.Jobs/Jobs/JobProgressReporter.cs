@@ -21,10 +21,10 @@ public sealed class JobProgressReporter(PerformContext? context) : IProgress<Job
         _first = false;
         _sinceLast.Restart();
         // Hangfire serialises the parameter to JSON itself; the API hands that JSON on as it is.
-        context.SetJobParameter(ParameterName, new Snapshot(value.Stage, value.Done, value.Total, Math.Round(value.Rate, 1),
+        context.SetJobParameter(ParameterName, new Snapshot(value.Stage, value.Done, value.Total, value.Unit, Math.Round(value.Rate, 1),
             value.Remaining is { } r ? Math.Round(r.TotalSeconds) : null));
     }
 
     /// <summary>The stored shape of a progress report.</summary>
-    public sealed record Snapshot(string Stage, long Done, long Total, double Rate, double? RemainingSeconds);
+    public sealed record Snapshot(string Stage, long Done, long Total, string Unit, double Rate, double? RemainingSeconds);
 }
