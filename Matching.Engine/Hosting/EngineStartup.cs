@@ -21,6 +21,7 @@ public sealed class EngineStartup(
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private const long SynchronousBacklog = 5_000;
     private IndexMaintainer? _maintainer;
+    private bool _waitingForIndex;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -37,10 +38,10 @@ public sealed class EngineStartup(
             catch (IndexLockedException e)
             {
                 logger.LogWarning("{Message}. This process serves the index read-only.", e.Message);
-                indexHost.OpenReaders();
+                TryOpenReaders();
             }
         }
-        else indexHost.OpenReaders();
+        else TryOpenReaders();
 
         if (options.Value.SeedDemoData && seeder.SeedIfEmpty() is { } seeded)
             foreach (var file in seeded.Files) logger.LogInformation("Demo data: {File}", file.ToString());
@@ -75,7 +76,7 @@ public sealed class EngineStartup(
             try
             {
                 if (_maintainer is not null) _maintainer.CatchUp(cancellationToken: stoppingToken);
-                else indexHost.Indexes.Refresh();
+                else if (indexHost.IsOpen || TryOpenReaders()) indexHost.Indexes.Refresh();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
             catch (Exception e)
@@ -83,6 +84,23 @@ public sealed class EngineStartup(
                 // Logged and retried on the next tick: the change log still holds what was not applied.
                 logger.LogError(e, "Index catch-up failed; retrying");
             }
+        }
+    }
+
+    // A reader process may start before the job server has built the index: it serves 503 for searches until the
+    // index appears, and opens it then.
+    private bool TryOpenReaders()
+    {
+        try
+        {
+            indexHost.OpenReaders();
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or Lucene.Net.Index.IndexNotFoundException)
+        {
+            if (!_waitingForIndex) logger.LogWarning("The index is not there yet ({Message}); retrying every second", e.Message);
+            _waitingForIndex = true;
+            return false;
         }
     }
 

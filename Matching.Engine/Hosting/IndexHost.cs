@@ -14,7 +14,7 @@ public sealed class IndexHost(string root, MatchingAnalyzer analyzer) : IDisposa
     public string Root { get; } = root;
 
     /// <summary>The open indexes.</summary>
-    public IndexSet Indexes => _indexes ?? throw new InvalidOperationException("the index is not open yet");
+    public IndexSet Indexes => _indexes ?? throw new IndexNotOpenException($"the index at {Root} is not open yet; the job server builds it");
 
     public bool IsOpen => _indexes is not null;
 
@@ -26,3 +26,6 @@ public sealed class IndexHost(string root, MatchingAnalyzer analyzer) : IDisposa
 
     public void Dispose() => _indexes?.Dispose();
 }
+
+/// <summary>The index is not open in this process (yet): a reader started before the writer built it.</summary>
+public sealed class IndexNotOpenException(string message) : Exception(message);

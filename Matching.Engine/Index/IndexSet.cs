@@ -66,8 +66,20 @@ public sealed class IndexSet : IDisposable
     }
 
     /// <summary>Opens the three indexes read-only, for a process that does not own the writers.</summary>
-    public static IndexSet OpenReaders(string root) =>
-        new(root, Kinds.ToDictionary(k => k, k => RecordIndex.OpenReader(PathOf(root, k))));
+    public static IndexSet OpenReaders(string root)
+    {
+        var opened = new Dictionary<RecordKind, RecordIndex>();
+        try
+        {
+            foreach (var kind in Kinds) opened[kind] = RecordIndex.OpenReader(PathOf(root, kind));
+            return new IndexSet(root, opened);
+        }
+        catch
+        {
+            foreach (var index in opened.Values) index.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Picks up commits made by another process (read-only mode).</summary>
     public void Refresh()

@@ -13,6 +13,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ArgumentException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message),
             Engine.Index.IndexLockedException e => (StatusCodes.Status503ServiceUnavailable, "Index unavailable", e.Message),
+            Engine.Hosting.IndexNotOpenException e => (StatusCodes.Status503ServiceUnavailable, "Index unavailable", e.Message),
             _ => (StatusCodes.Status500InternalServerError, "Server error", "Something went wrong on our side; the request id is in traceId."),
         };
         if (status >= 500) logger.LogError(exception, "Unhandled exception for {Path}", context.Request.Path);
