@@ -53,7 +53,13 @@ public class ImportsApiTests(MatchingWebFactory factory)
         Assert.Equal(2, rejection.GetProperty("row").GetInt32());
         Assert.Equal("title", rejection.GetProperty("field").GetString());
 
+        // The report is stored before the job method returns; Hangfire records the state just after.
         var job = JsonDocument.Parse(await _client.GetStringAsync($"/api/v1/jobs/{jobId}")).RootElement;
+        for (var i = 0; i < 100 && job.GetProperty("state").GetString() != "Succeeded"; i++)
+        {
+            await Task.Delay(100);
+            job = JsonDocument.Parse(await _client.GetStringAsync($"/api/v1/jobs/{jobId}")).RootElement;
+        }
         Assert.Equal("Succeeded", job.GetProperty("state").GetString());
         Assert.Equal("ImportJob.Run", job.GetProperty("job").GetString());
         Assert.True(job.GetProperty("progress").GetProperty("done").GetInt64() > 0);
