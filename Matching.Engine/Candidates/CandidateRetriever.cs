@@ -27,6 +27,9 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
     public IReadOnlyList<Candidate> ForResult(ResearchResult result, int k, int withSnippets = 20) =>
         Retrieve(queries.ForResult(result), RecordKind.Need, k, withSnippets, exclude: null);
 
+    public IReadOnlyList<Candidate> ForExpert(Expert expert, IEnumerable<ResearchResult> results, int k, int withSnippets = 20) =>
+        Retrieve(queries.ForExpert(expert, results), RecordKind.Need, k, withSnippets, exclude: null);
+
     public IReadOnlyList<Candidate> Search(string text, RecordKind target, int k, int withSnippets = 20) =>
         Retrieve(queries.ForText(text), target, k, withSnippets, exclude: null);
 

@@ -25,6 +25,14 @@ public sealed class QueryBuilder(MatchingAnalyzer analyzer, SynonymDictionary sy
     public Query ForResult(ResearchResult result) =>
         Build((result.Title, TitleWeight), (string.Join("；", result.Keywords), KeywordWeight), (result.Abstract, TextWeight));
 
+    /// <summary>An expert looks for needs with their areas, their results' titles and keywords, and their bio.</summary>
+    public Query ForExpert(Expert expert, IEnumerable<ResearchResult> results)
+    {
+        var own = results.ToList();
+        return Build((string.Join("；", expert.Areas), TitleWeight), (string.Join("；", own.Select(r => r.Title)), TitleWeight),
+            (string.Join("；", own.SelectMany(r => r.Keywords).Distinct()), KeywordWeight), (expert.Bio, TextWeight));
+    }
+
     public Query ForText(string text) => Build((text, TitleWeight));
 
     /// <summary>The weighted terms a query is built from (exposed for explanations and tests).</summary>

@@ -15,6 +15,9 @@ public sealed record NeedMatches(TechNeed Need, IReadOnlyList<MatchItem> Results
 /// <summary>A result with the needs it fits.</summary>
 public sealed record ResultMatches(ResearchResult Result, IReadOnlyList<MatchItem> Needs);
 
+/// <summary>An expert with the needs their profile and results fit.</summary>
+public sealed record ExpertMatches(Expert Expert, IReadOnlyList<MatchItem> Needs);
+
 /// <summary>
 /// Match lists for pages and the API. Today the order is the BM25 candidate order ("bm25"); the learned scorer
 /// re-ranks these same candidates. A need that is not public shows only its public fields, and never its text
@@ -41,6 +44,15 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever)
         if (result is null) return null;
         var needs = retriever.ForResult(result, Math.Clamp(k, 1, MaxK));
         return new ResultMatches(result, Describe(needs));
+    }
+
+    public ExpertMatches? ForExpert(string expertId, int k = 20)
+    {
+        var expert = store.GetExpert(expertId);
+        if (expert is null) return null;
+        var results = store.ResultsOfExperts([expert.Id])[expert.Id].Where(r => r.Status == RecordStatus.Active);
+        var needs = retriever.ForExpert(expert, results, Math.Clamp(k, 1, MaxK));
+        return new ExpertMatches(expert, Describe(needs));
     }
 
     /// <summary>Adds titles, organisation names and the visibility rule to raw candidates.</summary>

@@ -37,6 +37,9 @@ public static class RecordEndpoints
         var group = app.MapGroup("/api/v1/experts").WithTags("Experts");
         new RecordApi<Expert>(RecordKind.Expert, RowParser.Expert, e => e.Id, (s, ids) => s.GetExperts(ids), (s, q) => s.ListExperts(q),
             (w, e) => w.Upsert(e), e => e, e => e.Organisation, (e, o) => e with { Organisation = o }).Map(group);
+        group.MapGet("/{id}/matches", (string id, int? k, MatchLists matches) =>
+                matches.ForExpert(id, k ?? 20) is { } list ? (Results<Ok<ExpertMatches>, NotFound<ProblemDetails>>)TypedResults.Ok(list) : TypedResults.NotFound(Missing("expert", id)))
+            .WithSummary("Needs that fit an expert's areas, bio and results");
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Matching.Engine.Matches;
 using Matching.Engine.Records;
 using Matching.Engine.Storage;
 using Microsoft.AspNetCore.Mvc;
@@ -5,12 +6,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Matching.Web.Pages.Experts;
 
-/// <summary>An expert's profile and the results they are on.</summary>
-public sealed class DetailModel(RecordStore store) : PageModel
+/// <summary>An expert's profile, the results they are on, and the needs they fit.</summary>
+public sealed class DetailModel(RecordStore store, MatchLists matches) : PageModel
 {
     public Expert? Expert { get; private set; }
     public Organisation? Organisation { get; private set; }
     public IReadOnlyList<ListEntry> Results { get; private set; } = [];
+    public IReadOnlyList<MatchItem> Needs { get; private set; } = [];
 
     public IActionResult OnGet(string id)
     {
@@ -21,6 +23,7 @@ public sealed class DetailModel(RecordStore store) : PageModel
         var names = organisations.ToDictionary(o => o.Id, o => o.Name);
         Organisation = organisations.FirstOrDefault(o => o.Id == Expert.Organisation);
         Results = results.Select(r => ListEntry.From(r, names)).ToList();
+        Needs = matches.ForExpert(Expert.Id, 10)?.Needs ?? [];
         return Page();
     }
 }

@@ -54,6 +54,17 @@ public class RecordsApiTests(MatchingWebFactory factory)
     }
 
     [Fact]
+    public async Task ExpertMatches_ListNeedsThatFitTheirResults()
+    {
+        var body = await Json(await _client.GetAsync("/api/v1/experts/e-display-04/matches?k=5"));
+        Assert.Equal("e-display-04", body.GetProperty("expert").GetProperty("id").GetString());
+        var needs = body.GetProperty("needs").EnumerateArray().Select(n => n.GetProperty("id").GetString()).ToList();
+        Assert.InRange(needs.Count, 1, 5);
+        Assert.Contains("n-display-01", needs);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await _client.GetAsync("/api/v1/experts/nobody/matches")).StatusCode);
+    }
+
+    [Fact]
     public async Task Lists_PageFilterAndSort()
     {
         var page1 = await Json(await _client.GetAsync("/api/v1/results?industry=" + Uri.EscapeDataString("新型显示") + "&pageSize=5&sort=title"));
