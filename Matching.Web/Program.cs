@@ -8,6 +8,7 @@ builder.AddMatchingWeb();
 
 var app = builder.Build();
 app.UseExceptionHandler();
+app.UseMatchingSecurityHeaders();
 app.UseStatusCodePages();
 app.UseStaticFiles();
 app.UseMatchingJobDashboard();

@@ -67,5 +67,9 @@ public class BrowserTests(MatchingWebFactory factory) : IAsyncLifetime
         Assert.Null(await page.EvaluateAsync<int?>("() => window.__xss ?? null"));
         Assert.Equal(0, await page.Locator("h1 script, h1 img").CountAsync());
         Assert.Equal(0, dialogs);
+
+        // And were markup ever to slip through, the policy forbids inline scripts.
+        var response = await client.GetAsync("/results/r-xss-1");
+        Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
     }
 }
