@@ -16,7 +16,7 @@ namespace Matching.Jobs.Bench;
 /// </summary>
 internal static class IndexBench
 {
-    public static int Run(int docs, int runs, int seed)
+    public static int Run(int docs, int runs, int seed, bool sequential = false)
     {
         var root = Path.Combine(Path.GetTempPath(), "matching-bench-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(root);
@@ -27,9 +27,9 @@ internal static class IndexBench
             var warm = Path.Combine(root, "warm-results.jsonl");
             SyntheticResults.Write(warm, Math.Min(1000, docs), seed + 1);
             var analyzer = new MatchingAnalyzer();
-            Console.WriteLine($"index-bench: {docs:N0} synthetic results ({new FileInfo(file).Length / 1048576.0:N1} MB), {runs} runs each, seed {seed}, {Environment.ProcessorCount} cores");
+            Console.WriteLine($"index-bench: {docs:N0} synthetic results ({new FileInfo(file).Length / 1048576.0:N1} MB), {runs} runs each, seed {seed}, {Environment.ProcessorCount} cores, pipeline {(sequential ? "sequential (import, then index)" : "with the index following each committed batch")}");
 
-            Pipeline(Path.Combine(root, "warm-p"), warm, analyzer);
+            Pipeline(Path.Combine(root, "warm-p"), warm, analyzer, sequential);
             Raw(Path.Combine(root, "warm-r"), warm, analyzer);
 
             var pipeline = new List<double>();
@@ -37,7 +37,7 @@ internal static class IndexBench
             for (var i = 0; i < runs; i++)
             {
                 var r = Raw(Path.Combine(root, $"raw-{i}"), file, analyzer);
-                var p = Pipeline(Path.Combine(root, $"pipeline-{i}"), file, analyzer);
+                var p = Pipeline(Path.Combine(root, $"pipeline-{i}"), file, analyzer, sequential);
                 raw.Add(docs / r);
                 pipeline.Add(docs / p);
                 Console.WriteLine($"  run {i + 1}: pipeline {docs / p:N0} docs/s ({p:N1} s)   raw {docs / r:N0} docs/s ({r:N1} s)");
@@ -53,7 +53,7 @@ internal static class IndexBench
         }
     }
 
-    private static double Pipeline(string dataDir, string file, MatchingAnalyzer analyzer)
+    private static double Pipeline(string dataDir, string file, MatchingAnalyzer analyzer, bool sequential)
     {
         System.IO.Directory.CreateDirectory(dataDir);
         var database = new MatchingDatabase(Path.Combine(dataDir, "matching.db"));
@@ -62,7 +62,15 @@ internal static class IndexBench
         var clock = Stopwatch.StartNew();
         ImportReport report;
         using (var indexes = IndexSet.OpenWriters(Path.Combine(dataDir, "index"), analyzer))
-            report = ImportAndIndex.Run(new Importer(store), new IndexMaintainer(store, indexes), [(file, RecordKind.Result)]);
+        {
+            var maintainer = new IndexMaintainer(store, indexes);
+            if (sequential)
+            {
+                report = new Importer(store).Import([(file, RecordKind.Result)]);
+                maintainer.CatchUp();
+            }
+            else report = ImportAndIndex.Run(new Importer(store), maintainer, [(file, RecordKind.Result)]);
+        }
         var seconds = clock.Elapsed.TotalSeconds;
         if (report.Rejected > 0) throw new InvalidOperationException($"bench rows rejected: {report.Files[0].Rejections[0].Reason}");
         return seconds;
