@@ -59,24 +59,6 @@ public sealed class RecordStore(MatchingDatabase database)
                 new { key = OrganisationNames.Key(reference) });
     }
 
-    /// <summary>The organisation, its parent chain and every descendant: one family for conflict-of-interest checks.</summary>
-    public IReadOnlySet<string> OrganisationFamily(string id)
-    {
-        using var connection = Database.Open();
-        var all = connection.Query<(string Id, string? Parent)>("SELECT id, parent_id FROM organisations").ToList();
-        var parentOf = all.ToDictionary(o => o.Id, o => o.Parent);
-        var family = new HashSet<string> { id };
-        for (var p = parentOf.GetValueOrDefault(id); p is not null && family.Add(p); p = parentOf.GetValueOrDefault(p)) { }
-        bool grew;
-        do
-        {
-            grew = false;
-            foreach (var o in all)
-                if (o.Parent is not null && family.Contains(o.Parent) && family.Add(o.Id)) grew = true;
-        } while (grew);
-        return family;
-    }
-
     public Page<Organisation> ListOrganisations(ListQuery q) =>
         List<OrganisationRow, Organisation>("organisations", OrganisationRow.Columns, q, r => r.ToRecord());
     public Page<ResearchResult> ListResults(ListQuery q) =>

@@ -28,7 +28,7 @@ internal sealed record RecordApi<T>(
 
     public RouteGroupBuilder Map(RouteGroupBuilder group)
     {
-        group.MapGet("/", ListAsync).WithSummary($"List {Kind.Name()}s with paging, sorting, filters and optional text search (q)");
+        group.MapGet("/", ListRecords).WithSummary($"List {Kind.Name()}s with paging, sorting, filters and optional text search (q)");
         group.MapGet("/{id}", GetOne).WithSummary($"Get one {Kind.Name()} by external id");
         group.MapPost("/", Create).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).WithSummary($"Create a {Kind.Name()} (interchange format)");
         group.MapPut("/{id}", Update).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).WithSummary($"Create or replace a {Kind.Name()}");
@@ -36,7 +36,7 @@ internal sealed record RecordApi<T>(
         return group;
     }
 
-    private Results<Ok<PageResponse<T>>, ValidationProblem> ListAsync([AsParameters] ListParameters parameters, RecordStore store, CandidateRetriever retriever)
+    private Results<Ok<PageResponse<T>>, ValidationProblem> ListRecords([AsParameters] ListParameters parameters, RecordStore store, CandidateRetriever retriever)
     {
         ListQuery query;
         try { query = parameters.ToQuery(); }
