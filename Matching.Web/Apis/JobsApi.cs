@@ -25,9 +25,12 @@ public static class JobsApi
         if (details is null) return TypedResults.NotFound();
         using var connection = storage.GetConnection();
         var progress = connection.GetJobParameter(id, JobProgressReporter.ParameterName);
-        var history = details.History.Select(h => new JobState(h.StateName, h.CreatedAt, h.Reason)).ToList();
+        // Hangfire keeps UTC times without a kind; say so, so clients do not read them as local time.
+        var history = details.History.Select(h => new JobState(h.StateName, DateTime.SpecifyKind(h.CreatedAt, DateTimeKind.Utc), h.Reason)).ToList();
         var job = details.Job is { } j ? $"{j.Type.Name}.{j.Method.Name}" : null;
-        return TypedResults.Ok(new JobStatus(id, job, history.FirstOrDefault()?.Name ?? "Unknown", details.CreatedAt, history,
+        // SQLite storage's job CreatedAt drifts from its own state history; the first state is when it was created.
+        var created = history.Count > 0 ? history[^1].CreatedAt : details.CreatedAt;
+        return TypedResults.Ok(new JobStatus(id, job, history.FirstOrDefault()?.Name ?? "Unknown", created, history,
             progress is null ? null : JsonSerializer.Deserialize<JobProgressReporter.Snapshot>(progress, new JsonSerializerOptions(JsonSerializerDefaults.Web))));
     }
 }
