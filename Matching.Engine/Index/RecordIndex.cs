@@ -105,13 +105,22 @@ public sealed class RecordIndex : IDisposable
     }
 
     /// <summary>Opens the index for reading only (another process writes it); call <see cref="Refresh"/> to see its commits.</summary>
-    public static RecordIndex OpenReader(string path) => new(path, new NIOFSDirectory(path), null);
+    public static RecordIndex OpenReader(string path)
+    {
+        var directory = new NIOFSDirectory(path);
+        try
+        {
+            return new RecordIndex(path, directory, null);
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Adds or replaces the document with this id.</summary>
     public void Upsert(string id, Document document) => Writer.UpdateDocument(new Term(IdField, id), document);
-
-    /// <summary>Adds a document without looking for an older one (only for a freshly cleared index).</summary>
-    public void Add(Document document) => Writer.AddDocument(document);
 
     /// <summary>Removes the document with this id, if any.</summary>
     public void Delete(string id) => Writer.DeleteDocuments(new Term(IdField, id));
