@@ -39,11 +39,11 @@ public class BrowserTests(MatchingWebFactory factory) : IAsyncLifetime
         Assert.Contains("高校科技成果", await page.TextContentAsync("body"));
 
         await page.FillAsync("input[name=q]", "薄膜封装 水汽阻隔");
-        await page.PressAsync("input[name=q]", "Enter");
-        await page.WaitForURLAsync(url => url.Contains("q="));
+        // The wait starts before the action, so a fast navigation cannot slip past it.
+        var loaded = new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded };
+        await Task.WhenAll(page.WaitForURLAsync(url => url.Contains("q="), loaded), page.PressAsync("input[name=q]", "Enter"));
         var needLink = page.Locator("a[href*='/needs/n-display-01']").First;
-        await needLink.ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/needs/n-display-01"));
+        await Task.WhenAll(page.WaitForURLAsync(url => url.Contains("/needs/n-display-01"), loaded), needLink.ClickAsync());
 
         Assert.Contains("柔性AMOLED薄膜封装水汽阻隔性能提升", await page.TextContentAsync("h1"));
         var matches = page.Locator("ol.matches li.match");
