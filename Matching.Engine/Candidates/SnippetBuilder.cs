@@ -22,7 +22,8 @@ public sealed class SnippetBuilder(MatchingAnalyzer analyzer)
     {
         if (string.IsNullOrWhiteSpace(text)) return [];
         var clean = text.Replace(Open, ' ').Replace(Close, ' ');
-        var scorer = new QueryScorer(query, field);
+        // Any query term counts, whichever field it was searched in.
+        var scorer = new QueryScorer(query);
         var highlighter = new Highlighter(new SentinelFormatter(), scorer)
         {
             TextFragmenter = maxFragments == 0 ? new NullFragmenter() : new SimpleSpanFragmenter(scorer, FragmentSize),

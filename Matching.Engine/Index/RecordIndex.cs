@@ -32,7 +32,14 @@ public sealed class RecordIndex : IDisposable
     private long _appliedSeq;
 
     /// <summary>The similarity for writing and searching.</summary>
-    public static readonly Similarity Bm25 = new BM25Similarity();
+    public static readonly Similarity Bm25 = new Bm25PerField();
+
+    private sealed class Bm25PerField : PerFieldSimilarityWrapper
+    {
+        private readonly Similarity _all = new BM25Similarity(0.9f, 0.4f);
+        private readonly Similarity _other = new BM25Similarity();
+        public override Similarity Get(string name) => name == IndexDocuments.All ? _all : _other;
+    }
 
     private RecordIndex(string path, Directory directory, IndexWriter? writer, ProcessLock? processLock = null)
     {

@@ -1,0 +1,61 @@
+using Matching.Engine.Candidates;
+using Matching.Engine.Index;
+using Matching.Engine.Records;
+using Matching.Engine.Storage;
+using Matching.Engine.Taxonomy;
+using Matching.Engine.Text;
+
+namespace Matching.Engine.Evaluation;
+
+/// <summary>
+/// A benchmark loaded through the product's own path: its corpus stored as research results in a scratch database,
+/// indexed by the product's analyzer and index code, and queried as needs by the product's candidate step. What is
+/// measured is what serves.
+/// </summary>
+public sealed class BeirWorkspace : IDisposable
+{
+    private BeirWorkspace(string path, RecordStore store, IndexSet indexes, CandidateRetriever retriever)
+    {
+        Path = path;
+        Store = store;
+        Indexes = indexes;
+        Retriever = retriever;
+    }
+
+    public string Path { get; }
+    public RecordStore Store { get; }
+    public IndexSet Indexes { get; }
+    public CandidateRetriever Retriever { get; }
+
+    /// <summary>Stores and indexes the corpus in a new folder under <paramref name="scratchRoot"/>.</summary>
+    public static BeirWorkspace Create(BeirDataset dataset, string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms,
+        IProgress<Progress.JobProgress>? progress = null)
+    {
+        var path = System.IO.Path.Combine(scratchRoot, dataset.Name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(path);
+        var database = new MatchingDatabase(System.IO.Path.Combine(path, "matching.db"));
+        Migrator.Migrate(database);
+        var store = new RecordStore(database);
+        foreach (var chunk in dataset.Corpus.Chunk(1000))
+        {
+            using var writer = store.BeginWrite();
+            foreach (var d in chunk)
+                writer.Upsert(new ResearchResult { Id = d.Id, Title = string.IsNullOrWhiteSpace(d.Title) ? d.Id : d.Title, Abstract = d.Text, Language = "en" });
+            writer.Commit();
+        }
+        var indexes = IndexSet.OpenWriters(System.IO.Path.Combine(path, "index"), analyzer);
+        new IndexMaintainer(store, indexes).CatchUp(progress);
+        var retriever = new CandidateRetriever(indexes, new QueryBuilder(analyzer, synonyms), new SnippetBuilder(analyzer));
+        return new BeirWorkspace(path, store, indexes, retriever);
+    }
+
+    /// <summary>A benchmark query as the need it stands for.</summary>
+    public static TechNeed NeedFor(string queryId, string text) => new() { Id = queryId, Title = text, Language = "en" };
+
+    public void Dispose()
+    {
+        Indexes.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+    }
+}
