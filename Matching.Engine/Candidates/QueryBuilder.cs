@@ -20,8 +20,13 @@ public sealed class QueryBuilder(MatchingAnalyzer analyzer, SynonymDictionary sy
 
     private const float TitleWeight = 2f, KeywordWeight = 2f, TextWeight = 1f, SynonymWeight = 0.5f, SingleCharFactor = 0.35f;
 
-    public Query ForNeed(TechNeed need) =>
-        Build((need.Title, TitleWeight), (string.Join("；", need.Keywords), KeywordWeight), (need.Description, TextWeight));
+    public Query ForNeed(TechNeed need) => Build(NeedParts(need));
+
+    /// <summary>The weighted terms of a need's query (for features and explanations).</summary>
+    public IReadOnlyDictionary<string, float> NeedTerms(TechNeed need) => Terms(NeedParts(need));
+
+    private static (string? Text, float Weight)[] NeedParts(TechNeed need) =>
+        [(need.Title, TitleWeight), (string.Join("；", need.Keywords), KeywordWeight), (need.Description, TextWeight)];
 
     public Query ForResult(ResearchResult result) =>
         Build((result.Title, TitleWeight), (string.Join("；", result.Keywords), KeywordWeight), (result.Abstract, TextWeight));

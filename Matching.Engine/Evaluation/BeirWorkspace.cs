@@ -14,13 +14,16 @@ namespace Matching.Engine.Evaluation;
 /// </summary>
 public sealed class BeirWorkspace : IDisposable
 {
-    private BeirWorkspace(string path, RecordStore store, IndexSet indexes, CandidateRetriever retriever)
+    private BeirWorkspace(string path, RecordStore store, IndexSet indexes, CandidateRetriever retriever, QueryBuilder queries)
     {
         Path = path;
         Store = store;
         Indexes = indexes;
         Retriever = retriever;
+        Queries = queries;
     }
+
+    public QueryBuilder Queries { get; }
 
     public string Path { get; }
     public RecordStore Store { get; }
@@ -45,8 +48,25 @@ public sealed class BeirWorkspace : IDisposable
         }
         var indexes = IndexSet.OpenWriters(System.IO.Path.Combine(path, "index"), analyzer);
         new IndexMaintainer(store, indexes).CatchUp(progress);
-        var retriever = new CandidateRetriever(indexes, new QueryBuilder(analyzer, synonyms), new SnippetBuilder(analyzer));
-        return new BeirWorkspace(path, store, indexes, retriever);
+        var queries = new QueryBuilder(analyzer, synonyms);
+        var retriever = new CandidateRetriever(indexes, queries, new SnippetBuilder(analyzer));
+        return new BeirWorkspace(path, store, indexes, retriever, queries);
+    }
+
+    /// <summary>
+    /// For each judged query of the split: its BM25 top <paramref name="k"/>, their feature vectors, and their grades
+    /// (0 where unjudged).
+    /// </summary>
+    public IEnumerable<QueryCandidates> Candidates(BeirDataset dataset, IndustryTaxonomy taxonomy, int k)
+    {
+        var features = new Features.FeatureExtractor(Indexes, Store, Queries, taxonomy);
+        foreach (var (queryId, judged) in dataset.Qrels.OrderBy(q => q.Key, StringComparer.Ordinal))
+        {
+            if (!dataset.Queries.TryGetValue(queryId, out var text)) continue;
+            var need = NeedFor(queryId, text);
+            var candidates = Retriever.ForNeed(need, RecordKind.Result, k, 0);
+            yield return new QueryCandidates(queryId, judged, candidates, features.ForResults(need, candidates, k));
+        }
     }
 
     /// <summary>A benchmark query as the need it stands for.</summary>
@@ -59,3 +79,6 @@ public sealed class BeirWorkspace : IDisposable
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>One query's candidates with their features and the query's judgements.</summary>
+public sealed record QueryCandidates(string QueryId, IReadOnlyDictionary<string, int> Judged, IReadOnlyList<Candidate> Candidates, float[][] Features);

@@ -1,0 +1,157 @@
+using Lucene.Net.Index;
+using Lucene.Net.Queries;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using Matching.Engine.Candidates;
+using Matching.Engine.Index;
+using Matching.Engine.Records;
+using Matching.Engine.Storage;
+using Matching.Engine.Taxonomy;
+using Matching.Engine.Text;
+
+namespace Matching.Engine.Features;
+
+/// <summary>
+/// Computes <see cref="FeatureSchema"/> vectors for a need against result candidates, from the index (per-field
+/// BM25 through filtered searches, term presence through postings, stored texts) and the records (industries,
+/// maturity, cooperation, money, zone). Pairs that were not retrieved get the same features, with rank K + 1.
+/// </summary>
+public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candidates.QueryBuilder queries, IndustryTaxonomy taxonomy)
+{
+    /// <summary>Feature vectors for the need against each candidate result, in the candidates' order.</summary>
+    public float[][] ForResults(TechNeed need, IReadOnlyList<Candidate> candidates, int k)
+    {
+        var vectors = new float[candidates.Count][];
+        if (candidates.Count == 0) return vectors;
+        var terms = queries.NeedTerms(need);
+        var totalWeight = terms.Values.Sum();
+        var ids = candidates.Select(c => c.Id).ToList();
+        var records = store.GetResults(ids).ToDictionary(r => r.Id);
+        var organisations = store.GetOrganisations(records.Values.Select(r => r.Organisation).OfType<string>().Distinct().ToList()).ToDictionary(o => o.Id);
+        var needText = string.Join("\n", need.Title, need.Description, string.Join("；", need.Keywords));
+        var needBigrams = Bigrams(needText);
+        var cjk = CjkShare(needText);
+
+        using var lease = indexes[RecordKind.Result].Acquire();
+        var searcher = lease.Searcher;
+        var docs = Locate(searcher, ids);
+        var all = FieldScores(searcher, terms, IndexDocuments.All, ids);
+        var title = FieldScores(searcher, terms, IndexDocuments.Title, ids);
+        var keywords = FieldScores(searcher, terms, IndexDocuments.Keywords, ids);
+        var presentAll = Presence(searcher.IndexReader, terms.Keys, IndexDocuments.All, docs);
+        var presentTitle = Presence(searcher.IndexReader, terms.Keys, IndexDocuments.Title, docs);
+
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var c = candidates[i];
+            var v = new float[FeatureSchema.Count];
+            var n = 0;
+            v[n++] = c.Score;
+            v[n++] = c.Rank;
+            v[n++] = (float)c.NormalisedScore;
+            v[n++] = all.GetValueOrDefault(c.Id);
+            v[n++] = title.GetValueOrDefault(c.Id);
+            v[n++] = keywords.GetValueOrDefault(c.Id);
+            v[n++] = totalWeight > 0 ? presentAll.GetValueOrDefault(c.Id)?.Sum(t => terms[t]) / totalWeight ?? 0 : 0;
+            v[n++] = totalWeight > 0 ? presentTitle.GetValueOrDefault(c.Id)?.Sum(t => terms[t]) / totalWeight ?? 0 : 0;
+            records.TryGetValue(c.Id, out var r);
+            var organisation = r?.Organisation is { } o ? organisations.GetValueOrDefault(o) : null;
+            n = Pair(v, n, PairFeatures.KeywordOverlap(need.Keywords, r?.Keywords));
+            n = Pair(v, n, PairFeatures.IndustryDistance(taxonomy, need.Industries, r?.Industries));
+            n = Pair(v, n, PairFeatures.MaturityGap(need.Maturity, r?.Maturity));
+            n = Pair(v, n, PairFeatures.Jaccard(need.Cooperation, r?.Cooperation));
+            n = Pair(v, n, PairFeatures.MoneyFit(need.Budget, r?.Price));
+            n = Pair(v, n, PairFeatures.SameZone(need.Zone, organisation?.Zone));
+            var stored = docs.GetValueOrDefault(c.Id);
+            v[n++] = PairFeatures.Dice(needBigrams, Bigrams(stored.Text ?? ""));
+            v[n++] = cjk;
+            v[n++] = terms.Count;
+            v[n++] = stored.TitleChars;
+            v[n++] = stored.BodyChars;
+            vectors[i] = v;
+        }
+        return vectors;
+    }
+
+    private static int Pair(float[] v, int n, float? value)
+    {
+        v[n] = value ?? 0;
+        v[n + 1] = value is null ? 0 : 1;
+        return n + 2;
+    }
+
+    private readonly record struct StoredDoc(int DocId, string? Text, int TitleChars, int BodyChars);
+
+    private static Dictionary<string, StoredDoc> Locate(IndexSearcher searcher, IReadOnlyList<string> ids)
+    {
+        var filter = IdFilter(ids);
+        var hits = searcher.Search(new ConstantScoreQuery(filter), ids.Count).ScoreDocs;
+        var found = new Dictionary<string, StoredDoc>(hits.Length);
+        foreach (var hit in hits)
+        {
+            var doc = searcher.Doc(hit.Doc);
+            var title = doc.Get(IndexDocuments.Title) ?? "";
+            var body = doc.Get(IndexDocuments.Body) ?? "";
+            found[doc.Get(RecordIndex.IdField)] = new StoredDoc(hit.Doc, title + "\n" + body + "\n" + doc.Get(IndexDocuments.Keywords), title.Length, body.Length);
+        }
+        return found;
+    }
+
+    private static TermsFilter IdFilter(IReadOnlyList<string> ids) =>
+        new(ids.Distinct().Select(id => new Term(RecordIndex.IdField, id)).ToList());
+
+    private static Dictionary<string, float> FieldScores(IndexSearcher searcher, IReadOnlyDictionary<string, float> terms, string field, IReadOnlyList<string> ids)
+    {
+        var query = new BooleanQuery();
+        foreach (var (term, weight) in terms) query.Add(new TermQuery(new Term(field, term)) { Boost = weight }, Occur.SHOULD);
+        var scores = new Dictionary<string, float>();
+        if (query.Clauses.Count == 0) return scores;
+        foreach (var hit in searcher.Search(query, IdFilter(ids), ids.Count).ScoreDocs)
+            scores[searcher.Doc(hit.Doc, IdOnly).Get(RecordIndex.IdField)] = hit.Score;
+        return scores;
+    }
+
+    private static readonly ISet<string> IdOnly = new HashSet<string> { RecordIndex.IdField };
+
+    /// <summary>Which of the terms occur in each document's field, read from the postings (no re-analysis).</summary>
+    private static Dictionary<string, List<string>> Presence(IndexReader reader, IEnumerable<string> terms, string field, Dictionary<string, StoredDoc> docs)
+    {
+        var byDoc = docs.ToDictionary(d => d.Value.DocId, d => d.Key);
+        var sorted = byDoc.Keys.Order().ToArray();
+        var present = new Dictionary<string, List<string>>();
+        var live = MultiFields.GetLiveDocs(reader);
+        foreach (var term in terms)
+        {
+            var postings = MultiFields.GetTermDocsEnum(reader, live, field, new BytesRef(term));
+            if (postings is null) continue;
+            foreach (var target in sorted)
+            {
+                var at = postings.DocID >= target ? postings.DocID : postings.Advance(target);
+                if (at == DocIdSetIterator.NO_MORE_DOCS) break;
+                if (at != target) continue;
+                var id = byDoc[target];
+                if (!present.TryGetValue(id, out var list)) present[id] = list = [];
+                list.Add(term);
+            }
+        }
+        return present;
+    }
+
+    /// <summary>Folded CJK character bigrams of a text.</summary>
+    public static HashSet<int> Bigrams(string text)
+    {
+        var set = new HashSet<int>();
+        var folded = TextFolding.Fold(text);
+        for (var i = 0; i + 1 < folded.Length; i++)
+            if (IsCjk(folded[i]) && IsCjk(folded[i + 1])) set.Add(folded[i] << 16 | folded[i + 1]);
+        return set;
+    }
+
+    public static float CjkShare(string text)
+    {
+        var letters = text.Count(char.IsLetter);
+        return letters == 0 ? 0 : text.Count(IsCjk) / (float)letters;
+    }
+
+    private static bool IsCjk(char c) => c is >= '\u3400' and <= '\u9FFF';
+}

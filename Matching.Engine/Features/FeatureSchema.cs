@@ -1,0 +1,44 @@
+namespace Matching.Engine.Features;
+
+/// <summary>
+/// The features of a (need, candidate) pair, in vector order. Defined once: training rows and serving rows are
+/// built by the same <see cref="FeatureExtractor"/>.
+/// <para>
+/// Missing values: a feature that cannot be computed for a pair (no keywords on one side, no maturity, no price…)
+/// is 0 and its companion "has_…" indicator is 0; when present, the indicator is 1. Trees then split on the
+/// indicator instead of mistaking "unknown" for "zero overlap".
+/// </para>
+/// </summary>
+public static class FeatureSchema
+{
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "bm25",               // the candidate query's score
+        "rank",               // 1-based rank in the candidate list (K + 1 for a pair that was not retrieved)
+        "norm_score",         // score over the list's best
+        "bm25_all",           // BM25 of the need's terms on title + body + keywords
+        "bm25_title",         // … on the title alone
+        "bm25_keywords",      // … on the keywords alone
+        "coverage",           // share of the need's term weight found in the candidate
+        "coverage_title",     // share found in the candidate's title
+        "keyword_overlap", "has_keyword_overlap",
+        "industry_distance", "has_industry_distance",
+        "maturity_gap", "has_maturity_gap",
+        "cooperation_overlap", "has_cooperation_overlap",
+        "money_fit", "has_money_fit",
+        "same_zone", "has_same_zone",
+        "bigram_dice",        // Dice overlap of CJK character bigrams (Chinese needs a signal beyond SmartCn words)
+        "cjk_share",          // share of CJK characters in the need (the language signal)
+        "need_terms",         // distinct analysed terms in the need
+        "title_chars", "body_chars",
+    ];
+
+    public static int Count => Names.Count;
+
+    public static int IndexOf(string name)
+    {
+        for (var i = 0; i < Names.Count; i++)
+            if (Names[i] == name) return i;
+        throw new ArgumentOutOfRangeException(nameof(name), name, "no such feature");
+    }
+}

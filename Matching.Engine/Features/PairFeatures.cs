@@ -1,0 +1,57 @@
+using Matching.Engine.Records;
+using Matching.Engine.Taxonomy;
+using Matching.Engine.Text;
+
+namespace Matching.Engine.Features;
+
+/// <summary>The record-level pair features. Each returns null when either side lacks the data (the missing convention).</summary>
+public static class PairFeatures
+{
+    /// <summary>Share of the need's keywords that the candidate also lists (folded, case-insensitive).</summary>
+    public static float? KeywordOverlap(IReadOnlyList<string> need, IReadOnlyList<string>? candidate)
+    {
+        if (need.Count == 0 || candidate is null || candidate.Count == 0) return null;
+        var theirs = candidate.Select(Fold).ToHashSet();
+        return need.Select(Fold).Distinct().Count(theirs.Contains) / (float)need.Select(Fold).Distinct().Count();
+    }
+
+    /// <summary>The smallest taxonomy distance between any two industries (0 same, 1 same system, 2 apart).</summary>
+    public static float? IndustryDistance(IndustryTaxonomy taxonomy, IReadOnlyList<string> need, IReadOnlyList<string>? candidate)
+    {
+        if (need.Count == 0 || candidate is null || candidate.Count == 0) return null;
+        var distances = need.SelectMany(a => candidate.Select(b => taxonomy.Distance(a, b))).OfType<int>().ToList();
+        return distances.Count == 0 ? null : distances.Min();
+    }
+
+    /// <summary>Candidate stage minus wanted stage (实验室 0 … 产业化 3): negative means less mature than wanted.</summary>
+    public static float? MaturityGap(string? wanted, string? offered) =>
+        Vocabulary.MaturityLevel(wanted) is { } w && Vocabulary.MaturityLevel(offered) is { } o ? o - w : null;
+
+    public static float? Jaccard(IReadOnlyList<string> a, IReadOnlyList<string>? b)
+    {
+        if (a.Count == 0 || b is null || b.Count == 0) return null;
+        var union = a.Union(b).Count();
+        return a.Intersect(b).Count() / (float)union;
+    }
+
+    /// <summary>
+    /// How well a price range fits a budget: 1 when they overlap, falling towards 0 as the price's low end exceeds
+    /// the budget's high end (budget / price); 1 when the price is below the budget.
+    /// </summary>
+    public static float? MoneyFit(MoneyRange? budget, MoneyRange? price)
+    {
+        if (budget is null || price is null || budget.IsEmpty || price.IsEmpty) return null;
+        var budgetHigh = budget.Max ?? budget.Min!.Value;
+        var priceLow = price.Min ?? price.Max!.Value;
+        if (priceLow <= budgetHigh) return 1;
+        return priceLow <= 0 ? 1 : (float)(budgetHigh / priceLow);
+    }
+
+    public static float? SameZone(string? needZone, string? candidateZone) =>
+        string.IsNullOrEmpty(needZone) || string.IsNullOrEmpty(candidateZone) ? null : needZone == candidateZone ? 1 : 0;
+
+    public static float Dice(HashSet<int> a, HashSet<int> b) =>
+        a.Count + b.Count == 0 ? 0 : 2f * a.Count(b.Contains) / (a.Count + b.Count);
+
+    private static string Fold(string s) => TextFolding.Fold(s.Trim()).ToLowerInvariant();
+}

@@ -1,0 +1,89 @@
+using Matching.Engine.Features;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+
+namespace Matching.Engine.Scoring;
+
+/// <summary>One training or scoring row: a pair's features, its grade (training only) and its need (the group).</summary>
+public sealed class RankingRow
+{
+    public float Label { get; set; }
+    public string GroupId { get; set; } = "";
+    public float[] Features { get; set; } = [];
+}
+
+/// <summary>Named, seeded hyper-parameters of the LambdaMART ranker.</summary>
+public sealed record RankerHyperParameters
+{
+    public int Seed { get; init; } = 42;
+    public int Trees { get; init; } = 300;
+    public int Leaves { get; init; } = 16;
+    public double LearningRate { get; init; } = 0.05;
+    public int MinimumExamplesPerLeaf { get; init; } = 20;
+}
+
+/// <summary>
+/// The FastTree LambdaMART ranker, grouped by need. Trained from rows; scores a need's candidates in one batch
+/// <c>Transform</c> (thread safe, no shared PredictionEngine).
+/// </summary>
+public sealed class RankerModel
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer _model;
+
+    private RankerModel(MLContext ml, ITransformer model)
+    {
+        _ml = ml;
+        _model = model;
+    }
+
+    private static SchemaDefinition Schema()
+    {
+        var schema = SchemaDefinition.Create(typeof(RankingRow));
+        schema[nameof(RankingRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureSchema.Count);
+        return schema;
+    }
+
+    public static RankerModel Train(IEnumerable<RankingRow> rows, RankerHyperParameters hp)
+    {
+        var ml = new MLContext(seed: hp.Seed);
+        var data = ml.Data.LoadFromEnumerable(rows, Schema());
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("GroupKey", nameof(RankingRow.GroupId))
+            .Append(ml.Ranking.Trainers.FastTree(new FastTreeRankingTrainer.Options
+            {
+                LabelColumnName = nameof(RankingRow.Label),
+                FeatureColumnName = nameof(RankingRow.Features),
+                RowGroupColumnName = "GroupKey",
+                NumberOfTrees = hp.Trees,
+                NumberOfLeaves = hp.Leaves,
+                LearningRate = hp.LearningRate,
+                MinimumExampleCountPerLeaf = hp.MinimumExamplesPerLeaf,
+                Seed = hp.Seed,
+                NumberOfThreads = 1,
+            }));
+        return new RankerModel(ml, pipeline.Fit(data));
+    }
+
+    /// <summary>Scores a batch of rows (one need's candidates), in order.</summary>
+    public float[] Score(IReadOnlyList<float[]> features)
+    {
+        if (features.Count == 0) return [];
+        var data = _ml.Data.LoadFromEnumerable(features.Select(f => new RankingRow { Features = f }), Schema());
+        var scored = _model.Transform(data);
+        return scored.GetColumn<float>("Score").ToArray();
+    }
+
+    public void Save(string path)
+    {
+        var schema = _ml.Data.LoadFromEnumerable(Array.Empty<RankingRow>(), Schema()).Schema;
+        _ml.Model.Save(_model, schema, path);
+    }
+
+    public static RankerModel Load(string path)
+    {
+        var ml = new MLContext(seed: 42);
+        var model = ml.Model.Load(path, out _);
+        return new RankerModel(ml, model);
+    }
+}

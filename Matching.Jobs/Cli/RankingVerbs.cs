@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Matching.Engine.Evaluation;
+using Matching.Engine.Scoring;
+using Matching.Engine.Taxonomy;
+using Matching.Engine.Text;
+
+namespace Matching.Jobs.Cli;
+
+/// <summary>train and evaluate on BEIR benchmarks: both build the benchmark through the product's own path.</summary>
+internal static class RankingVerbs
+{
+    public static Command Train()
+    {
+        var beir = new Option<DirectoryInfo>("--beir") { Description = "a BEIR folder", Required = true };
+        var split = new Option<string>("--split") { Description = "the qrels split to train on", DefaultValueFactory = _ => "train" };
+        var k = new Option<int>("--k") { Description = "candidates per query", DefaultValueFactory = _ => 200 };
+        var output = new Option<FileInfo>("--out") { Description = "model file to write", DefaultValueFactory = _ => new FileInfo(Path.Combine("models", "ranker.zip")) };
+        var command = new Command("train", "Train the LambdaMART ranker on a benchmark's judgements") { beir, split, k, output };
+        command.SetAction(parse =>
+        {
+            var dataset = BeirDataset.Load(parse.GetValue(beir)!.FullName, parse.GetValue(split)!);
+            var depth = Math.Clamp(parse.GetValue(k), 10, 1000);
+            var clock = Stopwatch.StartNew();
+            using var workspace = Workspace(dataset);
+            var rows = new List<RankingRow>();
+            foreach (var q in workspace.Candidates(dataset, Taxonomy(), depth))
+                for (var i = 0; i < q.Candidates.Count; i++)
+                    rows.Add(new RankingRow { GroupId = q.QueryId, Label = q.Judged.GetValueOrDefault(q.Candidates[i].Id), Features = q.Features[i] });
+            Console.WriteLine($"train {dataset.Name}: {rows.Count:N0} rows over {rows.Select(r => r.GroupId).Distinct().Count():N0} queries ({clock.Elapsed.TotalSeconds:N0} s)");
+            var hp = new RankerHyperParameters();
+            var model = RankerModel.Train(rows, hp);
+            var file = parse.GetValue(output)!;
+            Directory.CreateDirectory(file.DirectoryName!);
+            model.Save(file.FullName);
+            Console.WriteLine($"train: wrote {file.FullName} ({hp}) in {clock.Elapsed.TotalSeconds:N0} s");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Evaluate()
+    {
+        var beir = new Option<DirectoryInfo>("--beir") { Description = "a BEIR folder (corpus.jsonl, queries.jsonl, qrels/)", Required = true };
+        var split = new Option<string>("--split") { Description = "qrels split to evaluate", DefaultValueFactory = _ => "test" };
+        var k = new Option<int>("--k") { Description = "candidates re-ranked per query", DefaultValueFactory = _ => 200 };
+        var modelFile = new Option<FileInfo?>("--model") { Description = "ranker model (default models/ranker.zip when present)" };
+        var command = new Command("evaluate", "nDCG@10, MAP@100 and Recall@100 on a benchmark, BM25 against the model") { beir, split, k, modelFile };
+        command.SetAction(parse =>
+        {
+            var dataset = BeirDataset.Load(parse.GetValue(beir)!.FullName, parse.GetValue(split)!);
+            var depth = Math.Clamp(parse.GetValue(k), 10, 1000);
+            var path = parse.GetValue(modelFile)?.FullName ?? Path.GetFullPath(Path.Combine("models", "ranker.zip"));
+            var model = File.Exists(path) ? RankerModel.Load(path) : null;
+            var clock = Stopwatch.StartNew();
+            Console.WriteLine($"evaluate {dataset.Name}: {dataset.Corpus.Count:N0} documents, {dataset.Qrels.Count:N0} judged queries, BM25 top {depth} re-ranked by {(model is null ? "no model (none at " + path + ")" : path)}");
+            using var workspace = Workspace(dataset);
+            var bm25 = new Scores();
+            var learned = new Scores();
+            foreach (var q in workspace.Candidates(dataset, Taxonomy(), depth))
+            {
+                var ranked = q.Candidates.Select(c => c.Id).ToList();
+                bm25.Add(ranked, q.Judged);
+                if (model is null) continue;
+                var scores = model.Score(q.Features);
+                var reranked = q.Candidates.Select((c, i) => (c.Id, Score: scores[i], c.Rank)).OrderByDescending(x => x.Score).ThenBy(x => x.Rank).Select(x => x.Id).ToList();
+                learned.Add(reranked, q.Judged);
+            }
+            Console.WriteLine($"bm25:  ndcg@10={bm25.Ndcg.Average():F4} map@100={bm25.Map.Average():F4} recall@100={bm25.Recall.Average():F4} ({bm25.Ndcg.Count} queries)");
+            if (model is null)
+            {
+                Console.WriteLine($"eval {dataset.Name} ndcg@10 bm25={bm25.Ndcg.Average():F4} recall@100 bm25={bm25.Recall.Average():F4}");
+                return 0;
+            }
+            var (mean, low, high) = RankingMetrics.PairedBootstrap(bm25.Ndcg, learned.Ndcg);
+            Console.WriteLine($"model: ndcg@10={learned.Ndcg.Average():F4} map@100={learned.Map.Average():F4} recall@100={learned.Recall.Average():F4}");
+            Console.WriteLine($"model − bm25 ndcg@10: {mean:+0.0000;-0.0000} (95% paired bootstrap {low:+0.0000;-0.0000} … {high:+0.0000;-0.0000}); {clock.Elapsed.TotalSeconds:N0} s");
+            Console.WriteLine($"eval {dataset.Name} ndcg@10 bm25={bm25.Ndcg.Average():F4} model={learned.Ndcg.Average():F4} recall@100 bm25={bm25.Recall.Average():F4} model={learned.Recall.Average():F4}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static BeirWorkspace Workspace(BeirDataset dataset)
+    {
+        using var defaults = TaxonomyFiles.Default(TaxonomyFiles.SynonymsFile);
+        var synonyms = new SynonymDictionary(new StreamReader(defaults).ReadToEnd().Split('\n'));
+        using var progress = new ConsoleProgress();
+        return BeirWorkspace.Create(dataset, Path.GetTempPath(), new MatchingAnalyzer(), synonyms, progress);
+    }
+
+    private static IndustryTaxonomy Taxonomy()
+    {
+        using var stream = TaxonomyFiles.Default(TaxonomyFiles.IndustriesFile);
+        return IndustryTaxonomy.Load(stream);
+    }
+
+    private sealed class Scores
+    {
+        public List<double> Ndcg { get; } = [];
+        public List<double> Map { get; } = [];
+        public List<double> Recall { get; } = [];
+
+        public void Add(IReadOnlyList<string> ranked, IReadOnlyDictionary<string, int> judged)
+        {
+            Ndcg.Add(RankingMetrics.Ndcg(ranked, judged, 10));
+            Map.Add(RankingMetrics.AveragePrecision(ranked, judged, 100));
+            Recall.Add(RankingMetrics.Recall(ranked, judged, 100));
+        }
+    }
+}
