@@ -57,7 +57,8 @@ public sealed class BeirWorkspace : IDisposable
     /// For each judged query of the split: its BM25 top <paramref name="k"/>, their feature vectors, and their grades
     /// (0 where unjudged).
     /// </summary>
-    public IEnumerable<QueryCandidates> Candidates(BeirDataset dataset, IndustryTaxonomy taxonomy, int k)
+    public IEnumerable<QueryCandidates> Candidates(BeirDataset dataset, IndustryTaxonomy taxonomy, int k,
+        Func<string, float[]?>? queryVector = null, Func<string, float[]?>? documentVector = null)
     {
         var features = new Features.FeatureExtractor(Indexes, Store, Queries, taxonomy);
         foreach (var (queryId, judged) in dataset.Qrels.OrderBy(q => q.Key, StringComparer.Ordinal))
@@ -65,9 +66,12 @@ public sealed class BeirWorkspace : IDisposable
             if (!dataset.Queries.TryGetValue(queryId, out var text)) continue;
             var need = NeedFor(queryId, text);
             var candidates = Retriever.ForNeed(need, RecordKind.Result, k, 0);
-            yield return new QueryCandidates(queryId, judged, candidates, features.ForResults(need, candidates, k));
+            yield return new QueryCandidates(queryId, judged, candidates, features.ForResults(need, candidates, k, queryVector?.Invoke(queryId), documentVector));
         }
     }
+
+    /// <summary>The text a corpus document is embedded from.</summary>
+    public static string EmbeddingText(BeirDocument d) => d.Title + " " + d.Text;
 
     /// <summary>A benchmark query as the need it stands for.</summary>
     public static TechNeed NeedFor(string queryId, string text) => new() { Id = queryId, Title = text, Language = "en" };

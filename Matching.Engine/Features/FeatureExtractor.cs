@@ -18,8 +18,12 @@ namespace Matching.Engine.Features;
 /// </summary>
 public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candidates.QueryBuilder queries, IndustryTaxonomy taxonomy)
 {
-    /// <summary>Feature vectors for the need against each candidate result, in the candidates' order.</summary>
-    public float[][] ForResults(TechNeed need, IReadOnlyList<Candidate> candidates, int k)
+    /// <summary>
+    /// Feature vectors for the need against each candidate result, in the candidates' order. The need's sentence
+    /// vector and a lookup of results' vectors are used when known; a pair without both gets the embedding feature
+    /// as missing.
+    /// </summary>
+    public float[][] ForResults(TechNeed need, IReadOnlyList<Candidate> candidates, int k, float[]? needVector = null, Func<string, float[]?>? resultVector = null)
     {
         var vectors = new float[candidates.Count][];
         if (candidates.Count == 0) return vectors;
@@ -62,6 +66,7 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
             n = Pair(v, n, PairFeatures.Jaccard(need.Cooperation, r?.Cooperation));
             n = Pair(v, n, PairFeatures.MoneyFit(need.Budget, r?.Price));
             n = Pair(v, n, PairFeatures.SameZone(need.Zone, organisation?.Zone));
+            n = Pair(v, n, needVector is not null && resultVector?.Invoke(c.Id) is { } candidateVector ? Embeddings.MiniLmEncoder.Cosine(needVector, candidateVector) : null);
             var stored = docs.GetValueOrDefault(c.Id);
             v[n++] = PairFeatures.Dice(needBigrams, Bigrams(stored.Text ?? ""));
             v[n++] = cjk;

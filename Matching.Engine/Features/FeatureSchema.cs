@@ -27,6 +27,7 @@ public static class FeatureSchema
         "cooperation_overlap", "has_cooperation_overlap",
         "money_fit", "has_money_fit",
         "same_zone", "has_same_zone",
+        "embedding_cosine", "has_embedding_cosine", // all-MiniLM-L6-v2 cosine; English only (its vocabulary has no Chinese)
         "bigram_dice",        // Dice overlap of CJK character bigrams (Chinese needs a signal beyond SmartCn words)
         "cjk_share",          // share of CJK characters in the need (the language signal)
         "need_terms",         // distinct analysed terms in the need

@@ -13,6 +13,11 @@ internal static class BenchVerb
         var sequential = new Option<bool>("--sequential") { Description = "import everything first, then index (no overlap), to see the database's own cost" };
         var index = new Command("index", "Index throughput: product pipeline vs raw Lucene AddDocument") { docs, runs, seed, sequential };
         index.SetAction(parse => IndexBench.Run(Math.Max(100, parse.GetValue(docs)), Math.Max(1, parse.GetValue(runs)), parse.GetValue(seed), parse.GetValue(sequential)));
-        return new Command("bench", "Benchmarks that print figures (kept out of CI)") { index };
+        var beir = new Option<string>("--beir") { Description = "BEIR folder whose corpus texts are encoded", DefaultValueFactory = _ => Path.Combine("..", "shared", "eval", "scifact") };
+        var embedDocs = new Option<int>("--docs") { Description = "texts to encode", DefaultValueFactory = _ => 256 };
+        var embedRuns = new Option<int>("--runs") { Description = "timed runs (median reported)", DefaultValueFactory = _ => 3 };
+        var embed = new Command("embed", "Sentence-embedding throughput: our encoder vs the package as shipped") { beir, embedDocs, embedRuns };
+        embed.SetAction(parse => EmbedBench.Run(parse.GetValue(beir)!, Math.Max(16, parse.GetValue(embedDocs)), Math.Max(1, parse.GetValue(embedRuns))));
+        return new Command("bench", "Benchmarks that print figures (kept out of CI)") { index, embed };
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Matching.Engine.Embeddings;
 using Matching.Engine.Evaluation;
 using Matching.Engine.Scoring;
 using Matching.Engine.Taxonomy;
@@ -10,7 +11,7 @@ namespace Matching.Jobs.Cli;
 /// <summary>train and evaluate on BEIR benchmarks: both build the benchmark through the product's own path.</summary>
 internal static class RankingVerbs
 {
-    public static Command Train()
+    public static Command Train(Option<string?> data)
     {
         var beir = new Option<DirectoryInfo>("--beir") { Description = "a BEIR folder", Required = true };
         var split = new Option<string>("--split") { Description = "the qrels split to train on", DefaultValueFactory = _ => "train" };
@@ -22,9 +23,10 @@ internal static class RankingVerbs
             var dataset = BeirDataset.Load(parse.GetValue(beir)!.FullName, parse.GetValue(split)!);
             var depth = Math.Clamp(parse.GetValue(k), 10, 1000);
             var clock = Stopwatch.StartNew();
+            var (queryVector, documentVector) = Vectors(dataset, parse.GetValue(data));
             using var workspace = Workspace(dataset);
             var rows = new List<RankingRow>();
-            foreach (var q in workspace.Candidates(dataset, Taxonomy(), depth))
+            foreach (var q in workspace.Candidates(dataset, Taxonomy(), depth, queryVector, documentVector))
                 for (var i = 0; i < q.Candidates.Count; i++)
                     rows.Add(new RankingRow { GroupId = q.QueryId, Label = q.Judged.GetValueOrDefault(q.Candidates[i].Id), Features = q.Features[i] });
             Console.WriteLine($"train {dataset.Name}: {rows.Count:N0} rows over {rows.Select(r => r.GroupId).Distinct().Count():N0} queries ({clock.Elapsed.TotalSeconds:N0} s)");
@@ -39,7 +41,7 @@ internal static class RankingVerbs
         return command;
     }
 
-    public static Command Evaluate()
+    public static Command Evaluate(Option<string?> data)
     {
         var beir = new Option<DirectoryInfo>("--beir") { Description = "a BEIR folder (corpus.jsonl, queries.jsonl, qrels/)", Required = true };
         var split = new Option<string>("--split") { Description = "qrels split to evaluate", DefaultValueFactory = _ => "test" };
@@ -54,10 +56,11 @@ internal static class RankingVerbs
             var model = File.Exists(path) ? RankerModel.Load(path) : null;
             var clock = Stopwatch.StartNew();
             Console.WriteLine($"evaluate {dataset.Name}: {dataset.Corpus.Count:N0} documents, {dataset.Qrels.Count:N0} judged queries, BM25 top {depth} re-ranked by {(model is null ? "no model (none at " + path + ")" : path)}");
+            var (queryVector, documentVector) = Vectors(dataset, parse.GetValue(data));
             using var workspace = Workspace(dataset);
             var bm25 = new Scores();
             var learned = new Scores();
-            foreach (var q in workspace.Candidates(dataset, Taxonomy(), depth))
+            foreach (var q in workspace.Candidates(dataset, Taxonomy(), depth, queryVector, documentVector))
             {
                 var ranked = q.Candidates.Select(c => c.Id).ToList();
                 bm25.Add(ranked, q.Judged);
@@ -79,6 +82,22 @@ internal static class RankingVerbs
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Sentence vectors for the corpus and the split's queries, from the cache in the data directory or encoded now.</summary>
+    private static (Func<string, float[]?> Query, Func<string, float[]?> Document) Vectors(BeirDataset dataset, string? data)
+    {
+        var dataPath = Path.GetFullPath(data ?? "data");
+        using var encoder = new MiniLmEncoder();
+        var cache = new EmbeddingCache(dataPath, $"minilm-l6-{encoder.MaxTokens}", MiniLmEncoder.Dimensions);
+        var corpus = dataset.Corpus;
+        var queryIds = dataset.Qrels.Keys.Where(dataset.Queries.ContainsKey).ToList();
+        using var progress = new ConsoleProgress();
+        var documents = cache.GetOrEncode(corpus.Select(BeirWorkspace.EmbeddingText).ToList(), encoder.Encode, progress);
+        var queries = cache.GetOrEncode(queryIds.Select(q => dataset.Queries[q]).ToList(), encoder.Encode, progress);
+        var byDocument = corpus.Select((d, i) => (d.Id, documents[i])).ToDictionary(x => x.Id, x => x.Item2);
+        var byQuery = queryIds.Select((q, i) => (q, queries[i])).ToDictionary(x => x.q, x => x.Item2);
+        return (id => byQuery.GetValueOrDefault(id), id => byDocument.GetValueOrDefault(id));
     }
 
     private static BeirWorkspace Workspace(BeirDataset dataset)
