@@ -18,7 +18,11 @@ internal static class RankingVerbs
         var k = new Option<int>("--k") { Description = "candidates per query", DefaultValueFactory = _ => 200 };
         var output = new Option<FileInfo>("--out") { Description = "model file to write", DefaultValueFactory = _ => new FileInfo(Path.Combine("models", "ranker.zip")) };
         var demo = new Option<bool>("--demo") { Description = "also train on the Chinese demo judgements (their held-out fifth excluded)" };
-        var command = new Command("train", "Train the LambdaMART ranker on a benchmark's judgements") { beir, split, k, output, demo };
+        var folds = new Option<int>("--cv") { Description = "cross-validate over this many folds of the training queries (for tuning) instead of writing a model" };
+        var trees = new Option<int>("--trees") { DefaultValueFactory = _ => new RankerHyperParameters().Trees };
+        var leaves = new Option<int>("--leaves") { DefaultValueFactory = _ => new RankerHyperParameters().Leaves };
+        var rate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => new RankerHyperParameters().LearningRate };
+        var command = new Command("train", "Train the LambdaMART ranker on a benchmark's judgements") { beir, split, k, output, demo, folds, trees, leaves, rate };
         command.SetAction(parse =>
         {
             var dataset = BeirDataset.Load(parse.GetValue(beir)!.FullName, parse.GetValue(split)!);
@@ -44,7 +48,8 @@ internal static class RankingVerbs
                 }
                 Console.WriteLine($"train demo: {rows.Count - before:N0} rows over {needs} Chinese needs (held-out needs excluded)");
             }
-            var hp = new RankerHyperParameters();
+            var hp = new RankerHyperParameters { Trees = parse.GetValue(trees), Leaves = parse.GetValue(leaves), LearningRate = parse.GetValue(rate) };
+            if (parse.GetValue(folds) is var n and > 1) return CrossValidate(rows, hp, n);
             var model = RankerModel.Train(rows, hp);
             var file = parse.GetValue(output)!;
             Directory.CreateDirectory(file.DirectoryName!);
@@ -99,6 +104,33 @@ internal static class RankingVerbs
             return 0;
         });
         return command;
+    }
+
+    /// <summary>k-fold cross-validation over training queries (folds by a hash of the query id): nDCG@10 of BM25 order and of the model.</summary>
+    private static int CrossValidate(List<RankingRow> rows, RankerHyperParameters hp, int folds)
+    {
+        static int FoldOf(string group, int folds) => System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(group))[1] % folds;
+        var groups = rows.GroupBy(r => r.GroupId).ToList();
+        var bm25 = new List<double>();
+        var learned = new List<double>();
+        for (var f = 0; f < folds; f++)
+        {
+            var model = RankerModel.Train(rows.Where(r => FoldOf(r.GroupId, folds) != f), hp);
+            foreach (var g in groups.Where(g => FoldOf(g.Key, folds) == f))
+            {
+                var list = g.ToList();
+                var judged = list.Select((r, i) => (Id: i.ToString(), r.Label)).Where(x => x.Label > 0).ToDictionary(x => x.Id, x => (int)x.Label);
+                if (judged.Count == 0) continue;
+                var ids = Enumerable.Range(0, list.Count).Select(i => i.ToString()).ToList();
+                bm25.Add(RankingMetrics.Ndcg(ids, judged, 10));
+                var scores = model.Score(list.Select(r => r.Features).ToList());
+                learned.Add(RankingMetrics.Ndcg(ids.OrderByDescending(id => scores[int.Parse(id)]).ThenBy(int.Parse).ToList(), judged, 10));
+            }
+        }
+        var (mean, low, high) = RankingMetrics.PairedBootstrap(bm25, learned);
+        Console.WriteLine($"cv {folds} folds ({hp}): {bm25.Count} queries with a relevant candidate");
+        Console.WriteLine($"cv ndcg@10 bm25={bm25.Average():F4} model={learned.Average():F4} (difference {mean:+0.0000;-0.0000}, 95% {low:+0.0000;-0.0000} … {high:+0.0000;-0.0000})");
+        return 0;
     }
 
     private static int EvaluateDemo(FileInfo? modelFile, int depth)
