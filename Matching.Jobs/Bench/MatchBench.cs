@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using Matching.Engine.Candidates;
+using Matching.Engine.Demo;
+using Matching.Engine.Features;
+using Matching.Engine.Import;
+using Matching.Engine.Index;
+using Matching.Engine.Records;
+using Matching.Engine.Scoring;
+using Matching.Engine.Storage;
+using Matching.Engine.Taxonomy;
+using Matching.Engine.Text;
+using Matching.Jobs.Cli;
+
+namespace Matching.Jobs.Bench;
+
+/// <summary>
+/// bench match: for one need, the candidate step, the features and the ranker over the top K, timed per need
+/// against the bare BM25 top-K query in the same run, over a corpus of generated results (speed only).
+/// </summary>
+internal static class MatchBench
+{
+    public static int Run(int results, int queries, int k, int seed)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "matching-match-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        try
+        {
+            var file = Path.Combine(root, "results.jsonl");
+            SyntheticResults.Write(file, results, seed);
+            var database = new MatchingDatabase(Path.Combine(root, "matching.db"));
+            Migrator.Migrate(database);
+            var store = new RecordStore(database);
+            var analyzer = new MatchingAnalyzer();
+            using var indexes = IndexSet.OpenWriters(Path.Combine(root, "index"), analyzer);
+            var clock = Stopwatch.StartNew();
+            using (var progress = new ConsoleProgress())
+                ImportAndIndex.Run(new Importer(store), new IndexMaintainer(store, indexes), [(file, RecordKind.Result)], progress: progress);
+            Console.WriteLine($"match-bench: {results:N0} generated results imported and indexed in {clock.Elapsed.TotalSeconds:N0} s; top {k} per need, {queries} needs");
+
+            using var synonymsFile = TaxonomyFiles.Default(TaxonomyFiles.SynonymsFile);
+            var queriesBuilder = new QueryBuilder(analyzer, new SynonymDictionary(new StreamReader(synonymsFile).ReadToEnd().Split('\n')));
+            using var taxonomyFile = TaxonomyFiles.Default(TaxonomyFiles.IndustriesFile);
+            var retriever = new CandidateRetriever(indexes, queriesBuilder, new SnippetBuilder(analyzer));
+            var features = new FeatureExtractor(indexes, store, queriesBuilder, IndustryTaxonomy.Load(taxonomyFile));
+            var needs = DemoNeeds();
+
+            // A model of the shipped size; what it learned does not change its speed.
+            var rows = new List<RankingRow>();
+            foreach (var need in needs.Take(20))
+            {
+                var candidates = retriever.ForNeed(need, RecordKind.Result, k, 0);
+                var vectors = features.ForResults(need, candidates, k);
+                rows.AddRange(vectors.Select((v, i) => new RankingRow { GroupId = need.Id, Features = v, Label = i < 3 ? 2 : i < 10 ? 1 : 0 }));
+            }
+            var model = RankerModel.Train(rows, new RankerHyperParameters());
+
+            var full = new List<double>();
+            var bare = new List<double>();
+            for (var q = -20; q < queries; q++)
+            {
+                var need = needs[(q + 20) % needs.Count];
+                var t = Stopwatch.StartNew();
+                var query = queriesBuilder.ForNeed(need);
+                using (var lease = indexes[RecordKind.Result].Acquire()) lease.Searcher.Search(query, k);
+                var bm25 = t.Elapsed.TotalMilliseconds;
+                t.Restart();
+                var candidates = retriever.ForNeed(need, RecordKind.Result, k, 0);
+                var scores = model.Score(features.ForResults(need, candidates, k));
+                var total = t.Elapsed.TotalMilliseconds;
+                if (q < 0 || scores.Length != candidates.Count) continue;
+                bare.Add(bm25);
+                full.Add(total);
+            }
+            double P(List<double> v, double p) => v.Order().ElementAt(Math.Min(v.Count - 1, (int)Math.Ceiling(p * v.Count) - 1));
+            Console.WriteLine($"  candidates + features + ranker: p50 {P(full, 0.5):F1} ms, p95 {P(full, 0.95):F1} ms; bare BM25 top {k}: p50 {P(bare, 0.5):F1} ms, p95 {P(bare, 0.95):F1} ms");
+            Console.WriteLine($"match-bench results={results} p50_ms={P(full, 0.5):F1} p95_ms={P(full, 0.95):F1} bm25_p95_ms={P(bare, 0.95):F1} ratio={P(full, 0.95) / P(bare, 0.95):F1}");
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static List<TechNeed> DemoNeeds()
+    {
+        using var reader = new StreamReader(DemoSeeder.Open("needs.jsonl"));
+        var needs = new List<TechNeed>();
+        while (reader.ReadLine() is { } line)
+            if (!string.IsNullOrWhiteSpace(line)) needs.Add(RowParser.Need(System.Text.Json.JsonDocument.Parse(line).RootElement));
+        return needs;
+    }
+}
