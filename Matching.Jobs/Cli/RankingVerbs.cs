@@ -85,7 +85,8 @@ internal static class RankingVerbs
             var model = File.Exists(path) ? RankerModel.Load(path) : null;
             var clock = Stopwatch.StartNew();
             Console.WriteLine($"evaluate {dataset.Name}: {dataset.Corpus.Count:N0} documents, {dataset.Qrels.Count:N0} judged queries, BM25 top {depth} re-ranked by {(model is null ? "no model (none at " + path + ")" : path)}");
-            var (queryVector, documentVector) = Vectors(dataset, parse.GetValue(data));
+            // Without a model only BM25 is measured, and sentence vectors are not needed.
+            var (queryVector, documentVector) = model is null ? (_ => null, _ => null) : Vectors(dataset, parse.GetValue(data));
             using var workspace = Workspace(dataset);
             var bm25 = new Scores();
             var learned = new Scores();
