@@ -49,18 +49,28 @@ internal static class RankingVerbs
                 Console.WriteLine($"train demo: {rows.Count - before:N0} rows over {needs} Chinese needs (held-out needs excluded)");
             }
             var hp = new RankerHyperParameters { Trees = parse.GetValue(trees), Leaves = parse.GetValue(leaves), LearningRate = parse.GetValue(rate) };
+            // Claims in SciFact come in near-duplicate pairs ("X lacks…" / "X shows…") citing the same abstract;
+            // folding by the evidence instead of the query keeps such pairs on one side, or a model that memorises
+            // documents would look better than it is.
+            var evidence = dataset.Qrels.ToDictionary(q => q.Key, q => q.Value.Where(j => j.Value > 0).Select(j => j.Key).Order(StringComparer.Ordinal).FirstOrDefault() ?? q.Key);
+            string FoldKey(string group) => evidence.GetValueOrDefault(group, group);
             if (parse.GetValue(folds) is var n and > 1)
             {
-                // Claims in SciFact come in near-duplicate pairs ("X lacks…" / "X shows…") citing the same abstract;
-                // folding by the evidence instead of the query keeps such pairs on one side, or a model that
-                // memorises documents would look better than it is.
-                var evidence = dataset.Qrels.ToDictionary(q => q.Key, q => q.Value.Where(j => j.Value > 0).Select(j => j.Key).Order(StringComparer.Ordinal).FirstOrDefault() ?? q.Key);
-                return CrossValidate(rows, hp, n, group => evidence.GetValueOrDefault(group, group));
+                CrossValidate(rows, hp, n, FoldKey);
+                return 0;
             }
             var model = RankerModel.Train(rows, hp);
             var file = parse.GetValue(output)!;
             Directory.CreateDirectory(file.DirectoryName!);
             model.Save(file.FullName);
+
+            // Calibration is fitted on out-of-fold scores: what the ranker says about pairs it did not train on.
+            var outOfFold = CrossValidate(rows, hp, 5, FoldKey);
+            var calibrator = IsotonicCalibrator.Fit(outOfFold.Select(x => (double)x.Score).ToList(), outOfFold.Select(x => x.Label > 0).ToList());
+            File.WriteAllText(CalibrationFile(file.FullName), calibrator.ToJson());
+            Console.WriteLine("calibration (out-of-fold score → probability of a relevant pair):");
+            foreach (var (score, probability) in calibrator.Table(10))
+                Console.WriteLine($"  {score,8:F3} → {probability:F3}");
             Console.WriteLine($"train: wrote {file.FullName} ({hp}) in {clock.Elapsed.TotalSeconds:N0} s");
             return 0;
         });
@@ -115,8 +125,12 @@ internal static class RankingVerbs
     }
 
     /// <summary>k-fold cross-validation over training queries (folds by a hash of the fold key): nDCG@10 of BM25 order and of the model.</summary>
-    private static int CrossValidate(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey)
+    /// <summary>The calibration file that goes with a model file.</summary>
+    public static string CalibrationFile(string modelFile) => Path.ChangeExtension(modelFile, ".calibration.json");
+
+    private static List<(float Score, float Label)> CrossValidate(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey)
     {
+        var outOfFold = new List<(float Score, float Label)>();
         int FoldOf(string group, int n) => System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(foldKey(group)))[1] % n;
         var groups = rows.GroupBy(r => r.GroupId).ToList();
         var bm25 = new List<double>();
@@ -127,18 +141,19 @@ internal static class RankingVerbs
             foreach (var g in groups.Where(g => FoldOf(g.Key, folds) == f))
             {
                 var list = g.ToList();
+                var scores = model.Score(list.Select(r => r.Features).ToList());
+                outOfFold.AddRange(list.Select((r, i) => (scores[i], r.Label)));
                 var judged = list.Select((r, i) => (Id: i.ToString(), r.Label)).Where(x => x.Label > 0).ToDictionary(x => x.Id, x => (int)x.Label);
                 if (judged.Count == 0) continue;
                 var ids = Enumerable.Range(0, list.Count).Select(i => i.ToString()).ToList();
                 bm25.Add(RankingMetrics.Ndcg(ids, judged, 10));
-                var scores = model.Score(list.Select(r => r.Features).ToList());
                 learned.Add(RankingMetrics.Ndcg(ids.OrderByDescending(id => scores[int.Parse(id)]).ThenBy(int.Parse).ToList(), judged, 10));
             }
         }
         var (mean, low, high) = RankingMetrics.PairedBootstrap(bm25, learned);
         Console.WriteLine($"cv {folds} folds ({hp}): {bm25.Count} queries with a relevant candidate");
         Console.WriteLine($"cv ndcg@10 bm25={bm25.Average():F4} model={learned.Average():F4} (difference {mean:+0.0000;-0.0000}, 95% {low:+0.0000;-0.0000} … {high:+0.0000;-0.0000})");
-        return 0;
+        return outOfFold;
     }
 
     private static int EvaluateDemo(FileInfo? modelFile, int depth)
