@@ -21,6 +21,20 @@ public static class TaxonomyFiles
     public static SynonymDictionary LoadSynonyms(string dataPath) =>
         new(File.ReadAllLines(Ensure(dataPath, SynonymsFile)));
 
+    /// <summary>The shipped synonym dictionary (for tools that run without a data directory).</summary>
+    public static SynonymDictionary DefaultSynonyms()
+    {
+        using var reader = new StreamReader(Default(SynonymsFile));
+        return new SynonymDictionary(reader.ReadToEnd().Split('\n'));
+    }
+
+    /// <summary>The shipped industry tree.</summary>
+    public static IndustryTaxonomy DefaultTaxonomy()
+    {
+        using var stream = Default(IndustriesFile);
+        return IndustryTaxonomy.Load(stream);
+    }
+
     /// <summary>The shipped default of a file.</summary>
     public static Stream Default(string file) =>
         typeof(TaxonomyFiles).Assembly.GetManifestResourceStream(Prefix + file) ?? throw new FileNotFoundException(file);

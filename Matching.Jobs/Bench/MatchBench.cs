@@ -37,11 +37,9 @@ internal static class MatchBench
                 ImportAndIndex.Run(new Importer(store), new IndexMaintainer(store, indexes), [(file, RecordKind.Result)], progress: progress);
             Console.WriteLine($"match-bench: {results:N0} generated results imported and indexed in {clock.Elapsed.TotalSeconds:N0} s; top {k} per need, {queries} needs");
 
-            using var synonymsFile = TaxonomyFiles.Default(TaxonomyFiles.SynonymsFile);
-            var queriesBuilder = new QueryBuilder(analyzer, new SynonymDictionary(new StreamReader(synonymsFile).ReadToEnd().Split('\n')));
-            using var taxonomyFile = TaxonomyFiles.Default(TaxonomyFiles.IndustriesFile);
+            var queriesBuilder = new QueryBuilder(analyzer, TaxonomyFiles.DefaultSynonyms());
             var retriever = new CandidateRetriever(indexes, queriesBuilder, new SnippetBuilder(analyzer));
-            var features = new FeatureExtractor(indexes, store, queriesBuilder, IndustryTaxonomy.Load(taxonomyFile));
+            var features = new FeatureExtractor(indexes, store, queriesBuilder, TaxonomyFiles.DefaultTaxonomy());
             var needs = DemoNeeds();
 
             // A model of the shipped size; what it learned does not change its speed.

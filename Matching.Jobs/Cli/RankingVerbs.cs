@@ -180,11 +180,7 @@ internal static class RankingVerbs
         return 0;
     }
 
-    private static SynonymDictionary Synonyms()
-    {
-        using var defaults = TaxonomyFiles.Default(TaxonomyFiles.SynonymsFile);
-        return new SynonymDictionary(new StreamReader(defaults).ReadToEnd().Split('\n'));
-    }
+    private static SynonymDictionary Synonyms() => TaxonomyFiles.DefaultSynonyms();
 
     /// <summary>Sentence vectors for the corpus and the split's queries, from the cache in the data directory or encoded now.</summary>
     private static (Func<string, float[]?> Query, Func<string, float[]?> Document) Vectors(BeirDataset dataset, string? data)
@@ -208,11 +204,7 @@ internal static class RankingVerbs
         return BeirWorkspace.Create(dataset, Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), progress);
     }
 
-    private static IndustryTaxonomy Taxonomy()
-    {
-        using var stream = TaxonomyFiles.Default(TaxonomyFiles.IndustriesFile);
-        return IndustryTaxonomy.Load(stream);
-    }
+    private static IndustryTaxonomy Taxonomy() => TaxonomyFiles.DefaultTaxonomy();
 
     private sealed class Scores
     {

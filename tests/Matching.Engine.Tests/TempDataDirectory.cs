@@ -56,9 +56,7 @@ public sealed class TempDataDirectory : IDisposable
 
     public CandidateRetriever Retriever()
     {
-        using var synonyms = TaxonomyFiles.Default(TaxonomyFiles.SynonymsFile);
-        var dictionary = new SynonymDictionary(new StreamReader(synonyms).ReadToEnd().Split('\n'));
-        return new CandidateRetriever(Indexes ?? OpenIndexes(), new QueryBuilder(Analyzer, dictionary), new SnippetBuilder(Analyzer));
+        return new CandidateRetriever(Indexes ?? OpenIndexes(), new QueryBuilder(Analyzer, TaxonomyFiles.DefaultSynonyms()), new SnippetBuilder(Analyzer));
     }
 
     public void CloseIndexes()

@@ -11,11 +11,7 @@ public class PairFeaturesTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private static IndustryTaxonomy Taxonomy()
-    {
-        using var stream = TaxonomyFiles.Default(TaxonomyFiles.IndustriesFile);
-        return IndustryTaxonomy.Load(stream);
-    }
+    private static IndustryTaxonomy Taxonomy() => TaxonomyFiles.DefaultTaxonomy();
 
     [Fact]
     public void MissingData_GivesNull_AndPresentDataAValue()
@@ -39,8 +35,7 @@ public class PairFeaturesTests : IDisposable
         _data.SeedDemo();
         _data.Maintainer().CatchUp();
         var retriever = _data.Retriever();
-        using var synonyms = TaxonomyFiles.Default(TaxonomyFiles.SynonymsFile);
-        var queries = new QueryBuilder(TempDataDirectory.Analyzer, new SynonymDictionary(new StreamReader(synonyms).ReadToEnd().Split('\n')));
+        var queries = new QueryBuilder(TempDataDirectory.Analyzer, TaxonomyFiles.DefaultSynonyms());
         var extractor = new FeatureExtractor(_data.Indexes!, _data.Store, queries, Taxonomy());
 
         var need = _data.Store.GetNeed("n-display-01")! with { Budget = null };
