@@ -39,7 +39,7 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         using var lease = indexes[target].Acquire();
         var searcher = lease.Searcher;
-        var hits = searcher.Search(query, k + (exclude?.Count ?? 0)).ScoreDocs;
+        var hits = searcher.Search(WithoutCommonTerms(query, searcher.IndexReader, CommonTermShare, PruneFromDocuments), k + (exclude?.Count ?? 0)).ScoreDocs;
         var list = new List<Candidate>(Math.Min(k, hits.Length));
         var top = hits.Length > 0 ? hits[0].Score : 1f;
         foreach (var hit in hits)
@@ -53,6 +53,31 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
             if (list.Count == k) break;
         }
         return list;
+    }
+
+    /// <summary>Share of the index above which a term is left out of the candidate query.</summary>
+    public const double CommonTermShare = 0.3;
+
+    /// <summary>Indexes smaller than this keep every term (the cost is negligible there).</summary>
+    public const int PruneFromDocuments = 10_000;
+
+    /// <summary>
+    /// Leaves out terms found in more than <see cref="CommonTermShare"/> of a large index ("技术", "开发" in a
+    /// corpus of results): their BM25 weight is a small fraction of a rare term's, but walking their postings is
+    /// most of a long query's cost. Each top-level clause is one term (see <see cref="QueryBuilder"/>).
+    /// </summary>
+    internal static Query WithoutCommonTerms(Query query, Lucene.Net.Index.IndexReader reader, double share, int fromDocuments)
+    {
+        if (query is not BooleanQuery boolean || reader.MaxDoc < fromDocuments) return query;
+        var limit = reader.MaxDoc * share;
+        var pruned = new BooleanQuery { Boost = boolean.Boost };
+        foreach (var clause in boolean.Clauses)
+        {
+            var term = clause.Query is BooleanQuery perTerm && perTerm.Clauses.FirstOrDefault()?.Query is TermQuery first ? first.Term : null;
+            if (term is not null && reader.DocFreq(term) > limit) continue;
+            pruned.Add(clause);
+        }
+        return pruned.Clauses.Count > 0 ? pruned : query;
     }
 
     private List<Snippet> Snippets(Query query, RecordKind kind, Document doc)
