@@ -54,6 +54,7 @@ internal static class MatchBench
 
             var full = new List<double>();
             var bare = new List<double>();
+            var parts = new List<(double Candidates, double Features, double Score)>();
             for (var q = -20; q < queries; q++)
             {
                 var need = needs[(q + 20) % needs.Count];
@@ -63,14 +64,19 @@ internal static class MatchBench
                 var bm25 = t.Elapsed.TotalMilliseconds;
                 t.Restart();
                 var candidates = retriever.ForNeed(need, RecordKind.Result, k, 0);
-                var scores = model.Score(features.ForResults(need, candidates, k));
+                var afterCandidates = t.Elapsed.TotalMilliseconds;
+                var vectors = features.ForResults(need, candidates, k);
+                var afterFeatures = t.Elapsed.TotalMilliseconds;
+                var scores = model.Score(vectors);
                 var total = t.Elapsed.TotalMilliseconds;
                 if (q < 0 || scores.Length != candidates.Count) continue;
                 bare.Add(bm25);
                 full.Add(total);
+                parts.Add((afterCandidates, afterFeatures - afterCandidates, total - afterFeatures));
             }
             double P(List<double> v, double p) => v.Order().ElementAt(Math.Min(v.Count - 1, (int)Math.Ceiling(p * v.Count) - 1));
             Console.WriteLine($"  candidates + features + ranker: p50 {P(full, 0.5):F1} ms, p95 {P(full, 0.95):F1} ms; bare BM25 top {k}: p50 {P(bare, 0.5):F1} ms, p95 {P(bare, 0.95):F1} ms");
+            Console.WriteLine($"  p50 by step: candidates {P(parts.Select(p => p.Candidates).ToList(), 0.5):F1} ms, features {P(parts.Select(p => p.Features).ToList(), 0.5):F1} ms, ranker {P(parts.Select(p => p.Score).ToList(), 0.5):F1} ms");
             Console.WriteLine($"match-bench results={results} p50_ms={P(full, 0.5):F1} p95_ms={P(full, 0.95):F1} bm25_p95_ms={P(bare, 0.95):F1} ratio={P(full, 0.95) / P(bare, 0.95):F1}");
             return 0;
         }
