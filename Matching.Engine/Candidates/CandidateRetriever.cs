@@ -44,16 +44,19 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
         var top = hits.Length > 0 ? hits[0].Score : 1f;
         foreach (var hit in hits)
         {
-            var doc = searcher.Doc(hit.Doc);
+            // Only the candidates that get snippets need their stored text; the rest are read for their id alone.
+            var rank = list.Count + 1;
+            var doc = rank <= withSnippets ? searcher.Doc(hit.Doc) : searcher.Doc(hit.Doc, IdOnly);
             var id = doc.Get(RecordIndex.IdField);
             if (exclude?.Contains(id) == true) continue;
-            var rank = list.Count + 1;
             var shown = rank <= withSnippets ? Snippets(highlight ?? query, target, doc) : [];
             list.Add(new Candidate(id, target, hit.Score, rank, top > 0 ? hit.Score / top : 0, shown));
             if (list.Count == k) break;
         }
         return list;
     }
+
+    private static readonly ISet<string> IdOnly = new HashSet<string> { RecordIndex.IdField };
 
     /// <summary>Share of the index above which a term is left out of the candidate query.</summary>
     public const double CommonTermShare = 0.3;

@@ -39,11 +39,12 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         using var lease = indexes[RecordKind.Result].Acquire();
         var searcher = lease.Searcher;
         var docs = Locate(searcher, ids);
-        var all = FieldScores(searcher, terms, IndexDocuments.All, ids);
-        var title = FieldScores(searcher, terms, IndexDocuments.Title, ids);
-        var keywords = FieldScores(searcher, terms, IndexDocuments.Keywords, ids);
-        var presentAll = Presence(searcher.IndexReader, terms.Keys, IndexDocuments.All, docs);
-        var presentTitle = Presence(searcher.IndexReader, terms.Keys, IndexDocuments.Title, docs);
+        var idOf = docs.ToDictionary(d => d.Value.DocId, d => d.Key);
+        var all = FieldScores(searcher, terms, IndexDocuments.All, ids, idOf);
+        var title = FieldScores(searcher, terms, IndexDocuments.Title, ids, idOf);
+        var keywords = FieldScores(searcher, terms, IndexDocuments.Keywords, ids, idOf);
+        var presentAll = Presence(searcher.IndexReader, terms.Keys, IndexDocuments.All, idOf);
+        var presentTitle = Presence(searcher.IndexReader, terms.Keys, IndexDocuments.Title, idOf);
 
         for (var i = 0; i < candidates.Count; i++)
         {
@@ -105,23 +106,22 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
     private static TermsFilter IdFilter(IReadOnlyList<string> ids) =>
         new(ids.Distinct().Select(id => new Term(RecordIndex.IdField, id)).ToList());
 
-    private static Dictionary<string, float> FieldScores(IndexSearcher searcher, IReadOnlyDictionary<string, float> terms, string field, IReadOnlyList<string> ids)
+    private static Dictionary<string, float> FieldScores(IndexSearcher searcher, IReadOnlyDictionary<string, float> terms, string field,
+        IReadOnlyList<string> ids, Dictionary<int, string> idOf)
     {
         var query = new BooleanQuery();
         foreach (var (term, weight) in terms) query.Add(new TermQuery(new Term(field, term)) { Boost = weight }, Occur.SHOULD);
         var scores = new Dictionary<string, float>();
         if (query.Clauses.Count == 0) return scores;
+        // Doc ids come from Locate, which read each candidate's stored fields once, under the same searcher.
         foreach (var hit in searcher.Search(query, IdFilter(ids), ids.Count).ScoreDocs)
-            scores[searcher.Doc(hit.Doc, IdOnly).Get(RecordIndex.IdField)] = hit.Score;
+            if (idOf.TryGetValue(hit.Doc, out var id)) scores[id] = hit.Score;
         return scores;
     }
 
-    private static readonly ISet<string> IdOnly = new HashSet<string> { RecordIndex.IdField };
-
     /// <summary>Which of the terms occur in each document's field, read from the postings (no re-analysis).</summary>
-    private static Dictionary<string, List<string>> Presence(IndexReader reader, IEnumerable<string> terms, string field, Dictionary<string, StoredDoc> docs)
+    private static Dictionary<string, List<string>> Presence(IndexReader reader, IEnumerable<string> terms, string field, Dictionary<int, string> byDoc)
     {
-        var byDoc = docs.ToDictionary(d => d.Value.DocId, d => d.Key);
         var sorted = byDoc.Keys.Order().ToArray();
         var present = new Dictionary<string, List<string>>();
         var live = MultiFields.GetLiveDocs(reader);

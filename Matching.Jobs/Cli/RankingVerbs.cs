@@ -98,36 +98,17 @@ internal static class RankingVerbs
             // Without a model only BM25 is measured, and sentence vectors are not needed.
             var (queryVector, documentVector) = model is null ? (_ => null, _ => null) : Vectors(dataset, parse.GetValue(data));
             using var workspace = Workspace(dataset);
-            var bm25 = new Scores();
-            var learned = new Scores();
-            foreach (var q in workspace.Candidates(dataset, Taxonomy(), depth, queryVector, documentVector))
-            {
-                var ranked = q.Candidates.Select(c => c.Id).ToList();
-                bm25.Add(ranked, q.Judged);
-                if (model is null) continue;
-                var scores = model.Score(q.Features);
-                var reranked = q.Candidates.Select((c, i) => (c.Id, Score: scores[i], c.Rank)).OrderByDescending(x => x.Score).ThenBy(x => x.Rank).Select(x => x.Id).ToList();
-                learned.Add(reranked, q.Judged);
-            }
-            Console.WriteLine($"bm25:  ndcg@10={bm25.Ndcg.Average():F4} map@100={bm25.Map.Average():F4} recall@100={bm25.Recall.Average():F4} ({bm25.Ndcg.Count} queries)");
-            if (model is null)
-            {
-                Console.WriteLine($"eval {dataset.Name} ndcg@10 bm25={bm25.Ndcg.Average():F4} recall@100 bm25={bm25.Recall.Average():F4}");
-                return 0;
-            }
-            var (mean, low, high) = RankingMetrics.PairedBootstrap(bm25.Ndcg, learned.Ndcg);
-            Console.WriteLine($"model: ndcg@10={learned.Ndcg.Average():F4} map@100={learned.Map.Average():F4} recall@100={learned.Recall.Average():F4}");
-            Console.WriteLine($"model − bm25 ndcg@10: {mean:+0.0000;-0.0000} (95% paired bootstrap {low:+0.0000;-0.0000} … {high:+0.0000;-0.0000}); {clock.Elapsed.TotalSeconds:N0} s");
-            Console.WriteLine($"eval {dataset.Name} ndcg@10 bm25={bm25.Ndcg.Average():F4} model={learned.Ndcg.Average():F4} recall@100 bm25={bm25.Recall.Average():F4} model={learned.Recall.Average():F4}");
+            var (bm25, learned) = Compare(workspace.Candidates(dataset, Taxonomy(), depth, queryVector, documentVector), model);
+            Report(dataset.Name, bm25, learned, clock.Elapsed);
             return 0;
         });
         return command;
     }
 
-    /// <summary>k-fold cross-validation over training queries (folds by a hash of the fold key): nDCG@10 of BM25 order and of the model.</summary>
     /// <summary>The calibration file that goes with a model file.</summary>
     public static string CalibrationFile(string modelFile) => Path.ChangeExtension(modelFile, ".calibration.json");
 
+    /// <summary>k-fold cross-validation over training queries (folds by a hash of the fold key): nDCG@10 of BM25 order and of the model.</summary>
     private static List<(float Score, float Label)> CrossValidate(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey)
     {
         var outOfFold = new List<(float Score, float Label)>();
@@ -161,23 +142,40 @@ internal static class RankingVerbs
         var path = modelFile?.FullName ?? Path.GetFullPath(Path.Combine("models", "ranker.zip"));
         var model = File.Exists(path) ? RankerModel.Load(path) : null;
         using var chinese = DemoWorkspace.Create(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms());
+        var (bm25, learned) = Compare(chinese.Candidates(heldOut: true, Taxonomy(), depth), model);
+        Console.WriteLine($"evaluate demo-heldout: {bm25.Ndcg.Count} Chinese needs never trained on, judged results only, by {(model is null ? "no model" : path)}");
+        Report("demo-heldout", bm25, learned, elapsed: null);
+        return 0;
+    }
+
+    /// <summary>The BM25 order and, with a model, its re-ranking of the same candidates, measured per query.</summary>
+    private static (Scores Bm25, Scores Learned) Compare(IEnumerable<QueryCandidates> queries, RankerModel? model)
+    {
         var bm25 = new Scores();
         var learned = new Scores();
-        foreach (var q in chinese.Candidates(heldOut: true, Taxonomy(), depth))
+        foreach (var q in queries)
         {
             bm25.Add(q.Candidates.Select(c => c.Id).ToList(), q.Judged);
             if (model is null) continue;
             var scores = model.Score(q.Features);
             learned.Add(q.Candidates.Select((c, i) => (c.Id, Score: scores[i], c.Rank)).OrderByDescending(x => x.Score).ThenBy(x => x.Rank).Select(x => x.Id).ToList(), q.Judged);
         }
-        Console.WriteLine($"evaluate demo-heldout: {bm25.Ndcg.Count} Chinese needs never trained on, judged results only, by {(model is null ? "no model" : path)}");
-        Console.WriteLine($"bm25:  ndcg@10={bm25.Ndcg.Average():F4} map@100={bm25.Map.Average():F4} recall@100={bm25.Recall.Average():F4}");
-        if (model is null) return 0;
+        return (bm25, learned);
+    }
+
+    /// <summary>Prints both rankings' figures, the paired bootstrap of the difference, and the one-line summary.</summary>
+    private static void Report(string name, Scores bm25, Scores learned, TimeSpan? elapsed)
+    {
+        Console.WriteLine($"bm25:  ndcg@10={bm25.Ndcg.Average():F4} map@100={bm25.Map.Average():F4} recall@100={bm25.Recall.Average():F4} ({bm25.Ndcg.Count} queries)");
+        if (learned.Ndcg.Count == 0)
+        {
+            Console.WriteLine($"eval {name} ndcg@10 bm25={bm25.Ndcg.Average():F4} recall@100 bm25={bm25.Recall.Average():F4}");
+            return;
+        }
         var (mean, low, high) = RankingMetrics.PairedBootstrap(bm25.Ndcg, learned.Ndcg);
         Console.WriteLine($"model: ndcg@10={learned.Ndcg.Average():F4} map@100={learned.Map.Average():F4} recall@100={learned.Recall.Average():F4}");
-        Console.WriteLine($"model − bm25 ndcg@10: {mean:+0.0000;-0.0000} (95% paired bootstrap {low:+0.0000;-0.0000} … {high:+0.0000;-0.0000})");
-        Console.WriteLine($"eval demo-heldout ndcg@10 bm25={bm25.Ndcg.Average():F4} model={learned.Ndcg.Average():F4}");
-        return 0;
+        Console.WriteLine($"model − bm25 ndcg@10: {mean:+0.0000;-0.0000} (95% paired bootstrap {low:+0.0000;-0.0000} … {high:+0.0000;-0.0000}){(elapsed is { } e ? $"; {e.TotalSeconds:N0} s" : "")}");
+        Console.WriteLine($"eval {name} ndcg@10 bm25={bm25.Ndcg.Average():F4} model={learned.Ndcg.Average():F4} recall@100 bm25={bm25.Recall.Average():F4} model={learned.Recall.Average():F4}");
     }
 
     private static SynonymDictionary Synonyms() => TaxonomyFiles.DefaultSynonyms();
