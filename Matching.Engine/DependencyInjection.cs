@@ -20,6 +20,7 @@ public static class DependencyInjection
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration(MatchingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddMatchingEngineServices();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineStartup>());
+        builder.Services.AddHostedService<VectorUpkeep>();
         return builder;
     }
 
@@ -43,6 +44,12 @@ public static class DependencyInjection
             MaxFileBytes = sp.GetRequiredService<IOptions<MatchingOptions>>().Value.MaxImportFileBytes,
         });
         services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<Scoring.ModelHost>();
+        services.AddSingleton<Vectors.RecordVectors>();
+        services.AddSingleton<Vectors.VectorMaintainer>();
+        services.AddSingleton<Features.FeatureExtractor>();
+        services.AddSingleton<Scoring.MatchScorer>();
+        services.AddSingleton<Scoring.Explainer>();
         services.AddSingleton<Matches.MatchLists>();
         services.AddSingleton<EngineStartup>();
         return services;

@@ -25,6 +25,18 @@ public sealed class MatchingOptions
     [Range(1, long.MaxValue)]
     public long MaxImportFileBytes { get; set; } = 200L * 1024 * 1024;
 
+    /// <summary>
+    /// A folder holding the scoring model to serve (ranker.zip, calibration.json, topics.zip, model.json). Empty: the
+    /// data directory's models/active when present, else the model shipped next to the binaries.
+    /// </summary>
+    public string? ModelDirectory { get; set; }
+
+    /// <summary>Where the scoring model is looked for, first match wins.</summary>
+    public IReadOnlyList<string> ModelSearchPath =>
+        string.IsNullOrWhiteSpace(ModelDirectory)
+            ? [Path.Combine(DataPath, "models", "active"), Path.Combine(AppContext.BaseDirectory, "models")]
+            : [Path.GetFullPath(ModelDirectory)];
+
     /// <summary>The resolved, absolute data directory.</summary>
     public string DataPath => Path.GetFullPath(DataDirectory);
 }

@@ -1,4 +1,6 @@
 using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Queries;
 using Lucene.Net.Search;
 using Matching.Engine.Index;
 using Matching.Engine.Records;
@@ -16,13 +18,56 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
     /// only the terms of its public view, so a highlight never reveals words of a hidden description.
     /// </summary>
     public IReadOnlyList<Candidate> ForNeed(TechNeed need, RecordKind target, int k, int withSnippets = 20) =>
-        Retrieve(queries.ForNeed(need), target, k, withSnippets, exclude: null,
-            highlight: need.Visibility switch
-            {
-                "public" => null,
-                "summary" => queries.ForText(need.Title),
-                _ => new BooleanQuery(),
-            });
+        Retrieve(queries.ForNeed(need), target, k, withSnippets, exclude: null, highlight: Highlight(need));
+
+    /// <summary>What a need's snippets may highlight: all its terms when public, its title's when summary-only, nothing else.</summary>
+    private Query? Highlight(TechNeed need) => need.Visibility switch
+    {
+        "public" => null,
+        "summary" => queries.ForText(need.Title),
+        _ => new BooleanQuery(),
+    };
+
+    /// <summary>
+    /// One given record as a candidate of the need: its entry in the top <paramref name="k"/> when it is there;
+    /// otherwise its own BM25 score under the need's query with rank k + 1, as a pair outside the list is scored.
+    /// Null when the record is not in the index (withdrawn, or not indexed yet).
+    /// </summary>
+    public Candidate? Pair(TechNeed need, RecordKind target, string id, int k)
+    {
+        var top = ForNeed(need, target, k, withSnippets: 0);
+        using var lease = indexes[target].Acquire();
+        var searcher = lease.Searcher;
+        var query = WithoutCommonTerms(queries.ForNeed(need), searcher.IndexReader, CommonTermShare, PruneFromDocuments);
+        var idQuery = new TermQuery(new Term(RecordIndex.IdField, id));
+        var docs = searcher.Search(idQuery, 1).ScoreDocs;
+        if (docs.Length == 0) return null;
+        var doc = searcher.Doc(docs[0].Doc);
+        var shown = Snippets(Highlight(need) ?? query, target, doc);
+        if (top.FirstOrDefault(c => c.Id == id) is { } listed) return listed with { Snippets = shown };
+        var own = searcher.Search(query, new QueryWrapperFilter(idQuery), 1).ScoreDocs;
+        var score = own.Length > 0 ? own[0].Score : 0f;
+        var best = top.Count > 0 ? top[0].Score : score;
+        return new Candidate(id, target, score, k + 1, best > 0 ? score / best : 0, shown);
+    }
+
+    /// <summary>The candidates with snippets under the need's highlight rule (for the ones shown after re-ranking).</summary>
+    public IReadOnlyList<Candidate> WithSnippets(TechNeed need, IReadOnlyList<Candidate> candidates)
+    {
+        if (candidates.Count == 0) return candidates;
+        var query = Highlight(need) ?? queries.ForNeed(need);
+        var target = candidates[0].Kind;
+        using var lease = indexes[target].Acquire();
+        var searcher = lease.Searcher;
+        var filter = new TermsFilter(candidates.Select(c => new Term(RecordIndex.IdField, c.Id)).ToList());
+        var docs = new Dictionary<string, Document>();
+        foreach (var hit in searcher.Search(new ConstantScoreQuery(filter), candidates.Count).ScoreDocs)
+        {
+            var doc = searcher.Doc(hit.Doc);
+            docs[doc.Get(RecordIndex.IdField)] = doc;
+        }
+        return candidates.Select(c => docs.TryGetValue(c.Id, out var doc) ? c with { Snippets = Snippets(query, target, doc) } : c).ToList();
+    }
 
     public IReadOnlyList<Candidate> ForResult(ResearchResult result, int k, int withSnippets = 20) =>
         Retrieve(queries.ForResult(result), RecordKind.Need, k, withSnippets, exclude: null);

@@ -14,7 +14,13 @@ public sealed class DemoSeeder(RecordStore store, Importer importer)
     [
         ("organisations.jsonl", RecordKind.Organisation), ("experts.jsonl", RecordKind.Expert), ("results.jsonl", RecordKind.Result),
         ("needs.jsonl", RecordKind.Need), ("judgements.tsv", RecordKind.Judgement),
+        // Needs written later, in enterprises' own words, and judged densely against every result of their industry;
+        // their judgements (heldout/judgements.tsv) are not seeded: they are the held-out evaluation set.
+        ("heldout.needs.jsonl", RecordKind.Need),
     ];
+
+    /// <summary>The held-out judgements of the heldout needs (evaluation only; never trained on).</summary>
+    public const string HeldOutJudgements = "heldout.judgements.tsv";
 
     /// <summary>Imports the demo data when the database holds no records; returns the report, or null when it did nothing.</summary>
     public ImportReport? SeedIfEmpty()

@@ -43,7 +43,7 @@ public sealed class BeirWorkspace : IDisposable
         {
             using var writer = store.BeginWrite();
             foreach (var d in chunk)
-                writer.Upsert(new ResearchResult { Id = d.Id, Title = string.IsNullOrWhiteSpace(d.Title) ? d.Id : d.Title, Abstract = d.Text, Language = "en" });
+                writer.Upsert(ResultFor(d));
             writer.Commit();
         }
         var indexes = IndexSet.OpenWriters(System.IO.Path.Combine(path, "index"), analyzer);
@@ -58,7 +58,7 @@ public sealed class BeirWorkspace : IDisposable
     /// (0 where unjudged).
     /// </summary>
     public IEnumerable<QueryCandidates> Candidates(BeirDataset dataset, IndustryTaxonomy taxonomy, int k,
-        Func<string, float[]?>? queryVector = null, Func<string, float[]?>? documentVector = null)
+        Func<string, Features.TextVectors?>? queryVectors = null, Func<string, Features.TextVectors?>? documentVectors = null)
     {
         var features = new Features.FeatureExtractor(Indexes, Store, Queries, taxonomy);
         foreach (var (queryId, judged) in dataset.Qrels.OrderBy(q => q.Key, StringComparer.Ordinal))
@@ -66,12 +66,19 @@ public sealed class BeirWorkspace : IDisposable
             if (!dataset.Queries.TryGetValue(queryId, out var text)) continue;
             var need = NeedFor(queryId, text);
             var candidates = Retriever.ForNeed(need, RecordKind.Result, k, 0);
-            yield return new QueryCandidates(queryId, judged, candidates, features.ForResults(need, candidates, k, queryVector?.Invoke(queryId), documentVector));
+            yield return new QueryCandidates(queryId, judged, candidates, features.ForResults(need, candidates, k, queryVectors?.Invoke(queryId), documentVectors));
         }
     }
 
-    /// <summary>The text a corpus document is embedded from.</summary>
-    public static string EmbeddingText(BeirDocument d) => d.Title + " " + d.Text;
+    /// <summary>A corpus document as the research result it is stored as.</summary>
+    public static ResearchResult ResultFor(BeirDocument d) =>
+        new() { Id = d.Id, Title = string.IsNullOrWhiteSpace(d.Title) ? d.Id : d.Title, Abstract = d.Text, Language = "en" };
+
+    /// <summary>The text a corpus document is embedded from: the product's text of the result it is stored as.</summary>
+    public static string EmbeddingText(BeirDocument d) => Vectors.RecordTexts.Of(ResultFor(d));
+
+    /// <summary>The text a query is embedded from.</summary>
+    public static string EmbeddingText(string queryId, string text) => Vectors.RecordTexts.Of(NeedFor(queryId, text));
 
     /// <summary>A benchmark query as the need it stands for.</summary>
     public static TechNeed NeedFor(string queryId, string text) => new() { Id = queryId, Title = text, Language = "en" };

@@ -18,25 +18,29 @@ namespace Matching.Engine.Features;
 /// </summary>
 public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candidates.QueryBuilder queries, IndustryTaxonomy taxonomy)
 {
+    /// <summary>Feature vectors for the need against each candidate result, in the candidates' order.</summary>
+    public float[][] ForResults(TechNeed need, IReadOnlyList<Candidate> candidates, int k, TextVectors? needVectors = null, Func<string, TextVectors?>? candidateVectors = null) =>
+        For(RecordKind.Result, need, candidates, k, needVectors, candidateVectors);
+
     /// <summary>
-    /// Feature vectors for the need against each candidate result, in the candidates' order. The need's sentence
-    /// vector and a lookup of results' vectors are used when known; a pair without both gets the embedding feature
-    /// as missing.
+    /// Feature vectors for the need against each candidate of one kind (results, or experts by their profile), in the
+    /// candidates' order. The need's sentence and topic vectors and a lookup of the candidates' are used when known;
+    /// a pair without both gets that feature as missing.
     /// </summary>
-    public float[][] ForResults(TechNeed need, IReadOnlyList<Candidate> candidates, int k, float[]? needVector = null, Func<string, float[]?>? resultVector = null)
+    public float[][] For(RecordKind kind, TechNeed need, IReadOnlyList<Candidate> candidates, int k, TextVectors? needVectors = null, Func<string, TextVectors?>? candidateVectors = null)
     {
         var vectors = new float[candidates.Count][];
         if (candidates.Count == 0) return vectors;
         var terms = queries.NeedTerms(need);
         var totalWeight = terms.Values.Sum();
         var ids = candidates.Select(c => c.Id).ToList();
-        var records = store.GetResults(ids).ToDictionary(r => r.Id);
-        var organisations = store.GetOrganisations(records.Values.Select(r => r.Organisation).OfType<string>().Distinct().ToList()).ToDictionary(o => o.Id);
+        var facts = Facts(kind, ids);
+        var organisations = store.GetOrganisations(facts.Values.Select(r => r.Organisation).OfType<string>().Distinct().ToList()).ToDictionary(o => o.Id);
         var needText = string.Join("\n", need.Title, need.Description, string.Join("；", need.Keywords));
         var needBigrams = Bigrams(needText);
         var cjk = CjkShare(needText);
 
-        using var lease = indexes[RecordKind.Result].Acquire();
+        using var lease = indexes[kind].Acquire();
         var searcher = lease.Searcher;
         var docs = Locate(searcher, ids);
         var idOf = docs.ToDictionary(d => d.Value.DocId, d => d.Key);
@@ -59,7 +63,7 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
             v[n++] = keywords.GetValueOrDefault(c.Id);
             v[n++] = totalWeight > 0 ? presentAll.GetValueOrDefault(c.Id)?.Sum(t => terms[t]) / totalWeight ?? 0 : 0;
             v[n++] = totalWeight > 0 ? presentTitle.GetValueOrDefault(c.Id)?.Sum(t => terms[t]) / totalWeight ?? 0 : 0;
-            records.TryGetValue(c.Id, out var r);
+            facts.TryGetValue(c.Id, out var r);
             var organisation = r?.Organisation is { } o ? organisations.GetValueOrDefault(o) : null;
             n = Pair(v, n, PairFeatures.KeywordOverlap(need.Keywords, r?.Keywords));
             n = Pair(v, n, PairFeatures.IndustryDistance(taxonomy, need.Industries, r?.Industries));
@@ -67,7 +71,9 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
             n = Pair(v, n, PairFeatures.Jaccard(need.Cooperation, r?.Cooperation));
             n = Pair(v, n, PairFeatures.MoneyFit(need.Budget, r?.Price));
             n = Pair(v, n, PairFeatures.SameZone(need.Zone, organisation?.Zone));
-            n = Pair(v, n, needVector is not null && resultVector?.Invoke(c.Id) is { } candidateVector ? Embeddings.MiniLmEncoder.Cosine(needVector, candidateVector) : null);
+            var theirs = candidateVectors?.Invoke(c.Id);
+            n = Pair(v, n, PairFeatures.Cosine(needVectors?.Embedding, theirs?.Embedding));
+            n = Pair(v, n, PairFeatures.Cosine(needVectors?.Topics, theirs?.Topics));
             var stored = docs.GetValueOrDefault(c.Id);
             v[n++] = PairFeatures.Dice(needBigrams, Bigrams(stored.Text ?? ""));
             v[n++] = cjk;
@@ -77,6 +83,23 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
             vectors[i] = v;
         }
         return vectors;
+    }
+
+    /// <summary>What the record-level features need to know about a candidate, whatever its kind.</summary>
+    private sealed record CandidateFacts(IReadOnlyList<string> Keywords, IReadOnlyList<string> Industries, string? Maturity,
+        IReadOnlyList<string> Cooperation, MoneyRange? Price, string? Organisation);
+
+    private Dictionary<string, CandidateFacts> Facts(RecordKind kind, IReadOnlyList<string> ids)
+    {
+        if (kind == RecordKind.Result)
+            return store.GetResults(ids).ToDictionary(r => r.Id, r => new CandidateFacts(r.Keywords, r.Industries, r.Maturity, r.Cooperation, r.Price, r.Organisation));
+        if (kind != RecordKind.Expert) throw new ArgumentOutOfRangeException(nameof(kind), kind, "features are computed for results and experts");
+        // An expert's industries are those of their active results; areas stand for keywords; maturity, cooperation
+        // and price belong to results, so they are missing for a profile.
+        var experts = store.GetExperts(ids);
+        var results = store.ResultsOfExperts(experts.Select(e => e.Id).ToList());
+        return experts.ToDictionary(e => e.Id, e => new CandidateFacts(e.Areas,
+            results[e.Id].Where(r => r.Status == RecordStatus.Active).SelectMany(r => r.Industries).Distinct().ToList(), null, [], null, e.Organisation));
     }
 
     private static int Pair(float[] v, int n, float? value)

@@ -28,6 +28,7 @@ public static class FeatureSchema
         "money_fit", "has_money_fit",
         "same_zone", "has_same_zone",
         "embedding_cosine", "has_embedding_cosine", // all-MiniLM-L6-v2 cosine; English only (its vocabulary has no Chinese)
+        "topic_cosine", "has_topic_cosine",         // cosine of LDA topic mixtures over SmartCn tokens (Chinese and English)
         "bigram_dice",        // Dice overlap of CJK character bigrams (Chinese needs a signal beyond SmartCn words)
         "cjk_share",          // share of CJK characters in the need (the language signal)
         "need_terms",         // distinct analysed terms in the need

@@ -50,6 +50,20 @@ public static class PairFeatures
     public static float? SameZone(string? needZone, string? candidateZone) =>
         string.IsNullOrEmpty(needZone) || string.IsNullOrEmpty(candidateZone) ? null : needZone == candidateZone ? 1 : 0;
 
+    /// <summary>Cosine of two vectors, or null when either is unknown (or all zero).</summary>
+    public static float? Cosine(float[]? a, float[]? b)
+    {
+        if (a is null || b is null || a.Length != b.Length || a.Length == 0) return null;
+        double dot = 0, na = 0, nb = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? null : (float)(dot / Math.Sqrt(na * nb));
+    }
+
     public static float Dice(HashSet<int> a, HashSet<int> b) =>
         a.Count + b.Count == 0 ? 0 : 2f * a.Count(b.Contains) / (a.Count + b.Count);
 

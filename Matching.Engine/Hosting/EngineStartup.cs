@@ -16,7 +16,7 @@ namespace Matching.Engine.Hosting;
 /// </summary>
 public sealed class EngineStartup(
     IOptions<MatchingOptions> options, MatchingDatabase database, RecordStore store, IndexHost indexHost,
-    DemoSeeder seeder, IServiceProvider services, ILogger<EngineStartup> logger) : BackgroundService
+    DemoSeeder seeder, Scoring.ModelHost models, IServiceProvider services, ILogger<EngineStartup> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private const long SynchronousBacklog = 5_000;
@@ -27,6 +27,8 @@ public sealed class EngineStartup(
     {
         var ran = Migrator.Migrate(database);
         logger.LogInformation("Database {File}: {Migrations} migration(s) applied", database.DatabaseFile, ran);
+
+        models.LoadFirst(options.Value.ModelSearchPath);
 
         if (options.Value.OwnsIndex)
         {

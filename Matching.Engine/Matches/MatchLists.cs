@@ -1,13 +1,19 @@
 using Matching.Engine.Candidates;
 using Matching.Engine.Records;
+using Matching.Engine.Scoring;
 using Matching.Engine.Storage;
 
 namespace Matching.Engine.Matches;
 
-/// <summary>One entry of a match list, ready to show: the candidate, its record's headline fields and its snippets.</summary>
+/// <summary>
+/// One entry of a match list, ready to show: the candidate, its record's headline fields, its snippets, and its
+/// match score — calibrated 0–1 when a model scored it (comparable across needs), else the BM25 score over the
+/// list's best. <see cref="BestResult"/> is an expert's closest result to the need.
+/// </summary>
 public sealed record MatchItem(
-    string Id, string Kind, string Title, string? Organisation, string? OrganisationName, float Score, int Rank,
-    double NormalisedScore, string Model, string? Maturity, IReadOnlyList<string> Industries, IReadOnlyList<Snippet> Snippets);
+    string Id, string Kind, string Title, string? Organisation, string? OrganisationName, double Score, float Bm25, int Rank,
+    double NormalisedScore, string Model, string? Maturity, IReadOnlyList<string> Industries, IReadOnlyList<Snippet> Snippets,
+    Evidence? BestResult = null);
 
 /// <summary>A need with its top results and experts.</summary>
 public sealed record NeedMatches(TechNeed Need, IReadOnlyList<MatchItem> Results, IReadOnlyList<MatchItem> Experts);
@@ -19,44 +25,90 @@ public sealed record ResultMatches(ResearchResult Result, IReadOnlyList<MatchIte
 public sealed record ExpertMatches(Expert Expert, IReadOnlyList<MatchItem> Needs);
 
 /// <summary>
-/// Match lists for pages and the API. Today the order is the BM25 candidate order ("bm25"); the learned scorer
-/// re-ranks these same candidates. A need that is not public shows only its public fields, and never its text
-/// in a snippet.
+/// Match lists for pages and the API. With a scoring model installed, the BM25 top <see cref="MatchScorer.K"/>
+/// candidates are re-ranked by the model and carry calibrated scores; experts combine their profile with their
+/// results. Without one, the BM25 order stands ("bm25"). A need that is not public shows only its public fields, and
+/// never its text in a snippet.
 /// </summary>
-public sealed class MatchLists(RecordStore store, CandidateRetriever retriever)
+public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, ModelHost models, MatchScorer scorer)
 {
-    public const string Model = "bm25";
+    public const string Bm25Model = "bm25";
     public const int MaxK = 200;
+    /// <summary>Needs re-ranked for a result or an expert: each is its own query, so the depth is smaller.</summary>
+    public const int ReverseDepth = 50;
 
     public NeedMatches? ForNeed(string needId, int k = 20)
     {
         var need = store.GetNeed(needId);
         if (need is null) return null;
         k = Math.Clamp(k, 1, MaxK);
-        var results = retriever.ForNeed(need, RecordKind.Result, k);
-        var experts = retriever.ForNeed(need, RecordKind.Expert, k);
-        return new NeedMatches(need.PublicView(), Describe(results), Describe(experts));
+        var bundle = models.Current;
+        if (bundle is null)
+            return new NeedMatches(need.PublicView(), Describe(retriever.ForNeed(need, RecordKind.Result, k)), Describe(retriever.ForNeed(need, RecordKind.Expert, k)));
+
+        var results = scorer.Score(bundle, need, RecordKind.Result, retriever.ForNeed(need, RecordKind.Result, MatchScorer.K, withSnippets: 0));
+        var topResults = results.OrderByDescending(r => r.Score).ThenByDescending(r => r.Raw).ThenBy(r => r.Candidate.Rank).Take(k).ToList();
+        var experts = scorer.ScoreExperts(bundle, need, retriever.ForNeed(need, RecordKind.Expert, MatchScorer.K, withSnippets: 0), results);
+        var topExperts = experts.OrderByDescending(e => e.Score).ThenByDescending(e => e.Profile.Raw).ThenBy(e => e.Profile.Candidate.Rank).Take(k).ToList();
+        var resultTitles = store.GetResults(topExperts.Select(e => e.BestResultId).OfType<string>().Distinct().ToList()).ToDictionary(r => r.Id, r => r.Title);
+        return new NeedMatches(need.PublicView(),
+            Describe(retriever.WithSnippets(need, topResults.Select(r => r.Candidate).ToList()), topResults.Select(r => r.Score).ToList(), bundle.Version),
+            Describe(retriever.WithSnippets(need, topExperts.Select(e => e.Profile.Candidate).ToList()), topExperts.Select(e => e.Score).ToList(), bundle.Version,
+                topExperts.Select(e => e.BestResultId is { } id && resultTitles.TryGetValue(id, out var t) ? new Evidence(id, t, e.BestResult) : null).ToList()));
     }
 
     public ResultMatches? ForResult(string resultId, int k = 20)
     {
         var result = store.GetResult(resultId);
         if (result is null) return null;
-        var needs = retriever.ForResult(result, Math.Clamp(k, 1, MaxK));
-        return new ResultMatches(result, Describe(needs));
+        k = Math.Clamp(k, 1, MaxK);
+        var bundle = models.Current;
+        var needs = retriever.ForResult(result, bundle is null ? k : Math.Max(k, ReverseDepth));
+        return new ResultMatches(result, bundle is null ? Describe(needs) : Reverse(bundle, RecordKind.Result, result.Id, needs, k));
     }
 
     public ExpertMatches? ForExpert(string expertId, int k = 20)
     {
         var expert = store.GetExpert(expertId);
         if (expert is null) return null;
+        k = Math.Clamp(k, 1, MaxK);
+        var bundle = models.Current;
         var results = store.ResultsOfExperts([expert.Id])[expert.Id].Where(r => r.Status == RecordStatus.Active);
-        var needs = retriever.ForExpert(expert, results, Math.Clamp(k, 1, MaxK));
-        return new ExpertMatches(expert, Describe(needs));
+        var needs = retriever.ForExpert(expert, results, bundle is null ? k : Math.Max(k, ReverseDepth));
+        return new ExpertMatches(expert, bundle is null ? Describe(needs) : Reverse(bundle, RecordKind.Expert, expert.Id, needs, k));
     }
 
-    /// <summary>Adds titles, organisation names and the visibility rule to raw candidates.</summary>
-    public IReadOnlyList<MatchItem> Describe(IReadOnlyList<Candidate> candidates)
+    /// <summary>
+    /// Needs for one result or expert, re-ranked: each need is scored as the query it is (the pair's features are the
+    /// same whichever side asked), so a pair's score here equals its score in the need's own list.
+    /// </summary>
+    private IReadOnlyList<MatchItem> Reverse(ModelBundle bundle, RecordKind kind, string candidateId, IReadOnlyList<Candidate> needs, int k)
+    {
+        var byId = store.GetNeeds(needs.Select(n => n.Id).ToList()).ToDictionary(n => n.Id);
+        var scored = new List<(Candidate Need, double Score)>();
+        foreach (var n in needs)
+        {
+            if (!byId.TryGetValue(n.Id, out var need)) continue;
+            var pair = retriever.Pair(need, kind, candidateId, MatchScorer.K);
+            if (pair is null) continue;
+            var score = scorer.Score(bundle, need, kind, [pair])[0].Score;
+            if (kind == RecordKind.Expert)
+            {
+                var own = store.ResultsOfExperts([candidateId])[candidateId].Where(r => r.Status == RecordStatus.Active)
+                    .Select(r => retriever.Pair(need, RecordKind.Result, r.Id, MatchScorer.K)).OfType<Candidate>().ToList();
+                score = scorer.ScoreExperts(bundle, need, [pair], scorer.Score(bundle, need, RecordKind.Result, own))[0].Score;
+            }
+            scored.Add((n, score));
+        }
+        var top = scored.OrderByDescending(x => x.Score).ThenBy(x => x.Need.Rank).Take(k).ToList();
+        return Describe(top.Select(x => x.Need).ToList(), top.Select(x => x.Score).ToList(), bundle.Version);
+    }
+
+    /// <summary>Adds titles, organisation names and the visibility rule to raw candidates, in BM25 order.</summary>
+    public IReadOnlyList<MatchItem> Describe(IReadOnlyList<Candidate> candidates) =>
+        Describe(candidates, candidates.Select(c => c.NormalisedScore).ToList(), Bm25Model);
+
+    private IReadOnlyList<MatchItem> Describe(IReadOnlyList<Candidate> candidates, IReadOnlyList<double> scores, string model, IReadOnlyList<Evidence?>? evidence = null)
     {
         if (candidates.Count == 0) return [];
         var ids = candidates.Select(c => c.Id).ToList();
@@ -69,12 +121,13 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever)
         };
         var organisations = store.GetOrganisations(heads.Values.Select(h => h.Organisation).OfType<string>().Distinct().ToList()).ToDictionary(o => o.Id, o => o.Name);
         var items = new List<MatchItem>(candidates.Count);
-        foreach (var c in candidates)
+        for (var i = 0; i < candidates.Count; i++)
         {
+            var c = candidates[i];
             // A record deleted since the index was last refreshed is skipped rather than shown half-empty.
             if (!heads.TryGetValue(c.Id, out var h)) continue;
             items.Add(new MatchItem(c.Id, c.Kind.Name(), h.Title, h.Organisation, h.Organisation is null ? null : organisations.GetValueOrDefault(h.Organisation),
-                c.Score, items.Count + 1, c.NormalisedScore, Model, h.Maturity, h.Industries, h.Public ? c.Snippets : []));
+                scores[i], c.Score, items.Count + 1, c.NormalisedScore, model, h.Maturity, h.Industries, h.Public ? c.Snippets : [], evidence?[i]));
         }
         return items;
     }

@@ -2,6 +2,7 @@ using Matching.Engine.Features;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers;
 
 namespace Matching.Engine.Scoring;
 
@@ -31,6 +32,7 @@ public sealed class RankerModel
 {
     private readonly MLContext _ml;
     private readonly ITransformer _model;
+    private ITransformer? _contributions;
 
     private RankerModel(MLContext ml, ITransformer model)
     {
@@ -72,6 +74,26 @@ public sealed class RankerModel
         var data = _ml.Data.LoadFromEnumerable(features.Select(f => new RankingRow { Features = f }), Schema());
         var scored = _model.Transform(data);
         return scored.GetColumn<float>("Score").ToArray();
+    }
+
+    /// <summary>
+    /// How much each feature moved one pair's score (ML.NET feature contributions of the tree ensemble: for every
+    /// split on the pair's path, the change in the expected output, credited to the split's feature), in
+    /// <see cref="FeatureSchema"/> order. Positive values pushed the score up.
+    /// </summary>
+    public float[] Contributions(float[] features)
+    {
+        var calculator = LazyInitializer.EnsureInitialized(ref _contributions, () =>
+        {
+            var predictor = (_model as IEnumerable<ITransformer>)?.LastOrDefault() as ISingleFeaturePredictionTransformer<ICalculateFeatureContribution>
+                ?? _model as ISingleFeaturePredictionTransformer<ICalculateFeatureContribution>
+                ?? throw new InvalidOperationException("this ranker does not support feature contributions");
+            var empty = _ml.Data.LoadFromEnumerable(Array.Empty<RankingRow>(), Schema());
+            return _ml.Transforms.CalculateFeatureContribution(predictor, FeatureSchema.Count, FeatureSchema.Count, normalize: false).Fit(_model.Transform(empty));
+        });
+        var data = _ml.Data.LoadFromEnumerable([new RankingRow { Features = features }], Schema());
+        var row = calculator.Transform(_model.Transform(data)).GetColumn<float[]>("FeatureContributions").Single();
+        return row;
     }
 
     public void Save(string path)

@@ -1,121 +1,255 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using Matching.Engine.Embeddings;
 using Matching.Engine.Evaluation;
+using Matching.Engine.Features;
+using Matching.Engine.Records;
 using Matching.Engine.Scoring;
 using Matching.Engine.Taxonomy;
 using Matching.Engine.Text;
+using Matching.Engine.Topics;
+using Matching.Engine.Vectors;
 
 namespace Matching.Jobs.Cli;
 
-/// <summary>train and evaluate on BEIR benchmarks: both build the benchmark through the product's own path.</summary>
+/// <summary>
+/// train and evaluate. Both build their data through the product's own path: a benchmark's corpus stored and indexed
+/// as results, its queries asked as needs; the Chinese demo (or a data directory's database) copied into a scratch
+/// workspace with its vectors computed by the vector job's code.
+/// </summary>
 internal static class RankingVerbs
 {
     public static Command Train(Option<string?> data)
     {
-        var beir = new Option<DirectoryInfo>("--beir") { Description = "a BEIR folder", Required = true };
+        var beir = new Option<DirectoryInfo?>("--beir") { Description = "a BEIR folder to train on (corpus.jsonl, queries.jsonl, qrels/)" };
         var split = new Option<string>("--split") { Description = "the qrels split to train on", DefaultValueFactory = _ => "train" };
-        var k = new Option<int>("--k") { Description = "candidates per query", DefaultValueFactory = _ => 200 };
-        var output = new Option<FileInfo>("--out") { Description = "model file to write", DefaultValueFactory = _ => new FileInfo(Path.Combine("models", "ranker.zip")) };
-        var demo = new Option<bool>("--demo") { Description = "also train on the Chinese demo judgements (their held-out fifth excluded)" };
+        var reportSplit = new Option<string?>("--report-split") { Description = "a BEIR split to report on in the model card (never tuned on)", DefaultValueFactory = _ => "test" };
+        var demo = new Option<bool>("--demo") { Description = "train on the Chinese demo judgements (the held-out set is reported, never trained on)" };
+        var k = new Option<int>("--k") { Description = "candidates per query", DefaultValueFactory = _ => MatchScorer.K };
+        var output = new Option<DirectoryInfo>("--out") { Description = "model folder to write", DefaultValueFactory = _ => new DirectoryInfo("models") };
+        var version = new Option<string>("--version") { Description = "the model's version name", DefaultValueFactory = _ => "v" + DateTime.UtcNow.ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture) };
         var folds = new Option<int>("--cv") { Description = "cross-validate over this many folds of the training queries (for tuning) instead of writing a model" };
         var trees = new Option<int>("--trees") { DefaultValueFactory = _ => new RankerHyperParameters().Trees };
         var leaves = new Option<int>("--leaves") { DefaultValueFactory = _ => new RankerHyperParameters().Leaves };
         var rate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => new RankerHyperParameters().LearningRate };
-        var command = new Command("train", "Train the LambdaMART ranker on a benchmark's judgements") { beir, split, k, output, demo, folds, trees, leaves, rate };
+        var topicCount = new Option<int>("--topics") { Description = "topics of the LDA model", DefaultValueFactory = _ => new TopicHyperParameters().Topics };
+        var maxTokens = MaxTokensOption();
+        var ablate = new Option<string[]>("--ablate") { Description = "leave signals out, to measure them: topics, bigrams, embeddings, synonyms", AllowMultipleArgumentsPerToken = true };
+        ablate.AcceptOnlyFromAmong("topics", "bigrams", "embeddings", "synonyms");
+        var command = new Command("train", "Train the ranker, its calibration and the topic model; write the model folder and its card")
+            { beir, split, reportSplit, demo, k, output, version, folds, trees, leaves, rate, topicCount, maxTokens, ablate };
         command.SetAction(parse =>
         {
-            var dataset = BeirDataset.Load(parse.GetValue(beir)!.FullName, parse.GetValue(split)!);
-            var depth = Math.Clamp(parse.GetValue(k), 10, 1000);
+            if (parse.GetValue(beir) is null && !parse.GetValue(demo)) { Console.Error.WriteLine("error: give --beir DIR, --demo, or both"); return 2; }
             var clock = Stopwatch.StartNew();
-            var (queryVector, documentVector) = Vectors(dataset, parse.GetValue(data));
-            using var workspace = Workspace(dataset);
-            var rows = new List<RankingRow>();
-            foreach (var q in workspace.Candidates(dataset, Taxonomy(), depth, queryVector, documentVector))
-                for (var i = 0; i < q.Candidates.Count; i++)
-                    rows.Add(new RankingRow { GroupId = q.QueryId, Label = q.Judged.GetValueOrDefault(q.Candidates[i].Id), Features = q.Features[i] });
-            Console.WriteLine($"train {dataset.Name}: {rows.Count:N0} rows over {rows.Select(r => r.GroupId).Distinct().Count():N0} queries ({clock.Elapsed.TotalSeconds:N0} s)");
-            if (parse.GetValue(demo))
-            {
-                using var chinese = DemoWorkspace.Create(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms());
-                var before = rows.Count;
-                var needs = 0;
-                foreach (var q in chinese.Candidates(heldOut: false, Taxonomy(), depth))
-                {
-                    needs++;
-                    for (var i = 0; i < q.Candidates.Count; i++)
-                        rows.Add(new RankingRow { GroupId = "demo:" + q.QueryId, Label = q.Judged.GetValueOrDefault(q.Candidates[i].Id), Features = q.Features[i] });
-                }
-                Console.WriteLine($"train demo: {rows.Count - before:N0} rows over {needs} Chinese needs (held-out needs excluded)");
-            }
+            var depth = Math.Clamp(parse.GetValue(k), 10, 1000);
+            var tokens = Math.Clamp(parse.GetValue(maxTokens), 16, 512);
+            var topicParameters = new TopicHyperParameters { Topics = Math.Clamp(parse.GetValue(topicCount), 2, 500) };
             var hp = new RankerHyperParameters { Trees = parse.GetValue(trees), Leaves = parse.GetValue(leaves), LearningRate = parse.GetValue(rate) };
-            // Claims in SciFact come in near-duplicate pairs ("X lacks…" / "X shows…") citing the same abstract;
-            // folding by the evidence instead of the query keeps such pairs on one side, or a model that memorises
-            // documents would look better than it is.
-            var evidence = dataset.Qrels.ToDictionary(q => q.Key, q => q.Value.Where(j => j.Value > 0).Select(j => j.Key).Order(StringComparer.Ordinal).FirstOrDefault() ?? q.Key);
-            string FoldKey(string group) => evidence.GetValueOrDefault(group, group);
-            if (parse.GetValue(folds) is var n and > 1)
-            {
-                CrossValidate(rows, hp, n, FoldKey);
-                return 0;
-            }
-            var model = RankerModel.Train(rows, hp);
-            var file = parse.GetValue(output)!;
-            Directory.CreateDirectory(file.DirectoryName!);
-            model.Save(file.FullName);
+            var ablated = (parse.GetValue(ablate) ?? []).ToHashSet();
+            _synonyms = ablated.Contains("synonyms") ? new SynonymDictionary([]) : TaxonomyFiles.DefaultSynonyms();
+            Mask = Ablation(ablated);
+            if (ablated.Count > 0) Console.WriteLine($"ablated: {string.Join(", ", ablated.Order())}");
+            var rows = new List<RankingRow>();
+            var foldKeys = new Dictionary<string, string>();
+            var dataSummary = new Dictionary<string, string>();
+            var metrics = new Dictionary<string, double>();
+            var card = new StringBuilder();
+            TopicModel? servingTopics = null;
+            BeirDataset? dataset = null;
 
-            // Calibration is fitted on out-of-fold scores: what the ranker says about pairs it did not train on.
-            var outOfFold = CrossValidate(rows, hp, 5, FoldKey);
-            var calibrator = IsotonicCalibrator.Fit(outOfFold.Select(x => (double)x.Score).ToList(), outOfFold.Select(x => x.Label > 0).ToList());
-            File.WriteAllText(CalibrationFile(file.FullName), calibrator.ToJson());
-            Console.WriteLine("calibration (out-of-fold score → probability of a relevant pair):");
-            foreach (var (score, probability) in calibrator.Table(10))
-                Console.WriteLine($"  {score,8:F3} → {probability:F3}");
-            Console.WriteLine($"train: wrote {file.FullName} ({hp}) in {clock.Elapsed.TotalSeconds:N0} s");
-            return 0;
+            if (parse.GetValue(beir) is { } beirDir)
+            {
+                dataset = BeirDataset.Load(beirDir.FullName, parse.GetValue(split)!);
+                var (queryVectors, documentVectors) = Vectors(dataset, parse.GetValue(data), tokens, topicParameters);
+                using var workspace = Workspace(dataset);
+                var before = rows.Count;
+                foreach (var q in workspace.Candidates(dataset, Taxonomy(), depth, queryVectors, documentVectors))
+                    AddRows(rows, "beir:" + q.QueryId, q);
+                // Claims in SciFact come in near-duplicate pairs ("X lacks…" / "X shows…") citing the same abstract;
+                // folding by the evidence instead of the query keeps such pairs on one side, or a model that memorises
+                // documents would look better than it is.
+                foreach (var (queryId, judged) in dataset.Qrels)
+                    foldKeys["beir:" + queryId] = judged.Where(j => j.Value > 0).Select(j => j.Key).Order(StringComparer.Ordinal).FirstOrDefault() ?? queryId;
+                dataSummary[$"{dataset.Name}-{parse.GetValue(split)}"] = $"{rows.Count - before:N0} rows over {dataset.Qrels.Count:N0} queries, BM25 top {depth}";
+                Console.WriteLine($"train {dataset.Name}: {rows.Count - before:N0} rows over {dataset.Qrels.Count:N0} queries ({clock.Elapsed.TotalSeconds:N0} s)");
+            }
+            RecordsWorkspace? chinese = null;
+            try
+            {
+                if (parse.GetValue(demo))
+                {
+                    chinese = RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topicParameters, tokens);
+                    servingTopics = chinese.Topics;
+                    var judgements = chinese.Store.Judgements();
+                    foreach (var kind in new[] { RecordKind.Result, RecordKind.Expert })
+                    {
+                        var before = rows.Count;
+                        var needs = 0;
+                        foreach (var q in chinese.Candidates(judgements, Taxonomy(), depth, kind))
+                        {
+                            needs++;
+                            AddRows(rows, $"demo-{kind.Name()}:{q.QueryId}", q);
+                            foldKeys[$"demo-{kind.Name()}:{q.QueryId}"] = q.QueryId;
+                        }
+                        dataSummary[$"demo-{kind.Name()}s"] = $"{rows.Count - before:N0} rows over {needs} Chinese needs (demo/judgements.tsv)";
+                        Console.WriteLine($"train demo {kind.Name()}s: {rows.Count - before:N0} rows over {needs} Chinese needs");
+                    }
+                }
+                string FoldKey(string group) => foldKeys.GetValueOrDefault(group, group);
+
+                if (parse.GetValue(folds) is var n and > 1)
+                {
+                    CrossValidate(rows, hp, n, FoldKey);
+                    return 0;
+                }
+                // Calibration is fitted on out-of-fold scores: what the ranker says about pairs it did not train on.
+                var (outOfFold, cvBm25, cvModel) = CrossValidate(rows, hp, 5, FoldKey);
+                metrics["cv5_ndcg10_bm25"] = cvBm25;
+                metrics["cv5_ndcg10_model"] = cvModel;
+                var calibrator = IsotonicCalibrator.Fit(outOfFold.Select(x => (double)x.Score).ToList(), outOfFold.Select(x => x.Label > 0).ToList());
+                var ranker = RankerModel.Train(rows, hp);
+                if (servingTopics is null && dataset is not null)
+                    servingTopics = TopicModel.Fit(dataset.Corpus.Select(BeirWorkspace.EmbeddingText), new MatchingAnalyzer(), topicParameters);
+                var bundle = new ModelBundle
+                {
+                    Manifest = new ModelManifest
+                    {
+                        Version = parse.GetValue(version)!, TrainedAt = DateTimeOffset.UtcNow, Features = FeatureSchema.Names,
+                        EmbeddingModel = VectorModels.MiniLm, EmbeddingMaxTokens = tokens, Ranker = hp, Topics = topicParameters,
+                        Data = dataSummary, Metrics = metrics,
+                    },
+                    Ranker = ranker, Calibrator = calibrator, Topics = servingTopics,
+                };
+
+                // Figures on data never trained on, for the card: the Chinese held-out set, and the benchmark's report split.
+                if (chinese is not null)
+                {
+                    var (bm25, learned) = Compare(HeldOutCandidates(bundle, tokens), bundle);
+                    Report("demo-heldout", bm25, learned, null);
+                    metrics["heldout_zh_ndcg10_bm25"] = bm25.Ndcg.Average();
+                    metrics["heldout_zh_ndcg10_model"] = learned.Ndcg.Average();
+                }
+                if (dataset is not null && parse.GetValue(reportSplit) is { Length: > 0 } report && File.Exists(Path.Combine(parse.GetValue(beir)!.FullName, "qrels", report + ".tsv")))
+                {
+                    var test = BeirDataset.Load(parse.GetValue(beir)!.FullName, report);
+                    var (queryVectors, documentVectors) = Vectors(test, parse.GetValue(data), tokens, topicParameters);
+                    using var workspace = Workspace(test);
+                    var (bm25, learned) = Compare(workspace.Candidates(test, Taxonomy(), depth, queryVectors, documentVectors), bundle);
+                    Report($"{test.Name}-{report}", bm25, learned, null);
+                    metrics[$"{test.Name}_{report}_ndcg10_bm25"] = bm25.Ndcg.Average();
+                    metrics[$"{test.Name}_{report}_ndcg10_model"] = learned.Ndcg.Average();
+                    metrics[$"{test.Name}_{report}_recall100_bm25"] = bm25.Recall.Average();
+                    metrics[$"{test.Name}_{report}_recall100_model"] = learned.Recall.Average();
+                }
+
+                var folder = parse.GetValue(output)!.FullName;
+                bundle.Save(folder);
+                File.WriteAllText(Path.Combine(folder, "model-card.md"), ModelCard.Write(bundle, calibrator, rows));
+                Console.WriteLine($"train: wrote model {bundle.Version} to {folder} ({hp}) in {clock.Elapsed.TotalSeconds:N0} s");
+                return 0;
+
+                IEnumerable<QueryCandidates> HeldOutCandidates(ModelBundle b, int t)
+                {
+                    // Scored as serving scores: with the model's own topic model.
+                    using var heldOut = RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), b.Topics!, t);
+                    foreach (var q in heldOut.Candidates(RecordsWorkspace.HeldOutJudgements(), Taxonomy(), depth, RecordKind.Result)) yield return q;
+                }
+            }
+            finally
+            {
+                chinese?.Dispose();
+            }
         });
         return command;
     }
 
     public static Command Evaluate(Option<string?> data)
     {
-        var beir = new Option<DirectoryInfo>("--beir") { Description = "a BEIR folder (corpus.jsonl, queries.jsonl, qrels/)" };
+        var beir = new Option<DirectoryInfo?>("--beir") { Description = "a BEIR folder (corpus.jsonl, queries.jsonl, qrels/)" };
         var split = new Option<string>("--split") { Description = "qrels split to evaluate", DefaultValueFactory = _ => "test" };
-        var k = new Option<int>("--k") { Description = "candidates re-ranked per query", DefaultValueFactory = _ => 200 };
-        var modelFile = new Option<FileInfo?>("--model") { Description = "ranker model (default models/ranker.zip when present)" };
-        var demo = new Option<bool>("--demo") { Description = "evaluate on the held-out fifth of the Chinese demo judgements instead of a benchmark" };
-        var command = new Command("evaluate", "nDCG@10, MAP@100 and Recall@100 on a benchmark, BM25 against the model") { beir, split, k, modelFile, demo };
+        var k = new Option<int>("--k") { Description = "candidates re-ranked per query", DefaultValueFactory = _ => MatchScorer.K };
+        var modelDir = new Option<DirectoryInfo?>("--model") { Description = "model folder (default ./models, else the one shipped with the binaries)" };
+        var demo = new Option<bool>("--demo") { Description = "evaluate on the Chinese held-out judgements shipped with the demo" };
+        var judgementsFile = new Option<FileInfo?>("--judgements") { Description = "judgements.tsv to evaluate on, against the records of the data directory (--data)" };
+        var command = new Command("evaluate", "nDCG@10, MAP@100 and Recall@100: BM25 against the model, with a paired bootstrap interval")
+            { beir, split, k, modelDir, demo, judgementsFile };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(demo)) return EvaluateDemo(parse.GetValue(modelFile), Math.Clamp(parse.GetValue(k), 10, 1000));
-            if (parse.GetValue(beir) is null) { Console.Error.WriteLine("error: give --beir DIR or --demo"); return 2; }
-            var dataset = BeirDataset.Load(parse.GetValue(beir)!.FullName, parse.GetValue(split)!);
             var depth = Math.Clamp(parse.GetValue(k), 10, 1000);
-            var path = parse.GetValue(modelFile)?.FullName ?? Path.GetFullPath(Path.Combine("models", "ranker.zip"));
-            var model = File.Exists(path) ? RankerModel.Load(path) : null;
+            var folder = parse.GetValue(modelDir)?.FullName ?? DefaultModelFolder();
+            var bundle = ModelBundle.Exists(folder) ? ModelBundle.Load(folder, new MatchingAnalyzer()) : null;
+            var by = bundle is null ? $"no model (none in {folder})" : $"model {bundle.Version} from {folder}";
             var clock = Stopwatch.StartNew();
-            Console.WriteLine($"evaluate {dataset.Name}: {dataset.Corpus.Count:N0} documents, {dataset.Qrels.Count:N0} judged queries, BM25 top {depth} re-ranked by {(model is null ? "no model (none at " + path + ")" : path)}");
-            // Without a model only BM25 is measured, and sentence vectors are not needed.
-            var (queryVector, documentVector) = model is null ? (_ => null, _ => null) : Vectors(dataset, parse.GetValue(data));
-            using var workspace = Workspace(dataset);
-            var (bm25, learned) = Compare(workspace.Candidates(dataset, Taxonomy(), depth, queryVector, documentVector), model);
-            Report(dataset.Name, bm25, learned, clock.Elapsed);
+            if (parse.GetValue(demo) || parse.GetValue(judgementsFile) is not null)
+            {
+                if (bundle?.Topics is null && bundle is not null) { Console.Error.WriteLine($"error: the model in {folder} has no topic model"); return 2; }
+                var topics = bundle?.Topics is { } t ? (OneOfTopics)t : new TopicHyperParameters();
+                var tokens = bundle?.Manifest.EmbeddingMaxTokens ?? 256;
+                string name;
+                IReadOnlyList<Engine.Records.Judgement> judgements;
+                RecordsWorkspace workspace;
+                if (parse.GetValue(judgementsFile) is { } file)
+                {
+                    if (!file.Exists) { Console.Error.WriteLine($"error: no file {file.FullName}"); return 2; }
+                    using (var reader = new StreamReader(file.FullName)) judgements = RecordsWorkspace.ReadJudgements(reader, file.Name);
+                    var dataPath = Path.GetFullPath(parse.GetValue(data) ?? "data");
+                    workspace = RecordsWorkspace.FromDatabase(Path.Combine(dataPath, "matching.db"), Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topics, tokens);
+                    name = Path.GetFileNameWithoutExtension(file.Name);
+                }
+                else
+                {
+                    judgements = RecordsWorkspace.HeldOutJudgements();
+                    workspace = RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topics, tokens);
+                    name = "demo-heldout";
+                }
+                using (workspace)
+                {
+                    var (bm25, learned) = Compare(workspace.Candidates(judgements, Taxonomy(), depth, RecordKind.Result), bundle);
+                    Console.WriteLine($"evaluate {name}: {bm25.Ndcg.Count} needs with a relevant judged result, BM25 top {depth} re-ranked by {by}");
+                    Report(name, bm25, learned, clock.Elapsed);
+                }
+                return 0;
+            }
+            if (parse.GetValue(beir) is not { } beirDir) { Console.Error.WriteLine("error: give --beir DIR, --demo, or --judgements FILE"); return 2; }
+            var dataset = BeirDataset.Load(beirDir.FullName, parse.GetValue(split)!);
+            Console.WriteLine($"evaluate {dataset.Name}: {dataset.Corpus.Count:N0} documents, {dataset.Qrels.Count:N0} judged queries, BM25 top {depth} re-ranked by {by}");
+            // Without a model only BM25 is measured, and vectors are not needed. The topic model is fitted on the
+            // benchmark's corpus with the model's topic settings (the shipped one is fitted on the Chinese corpus it serves).
+            var (queryVectors, documentVectors) = bundle is null ? (_ => null, _ => null)
+                : Vectors(dataset, parse.GetValue(data), bundle.Manifest.EmbeddingMaxTokens, bundle.Manifest.Topics ?? new TopicHyperParameters());
+            using var beirWorkspace = Workspace(dataset);
+            var (b, l) = Compare(beirWorkspace.Candidates(dataset, Taxonomy(), depth, queryVectors, documentVectors), bundle);
+            Report($"{dataset.Name}-{parse.GetValue(split)}", b, l, clock.Elapsed);
             return 0;
         });
         return command;
     }
 
-    /// <summary>The calibration file that goes with a model file.</summary>
-    public static string CalibrationFile(string modelFile) => Path.ChangeExtension(modelFile, ".calibration.json");
+    /// <summary>The model folder a verb uses by default: ./models when it holds one, else the one shipped with the binaries.</summary>
+    public static string DefaultModelFolder()
+    {
+        var local = Path.GetFullPath("models");
+        return ModelBundle.Exists(local) ? local : Path.Combine(AppContext.BaseDirectory, "models");
+    }
+
+    private static void AddRows(List<RankingRow> rows, string group, QueryCandidates q)
+    {
+        for (var i = 0; i < q.Candidates.Count; i++)
+            rows.Add(new RankingRow { GroupId = group, Label = q.Judged.GetValueOrDefault(q.Candidates[i].Id), Features = Mask(q.Features[i]) });
+    }
 
     /// <summary>k-fold cross-validation over training queries (folds by a hash of the fold key): nDCG@10 of BM25 order and of the model.</summary>
-    private static List<(float Score, float Label)> CrossValidate(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey)
+    private static (List<(float Score, float Label)> OutOfFold, double Bm25, double Model) CrossValidate(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey)
     {
         var outOfFold = new List<(float Score, float Label)>();
-        int FoldOf(string group, int n) => System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(foldKey(group)))[1] % n;
+        int FoldOf(string group, int n) => System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(foldKey(group)))[1] % n;
         var groups = rows.GroupBy(r => r.GroupId).ToList();
         var bm25 = new List<double>();
         var learned = new List<double>();
+        var bySource = new Dictionary<string, (List<double> Bm25, List<double> Model)>();
         for (var f = 0; f < folds; f++)
         {
             var model = RankerModel.Train(rows.Where(r => FoldOf(r.GroupId, folds) != f), hp);
@@ -124,40 +258,37 @@ internal static class RankingVerbs
                 var list = g.ToList();
                 var scores = model.Score(list.Select(r => r.Features).ToList());
                 outOfFold.AddRange(list.Select((r, i) => (scores[i], r.Label)));
-                var judged = list.Select((r, i) => (Id: i.ToString(), r.Label)).Where(x => x.Label > 0).ToDictionary(x => x.Id, x => (int)x.Label);
+                var judged = list.Select((r, i) => (Id: i.ToString(CultureInfo.InvariantCulture), r.Label)).Where(x => x.Label > 0).ToDictionary(x => x.Id, x => (int)x.Label);
                 if (judged.Count == 0) continue;
-                var ids = Enumerable.Range(0, list.Count).Select(i => i.ToString()).ToList();
-                bm25.Add(RankingMetrics.Ndcg(ids, judged, 10));
-                learned.Add(RankingMetrics.Ndcg(ids.OrderByDescending(id => scores[int.Parse(id)]).ThenBy(int.Parse).ToList(), judged, 10));
+                var ids = Enumerable.Range(0, list.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+                var b = RankingMetrics.Ndcg(ids, judged, 10);
+                var m = RankingMetrics.Ndcg(ids.OrderByDescending(id => scores[int.Parse(id, CultureInfo.InvariantCulture)]).ThenBy(id => int.Parse(id, CultureInfo.InvariantCulture)).ToList(), judged, 10);
+                bm25.Add(b);
+                learned.Add(m);
+                var source = g.Key[..g.Key.IndexOf(':')];
+                if (!bySource.TryGetValue(source, out var s)) bySource[source] = s = ([], []);
+                s.Bm25.Add(b);
+                s.Model.Add(m);
             }
         }
         var (mean, low, high) = RankingMetrics.PairedBootstrap(bm25, learned);
         Console.WriteLine($"cv {folds} folds ({hp}): {bm25.Count} queries with a relevant candidate");
+        foreach (var (source, s) in bySource.OrderBy(x => x.Key))
+            Console.WriteLine($"cv {source}: ndcg@10 bm25={s.Bm25.Average():F4} model={s.Model.Average():F4} ({s.Bm25.Count} queries)");
         Console.WriteLine($"cv ndcg@10 bm25={bm25.Average():F4} model={learned.Average():F4} (difference {mean:+0.0000;-0.0000}, 95% {low:+0.0000;-0.0000} … {high:+0.0000;-0.0000})");
-        return outOfFold;
-    }
-
-    private static int EvaluateDemo(FileInfo? modelFile, int depth)
-    {
-        var path = modelFile?.FullName ?? Path.GetFullPath(Path.Combine("models", "ranker.zip"));
-        var model = File.Exists(path) ? RankerModel.Load(path) : null;
-        using var chinese = DemoWorkspace.Create(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms());
-        var (bm25, learned) = Compare(chinese.Candidates(heldOut: true, Taxonomy(), depth), model);
-        Console.WriteLine($"evaluate demo-heldout: {bm25.Ndcg.Count} Chinese needs never trained on, judged results only, by {(model is null ? "no model" : path)}");
-        Report("demo-heldout", bm25, learned, elapsed: null);
-        return 0;
+        return (outOfFold, bm25.Average(), learned.Average());
     }
 
     /// <summary>The BM25 order and, with a model, its re-ranking of the same candidates, measured per query.</summary>
-    private static (Scores Bm25, Scores Learned) Compare(IEnumerable<QueryCandidates> queries, RankerModel? model)
+    private static (Scores Bm25, Scores Learned) Compare(IEnumerable<QueryCandidates> queries, ModelBundle? bundle)
     {
         var bm25 = new Scores();
         var learned = new Scores();
         foreach (var q in queries)
         {
             bm25.Add(q.Candidates.Select(c => c.Id).ToList(), q.Judged);
-            if (model is null) continue;
-            var scores = model.Score(q.Features);
+            if (bundle is null) continue;
+            var scores = bundle.Ranker.Score(q.Features.Select(Mask).ToList());
             learned.Add(q.Candidates.Select((c, i) => (c.Id, Score: scores[i], c.Rank)).OrderByDescending(x => x.Score).ThenBy(x => x.Rank).Select(x => x.Id).ToList(), q.Judged);
         }
         return (bm25, learned);
@@ -178,21 +309,56 @@ internal static class RankingVerbs
         Console.WriteLine($"eval {name} ndcg@10 bm25={bm25.Ndcg.Average():F4} model={learned.Ndcg.Average():F4} recall@100 bm25={bm25.Recall.Average():F4} model={learned.Recall.Average():F4}");
     }
 
-    private static SynonymDictionary Synonyms() => TaxonomyFiles.DefaultSynonyms();
+    // Set by train's --ablate (one verb per process); evaluation uses everything.
+    private static SynonymDictionary _synonyms = TaxonomyFiles.DefaultSynonyms();
+    private static SynonymDictionary Synonyms() => _synonyms;
+    private static Func<float[], float[]> Mask { get; set; } = f => f;
 
-    /// <summary>Sentence vectors for the corpus and the split's queries, from the cache in the data directory or encoded now.</summary>
-    private static (Func<string, float[]?> Query, Func<string, float[]?> Document) Vectors(BeirDataset dataset, string? data)
+    /// <summary>Zeroes the features of the ablated signals (value and indicator alike), so the ranker cannot use them.</summary>
+    private static Func<float[], float[]> Ablation(IReadOnlySet<string> ablated)
+    {
+        var names = ablated.SelectMany(a => a switch
+        {
+            "topics" => new[] { "topic_cosine", "has_topic_cosine" },
+            "bigrams" => ["bigram_dice"],
+            "embeddings" => ["embedding_cosine", "has_embedding_cosine"],
+            _ => [],
+        }).Select(FeatureSchema.IndexOf).ToArray();
+        if (names.Length == 0) return f => f;
+        return f =>
+        {
+            var copy = (float[])f.Clone();
+            foreach (var i in names) copy[i] = 0;
+            return copy;
+        };
+    }
+
+    private static Option<int> MaxTokensOption() =>
+        new("--max-tokens") { Description = "tokens per text for the sentence encoder (the model was trained at 256; the package cuts at 512)", DefaultValueFactory = _ => 256 };
+
+    /// <summary>
+    /// Sentence vectors for the corpus and the split's queries (from the cache in the data directory, or encoded now)
+    /// and topic mixtures from a topic model fitted on the benchmark's own corpus.
+    /// </summary>
+    private static (Func<string, TextVectors?> Query, Func<string, TextVectors?> Document) Vectors(BeirDataset dataset, string? data, int maxTokens, TopicHyperParameters topicParameters)
     {
         var dataPath = Path.GetFullPath(data ?? "data");
-        using var encoder = new MiniLmEncoder();
-        var cache = new EmbeddingCache(dataPath, $"minilm-l6-{encoder.MaxTokens}", MiniLmEncoder.Dimensions);
+        using var encoder = new MiniLmEncoder(Math.Clamp(maxTokens, 16, 512));
+        var cache = new EmbeddingCache(dataPath, $"{VectorModels.MiniLm}-{encoder.MaxTokens}", MiniLmEncoder.Dimensions);
         var corpus = dataset.Corpus;
         var queryIds = dataset.Qrels.Keys.Where(dataset.Queries.ContainsKey).ToList();
         using var progress = new ConsoleProgress();
-        var documents = cache.GetOrEncode(corpus.Select(BeirWorkspace.EmbeddingText).ToList(), encoder.Encode, progress);
-        var queries = cache.GetOrEncode(queryIds.Select(q => dataset.Queries[q]).ToList(), encoder.Encode, progress);
-        var byDocument = corpus.Select((d, i) => (d.Id, documents[i])).ToDictionary(x => x.Id, x => x.Item2);
-        var byQuery = queryIds.Select((q, i) => (q, queries[i])).ToDictionary(x => x.q, x => x.Item2);
+        var documentTexts = corpus.Select(BeirWorkspace.EmbeddingText).ToList();
+        var queryTexts = queryIds.Select(q => BeirWorkspace.EmbeddingText(q, dataset.Queries[q])).ToList();
+        var documents = cache.GetOrEncode(documentTexts, encoder.Encode, progress);
+        var queries = cache.GetOrEncode(queryTexts, encoder.Encode, progress);
+        var clock = Stopwatch.StartNew();
+        var topics = TopicModel.Fit(documentTexts, new MatchingAnalyzer(), topicParameters);
+        var documentTopics = topics.Transform(documentTexts);
+        var queryTopics = topics.Transform(queryTexts);
+        Console.WriteLine($"topics: {topics.Topics} topics fitted on {documentTexts.Count:N0} documents in {clock.Elapsed.TotalSeconds:N0} s");
+        var byDocument = corpus.Select((d, i) => (d.Id, new TextVectors(documents[i], documentTopics[i]))).ToDictionary(x => x.Id, x => x.Item2);
+        var byQuery = queryIds.Select((q, i) => (q, new TextVectors(queries[i], queryTopics[i]))).ToDictionary(x => x.q, x => x.Item2);
         return (id => byQuery.GetValueOrDefault(id), id => byDocument.GetValueOrDefault(id));
     }
 

@@ -14,6 +14,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message),
             Engine.Index.IndexLockedException e => (StatusCodes.Status503ServiceUnavailable, "Index unavailable", e.Message),
             Engine.Hosting.IndexNotOpenException e => (StatusCodes.Status503ServiceUnavailable, "Index unavailable", e.Message),
+            Engine.Scoring.NoModelException e => (StatusCodes.Status503ServiceUnavailable, "No scoring model", e.Message),
             _ => (StatusCodes.Status500InternalServerError, "Server error", "Something went wrong on our side; the request id is in traceId."),
         };
         if (status >= 500) logger.LogError(exception, "Unhandled exception for {Path}", context.Request.Path);

@@ -18,6 +18,15 @@ public static class RecordEndpoints
         group.MapGet("/{id}/matches", (string id, int? k, MatchLists matches) =>
                 matches.ForNeed(id, k ?? 20) is { } list ? (Results<Ok<NeedMatches>, NotFound<ProblemDetails>>)TypedResults.Ok(list) : TypedResults.NotFound(Missing("need", id)))
             .WithSummary("Top results and experts for a need, with highlighted snippets");
+        group.MapGet("/{id}/explain/{candidateId}", (string id, string candidateId, Engine.Scoring.Explainer explainer) =>
+                explainer.Explain(id, candidateId) is { } explanation
+                    ? (Results<Ok<Engine.Scoring.Explanation>, NotFound<ProblemDetails>>)TypedResults.Ok(explanation)
+                    : TypedResults.NotFound(new ProblemDetails
+                    {
+                        Status = 404, Title = "Not found",
+                        Detail = $"no need '{RowParser.Printable(id)}' with a live result or expert '{RowParser.Printable(candidateId)}'",
+                    }))
+            .WithSummary("Score and explain one (need, result) or (need, expert) pair, in the match list or not");
         return app;
     }
 

@@ -1,0 +1,149 @@
+using System.Globalization;
+using Matching.Engine.Candidates;
+using Matching.Engine.Demo;
+using Matching.Engine.Features;
+using Matching.Engine.Import;
+using Matching.Engine.Index;
+using Matching.Engine.Records;
+using Matching.Engine.Storage;
+using Matching.Engine.Taxonomy;
+using Matching.Engine.Text;
+using Matching.Engine.Topics;
+using Matching.Engine.Vectors;
+
+namespace Matching.Engine.Evaluation;
+
+/// <summary>A topic model to use, or the hyper-parameters of one to fit on the workspace's corpus.</summary>
+public sealed record OneOfTopics(TopicModel? Model, TopicHyperParameters? Fit)
+{
+    public static implicit operator OneOfTopics(TopicModel model) => new(model, null);
+    public static implicit operator OneOfTopics(TopicHyperParameters fit) => new(null, fit);
+}
+
+/// <summary>
+/// A scratch copy of a records database — the demo corpus, or a data directory's database — indexed, with a topic
+/// model fitted on its texts and every record's vectors stored through the same vector job that serves, for
+/// training and evaluating on judgements. Features are computed exactly as serving computes them.
+/// </summary>
+public sealed class RecordsWorkspace : IDisposable
+{
+    private RecordsWorkspace(string path, RecordStore store, IndexSet indexes, QueryBuilder queries, MatchingAnalyzer analyzer, VectorModels vectorModels)
+    {
+        Path = path;
+        Store = store;
+        Indexes = indexes;
+        Queries = queries;
+        VectorModels = vectorModels;
+        Vectors = new RecordVectors(store.Database);
+        Retriever = new CandidateRetriever(indexes, queries, new SnippetBuilder(analyzer));
+    }
+
+    public string Path { get; }
+    public RecordStore Store { get; }
+    public IndexSet Indexes { get; }
+    public QueryBuilder Queries { get; }
+    public CandidateRetriever Retriever { get; }
+    public RecordVectors Vectors { get; }
+    public VectorModels VectorModels { get; }
+    public TopicModel Topics => VectorModels.Topics!;
+
+    /// <summary>The demo corpus (with the held-out needs, without their judgements).</summary>
+    /// <remarks>
+    /// Topics: <paramref name="topics"/> is either hyper-parameters (a topic model is fitted on this corpus, as
+    /// training does) or a model's own topic model (as serving uses it).
+    /// </remarks>
+    public static RecordsWorkspace FromDemo(string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, int embeddingMaxTokens = 256) =>
+        Create(scratchRoot, "demo", analyzer, synonyms, topics, embeddingMaxTokens, store => new DemoSeeder(store, new Importer(store)).SeedIfEmpty());
+
+    /// <summary>A consistent copy (SQLite online backup) of a data directory's database.</summary>
+    public static RecordsWorkspace FromDatabase(string databaseFile, string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, int embeddingMaxTokens = 256)
+    {
+        if (!File.Exists(databaseFile)) throw new FileNotFoundException($"no database at {databaseFile}");
+        return Create(scratchRoot, "data", analyzer, synonyms, topics, embeddingMaxTokens, null, databaseFile);
+    }
+
+    private static RecordsWorkspace Create(string scratchRoot, string name, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topicSource,
+        int embeddingMaxTokens, Action<RecordStore>? seed, string? copyFrom = null)
+    {
+        var path = System.IO.Path.Combine(scratchRoot, name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(path);
+        var file = System.IO.Path.Combine(path, "matching.db");
+        if (copyFrom is not null) new MatchingDatabase(copyFrom).BackupTo(file);
+        var database = new MatchingDatabase(file);
+        Migrator.Migrate(database);
+        var store = new RecordStore(database);
+        seed?.Invoke(store);
+        var indexes = IndexSet.OpenWriters(System.IO.Path.Combine(path, "index"), analyzer);
+        new IndexMaintainer(store, indexes).CatchUp();
+
+        var texts = Corpus(store);
+        var topics = topicSource.Model ?? TopicModel.Fit(texts, analyzer, topicSource.Fit ?? new TopicHyperParameters());
+        var vectorModels = new VectorModels(VectorModels.MiniLm, embeddingMaxTokens, "topics:workspace", topics);
+        using (var maintainer = new VectorMaintainer(store, new RecordVectors(database)))
+            maintainer.CatchUp(vectorModels);
+        return new RecordsWorkspace(path, store, indexes, new QueryBuilder(analyzer, synonyms), analyzer, vectorModels);
+    }
+
+    /// <summary>Every live record's text: what a topic model for this corpus is fitted on.</summary>
+    public static List<string> Corpus(RecordStore store)
+    {
+        var results = store.GetResults(store.ActiveIds(RecordKind.Result));
+        var needs = store.GetNeeds(store.ActiveIds(RecordKind.Need));
+        var experts = store.GetExperts(store.ActiveIds(RecordKind.Expert));
+        var theirs = store.ResultsOfExperts(experts.Select(e => e.Id).ToList());
+        return results.Select(RecordTexts.Of).Concat(needs.Select(RecordTexts.Of)).Concat(experts.Select(e => RecordTexts.Of(e, theirs[e.Id]))).ToList();
+    }
+
+    /// <summary>
+    /// Each judged need with its candidates of one kind (results, or experts by profile), their features and the
+    /// need's judgements of that kind. Needs with no positive judgement of the kind are skipped.
+    /// </summary>
+    public IEnumerable<QueryCandidates> Candidates(IEnumerable<Judgement> judgements, IndustryTaxonomy taxonomy, int k, RecordKind kind)
+    {
+        var features = new FeatureExtractor(Indexes, Store, Queries, taxonomy);
+        var live = Store.ActiveIds(kind).ToHashSet();
+        foreach (var group in judgements.GroupBy(j => j.NeedId).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var need = Store.GetNeed(group.Key);
+            if (need is null) continue;
+            var judged = group.Where(j => live.Contains(j.CandidateId)).GroupBy(j => j.CandidateId).ToDictionary(g => g.Key, g => g.Max(j => j.Grade));
+            if (!judged.Values.Any(g => g > 0)) continue;
+            var candidates = Retriever.ForNeed(need, kind, k, 0);
+            var needVectors = VectorModels.Lookup(Vectors, RecordKind.Need, [need.Id])(need.Id);
+            var lookup = VectorModels.Lookup(Vectors, kind, candidates.Select(c => c.Id).ToList());
+            yield return new QueryCandidates(need.Id, judged, candidates, features.For(kind, need, candidates, k, needVectors, lookup));
+        }
+    }
+
+    /// <summary>The held-out Chinese judgements shipped with the demo (dense, written after the training set).</summary>
+    public static IReadOnlyList<Judgement> HeldOutJudgements()
+    {
+        using var stream = DemoSeeder.Open(DemoSeeder.HeldOutJudgements);
+        using var reader = new StreamReader(stream);
+        return ReadJudgements(reader, "heldout");
+    }
+
+    /// <summary>Reads judgements.tsv (need id, candidate id, grade 0–3); malformed lines are an error with their number.</summary>
+    public static IReadOnlyList<Judgement> ReadJudgements(TextReader reader, string source)
+    {
+        var list = new List<Judgement>();
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var parts = line.Split('\t');
+            if (parts.Length < 3 || !int.TryParse(parts[2].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var grade) || grade is < 0 or > 3)
+                throw new InvalidDataException($"{source} line {number}: expected need_id<TAB>candidate_id<TAB>grade 0–3");
+            list.Add(new Judgement(parts[0].Trim(), parts[1].Trim(), grade, source));
+        }
+        return list;
+    }
+
+    public void Dispose()
+    {
+        Indexes.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,62 @@
+using Matching.Engine.Candidates;
+using Matching.Engine.Features;
+using Matching.Engine.Records;
+using Matching.Engine.Storage;
+using Matching.Engine.Vectors;
+
+namespace Matching.Engine.Scoring;
+
+/// <summary>A candidate with its feature vector, the ranker's raw score and the calibrated 0–1 match score.</summary>
+public sealed record ScoredCandidate(Candidate Candidate, float[] Features, float Raw, double Score);
+
+/// <summary>An expert's score for a need: their profile's, their results' (best and top-3 mean), and the combination.</summary>
+public sealed record ExpertScore(ScoredCandidate Profile, double Score, string? BestResultId, double BestResult, double TopThreeResults);
+
+/// <summary>
+/// Step 4–5 of the pipeline: features for a need's candidates, the ranker's scores in one batch, and calibrated match
+/// scores. Callers read the active model once and pass it, so a model swap mid-request never mixes two models. Vectors come
+/// from the database (the vector job stores them); a pair whose vectors are not there yet gets them as missing.
+/// </summary>
+public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors, RecordStore store)
+{
+    /// <summary>The candidate depth the models are trained at: the rank feature means the same thing at both ends.</summary>
+    public const int K = 200;
+
+    /// <summary>Weights of an expert's score: best result, mean of the top three results, profile.</summary>
+    public const double BestWeight = 0.5, TopThreeWeight = 0.2, ProfileWeight = 0.3;
+
+    /// <summary>Scores a need's candidates of one kind (results, or experts by profile) with <paramref name="bundle"/>, in the candidates' order.</summary>
+    public IReadOnlyList<ScoredCandidate> Score(ModelBundle bundle, TechNeed need, RecordKind kind, IReadOnlyList<Candidate> candidates)
+    {
+        if (candidates.Count == 0) return [];
+        var vectorModels = VectorModels.Of(bundle);
+        var needVectors = vectorModels.Lookup(vectors, RecordKind.Need, [need.Id])(need.Id);
+        var lookup = vectorModels.Lookup(vectors, kind, candidates.Select(c => c.Id).ToList());
+        var rows = features.For(kind, need, candidates, K, needVectors, lookup);
+        var raw = bundle.Ranker.Score(rows);
+        var calibrated = bundle.Calibrate(raw);
+        return candidates.Select((c, i) => new ScoredCandidate(c, rows[i], raw[i], calibrated[i])).ToList();
+    }
+
+    /// <summary>
+    /// Experts' scores for a need: each expert's profile scored like a result, combined with the scores of their own
+    /// results among <paramref name="results"/> (best and top-3 mean). An expert without a scored result is scored
+    /// by profile alone.
+    /// </summary>
+    public IReadOnlyList<ExpertScore> ScoreExperts(ModelBundle bundle, TechNeed need, IReadOnlyList<Candidate> experts, IReadOnlyList<ScoredCandidate> results)
+    {
+        var profiles = Score(bundle, need, RecordKind.Expert, experts);
+        var byResult = results.ToDictionary(r => r.Candidate.Id, r => r.Score);
+        var theirs = store.ResultsOfExperts(experts.Select(e => e.Id).ToList());
+        return profiles.Select(p =>
+        {
+            var own = theirs[p.Candidate.Id].Where(r => r.Status == RecordStatus.Active && byResult.ContainsKey(r.Id))
+                .Select(r => (r.Id, Score: byResult[r.Id])).OrderByDescending(x => x.Score).ToList();
+            if (own.Count == 0) return new ExpertScore(p, p.Score, null, 0, 0);
+            var best = own[0].Score;
+            var top3 = own.Take(3).Average(x => x.Score);
+            var score = Math.Round(BestWeight * best + TopThreeWeight * top3 + ProfileWeight * p.Score, 4);
+            return new ExpertScore(p, score, own[0].Id, best, top3);
+        }).ToList();
+    }
+}

