@@ -31,11 +31,12 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
     /// <summary>
     /// One given record as a candidate of the need: its entry in the top <paramref name="k"/> when it is there;
     /// otherwise its own BM25 score under the need's query with rank k + 1, as a pair outside the list is scored.
-    /// Null when the record is not in the index (withdrawn, or not indexed yet).
+    /// Null when the record is not in the index (withdrawn, or not indexed yet). <paramref name="top"/> is the need's
+    /// top k when the caller has it already.
     /// </summary>
-    public Candidate? Pair(TechNeed need, RecordKind target, string id, int k)
+    public Candidate? Pair(TechNeed need, RecordKind target, string id, int k, IReadOnlyList<Candidate>? top = null)
     {
-        var top = ForNeed(need, target, k, withSnippets: 0);
+        top ??= ForNeed(need, target, k, withSnippets: 0);
         using var lease = indexes[target].Acquire();
         var searcher = lease.Searcher;
         var query = WithoutCommonTerms(queries.ForNeed(need), searcher.IndexReader, CommonTermShare, PruneFromDocuments);

@@ -50,6 +50,18 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         var presentAll = Presence(searcher.IndexReader, terms.Keys, IndexDocuments.All, idOf);
         var presentTitle = Presence(searcher.IndexReader, terms.Keys, IndexDocuments.Title, idOf);
 
+        // List-level context: how far each candidate's semantic similarity is from the best in its list. Trees split
+        // on absolute values; a need whose every candidate is far from it in meaning looks different from one with a
+        // clear best, and the gap says which candidate is the clear best.
+        var theirVectors = candidates.Select(c => candidateVectors?.Invoke(c.Id)).ToList();
+        var embeddingCosines = theirVectors.Select(t => PairFeatures.Cosine(needVectors?.Embedding, t?.Embedding)).ToList();
+        var topicCosines = theirVectors.Select(t => PairFeatures.Cosine(needVectors?.Topics, t?.Topics)).ToList();
+        // "The list" is the retrieved top k: a pair scored from outside it (rank k + 1) is measured against the list
+        // it missed, and leaves the list's own values as they are.
+        var inList = candidates.Select((c, i) => (c, i)).Where(x => x.c.Rank <= k).Select(x => x.i).ToList();
+        var bestEmbedding = inList.Select(i => embeddingCosines[i]).Max() ?? 0;
+        var bestTopic = inList.Select(i => topicCosines[i]).Max() ?? 0;
+
         for (var i = 0; i < candidates.Count; i++)
         {
             var c = candidates[i];
@@ -71,9 +83,10 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
             n = Pair(v, n, PairFeatures.Jaccard(need.Cooperation, r?.Cooperation));
             n = Pair(v, n, PairFeatures.MoneyFit(need.Budget, r?.Price));
             n = Pair(v, n, PairFeatures.SameZone(need.Zone, organisation?.Zone));
-            var theirs = candidateVectors?.Invoke(c.Id);
-            n = Pair(v, n, PairFeatures.Cosine(needVectors?.Embedding, theirs?.Embedding));
-            n = Pair(v, n, PairFeatures.Cosine(needVectors?.Topics, theirs?.Topics));
+            n = Pair(v, n, embeddingCosines[i]);
+            n = Pair(v, n, topicCosines[i]);
+            v[n++] = embeddingCosines[i] is { } e ? bestEmbedding - e : 0;
+            v[n++] = topicCosines[i] is { } t ? bestTopic - t : 0;
             var stored = docs.GetValueOrDefault(c.Id);
             v[n++] = PairFeatures.Dice(needBigrams, Bigrams(stored.Text ?? ""));
             v[n++] = cjk;
@@ -137,7 +150,11 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         var scores = new Dictionary<string, float>();
         if (query.Clauses.Count == 0) return scores;
         // Doc ids come from Locate, which read each candidate's stored fields once, under the same searcher.
-        foreach (var hit in searcher.Search(query, IdFilter(ids), ids.Count).ScoreDocs)
+        // Filter first, leap-frogging: the query's postings are advanced to the candidates only, instead of being
+        // walked in full and checked against the filter (what the default strategy picks when a candidate is among
+        // the first hundred documents).
+        var filtered = new FilteredQuery(query, IdFilter(ids), FilteredQuery.LEAP_FROG_FILTER_FIRST_STRATEGY);
+        foreach (var hit in searcher.Search(filtered, ids.Count).ScoreDocs)
             if (idOf.TryGetValue(hit.Doc, out var id)) scores[id] = hit.Score;
         return scores;
     }

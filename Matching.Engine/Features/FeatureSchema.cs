@@ -29,6 +29,8 @@ public static class FeatureSchema
         "same_zone", "has_same_zone",
         "embedding_cosine", "has_embedding_cosine", // all-MiniLM-L6-v2 cosine; English only (its vocabulary has no Chinese)
         "topic_cosine", "has_topic_cosine",         // cosine of LDA topic mixtures over SmartCn tokens (Chinese and English)
+        "embedding_gap",      // best embedding cosine in the retrieved top K minus this one (0 when has_embedding_cosine is 0)
+        "topic_gap",          // best topic cosine in the retrieved top K minus this one (0 when has_topic_cosine is 0)
         "bigram_dice",        // Dice overlap of CJK character bigrams (Chinese needs a signal beyond SmartCn words)
         "cjk_share",          // share of CJK characters in the need (the language signal)
         "need_terms",         // distinct analysed terms in the need

@@ -89,16 +89,11 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         foreach (var n in needs)
         {
             if (!byId.TryGetValue(n.Id, out var need)) continue;
-            var pair = retriever.Pair(need, kind, candidateId, MatchScorer.K);
-            if (pair is null) continue;
-            var score = scorer.Score(bundle, need, kind, [pair])[0].Score;
-            if (kind == RecordKind.Expert)
-            {
-                var own = store.ResultsOfExperts([candidateId])[candidateId].Where(r => r.Status == RecordStatus.Active)
-                    .Select(r => retriever.Pair(need, RecordKind.Result, r.Id, MatchScorer.K)).OfType<Candidate>().ToList();
-                score = scorer.ScoreExperts(bundle, need, [pair], scorer.Score(bundle, need, RecordKind.Result, own))[0].Score;
-            }
-            scored.Add((n, score));
+            double? score = kind == RecordKind.Expert
+                ? scorer.ScoreExpert(bundle, need, candidateId)?.Score
+                : scorer.ScorePairs(bundle, need, kind, [candidateId]).FirstOrDefault()?.Score;
+            if (score is null) continue;
+            scored.Add((n, score.Value));
         }
         var top = scored.OrderByDescending(x => x.Score).ThenBy(x => x.Need.Rank).Take(k).ToList();
         return Describe(top.Select(x => x.Need).ToList(), top.Select(x => x.Score).ToList(), bundle.Version);

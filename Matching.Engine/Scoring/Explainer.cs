@@ -28,7 +28,7 @@ public sealed class NoModelException() : Exception("no scoring model is installe
 /// hidden text in an explanation: snippets and matched terms follow its highlight rule, and its hidden keywords are
 /// not quoted.
 /// </summary>
-public sealed class Explainer(ModelHost models, MatchScorer scorer, CandidateRetriever retriever, RecordStore store)
+public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore store)
 {
     /// <summary>Most reasons given for one pair.</summary>
     public const int MaxReasons = 5;
@@ -58,23 +58,19 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, CandidateRet
         if (need is null) return null;
         var kind = store.GetResult(candidateId) is not null ? RecordKind.Result : store.GetExpert(candidateId) is not null ? RecordKind.Expert : (RecordKind?)null;
         if (kind is null) return null;
-        var candidate = retriever.Pair(need, kind.Value, candidateId, MatchScorer.K);
-        if (candidate is null) return null;
-
-        var scored = scorer.Score(bundle, need, kind.Value, [candidate])[0];
+        var pair = scorer.ScorePairs(bundle, need, kind.Value, [candidateId]);
+        if (pair.Count == 0) return null;
+        var scored = pair[0];
+        var candidate = scored.Candidate;
         var score = scored.Score;
         Evidence? evidence = null;
-        if (kind == RecordKind.Expert)
+        if (kind == RecordKind.Expert && scorer.ScoreExpert(bundle, need, candidateId) is { } combined)
         {
-            var own = store.ResultsOfExperts([candidateId])[candidateId].Where(r => r.Status == RecordStatus.Active).ToList();
-            var pairs = own.Select(r => retriever.Pair(need, RecordKind.Result, r.Id, MatchScorer.K)).OfType<Candidate>().ToList();
-            var results = scorer.Score(bundle, need, RecordKind.Result, pairs);
-            var combined = scorer.ScoreExperts(bundle, need, [candidate], results)[0];
             score = combined.Score;
-            if (combined.BestResultId is { } best)
-                evidence = new Evidence(best, own.First(r => r.Id == best).Title, combined.BestResult);
+            if (combined.BestResultId is { } best && store.GetResult(best) is { } result)
+                evidence = new Evidence(best, result.Title, combined.BestResult);
         }
-        var contributions = bundle.Ranker.Contributions(scored.Features);
+        var contributions = bundle.For(scored.Features).Ranker.Contributions(scored.Features);
         var matched = candidate.Snippets.SelectMany(s => s.Spans).Where(s => s.Hit).Select(s => s.Text.Trim())
             .Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).Take(12).ToList();
         var reasons = Reasons(need.PublicView(), kind.Value, candidateId, scored.Features, contributions, matched);

@@ -17,7 +17,7 @@ public sealed record ExpertScore(ScoredCandidate Profile, double Score, string? 
 /// scores. Callers read the active model once and pass it, so a model swap mid-request never mixes two models. Vectors come
 /// from the database (the vector job stores them); a pair whose vectors are not there yet gets them as missing.
 /// </summary>
-public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors, RecordStore store)
+public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors, RecordStore store, CandidateRetriever retriever)
 {
     /// <summary>The candidate depth the models are trained at: the rank feature means the same thing at both ends.</summary>
     public const int K = 200;
@@ -33,9 +33,35 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
         var needVectors = vectorModels.Lookup(vectors, RecordKind.Need, [need.Id])(need.Id);
         var lookup = vectorModels.Lookup(vectors, kind, candidates.Select(c => c.Id).ToList());
         var rows = features.For(kind, need, candidates, K, needVectors, lookup);
-        var raw = bundle.Ranker.Score(rows);
-        var calibrated = bundle.Calibrate(raw);
+        var language = bundle.For(rows[0]);
+        var raw = language.Ranker.Score(rows);
+        var calibrated = language.Calibrate(raw);
         return candidates.Select((c, i) => new ScoredCandidate(c, rows[i], raw[i], calibrated[i])).ToList();
+    }
+
+    /// <summary>
+    /// Given records of one kind as candidates of a need, scored exactly as they score in the need's own list (some
+    /// features are relative to the retrieved top K, so the list is scored with them): a record in the top K gets
+    /// its list row, one outside gets rank K + 1. Records not in the index are left out. Each has its snippets.
+    /// </summary>
+    public IReadOnlyList<ScoredCandidate> ScorePairs(ModelBundle bundle, TechNeed need, RecordKind kind, IReadOnlyList<string> ids)
+    {
+        var top = retriever.ForNeed(need, kind, K, withSnippets: 0);
+        var listed = top.Select(c => c.Id).ToHashSet();
+        var wanted = ids.Distinct().Select(id => listed.Contains(id) ? null : retriever.Pair(need, kind, id, K, top)).OfType<Candidate>().ToList();
+        var scored = Score(bundle, need, kind, top.Concat(wanted).ToList()).ToDictionary(s => s.Candidate.Id);
+        var found = ids.Distinct().Where(scored.ContainsKey).Select(id => scored[id]).ToList();
+        var withSnippets = retriever.WithSnippets(need, found.Select(s => s.Candidate).Where(c => c.Snippets.Count == 0).ToList()).ToDictionary(c => c.Id);
+        return found.Select(s => withSnippets.TryGetValue(s.Candidate.Id, out var c) ? s with { Candidate = c } : s).ToList();
+    }
+
+    /// <summary>An expert's combined score for a need, with their closest result, scored as in the need's lists.</summary>
+    public ExpertScore? ScoreExpert(ModelBundle bundle, TechNeed need, string expertId)
+    {
+        var profile = ScorePairs(bundle, need, RecordKind.Expert, [expertId]);
+        if (profile.Count == 0) return null;
+        var own = store.ResultsOfExperts([expertId])[expertId].Where(r => r.Status == RecordStatus.Active).Select(r => r.Id).ToList();
+        return Combine(profile[0], ScorePairs(bundle, need, RecordKind.Result, own));
     }
 
     /// <summary>
@@ -46,17 +72,18 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
     public IReadOnlyList<ExpertScore> ScoreExperts(ModelBundle bundle, TechNeed need, IReadOnlyList<Candidate> experts, IReadOnlyList<ScoredCandidate> results)
     {
         var profiles = Score(bundle, need, RecordKind.Expert, experts);
-        var byResult = results.ToDictionary(r => r.Candidate.Id, r => r.Score);
         var theirs = store.ResultsOfExperts(experts.Select(e => e.Id).ToList());
-        return profiles.Select(p =>
-        {
-            var own = theirs[p.Candidate.Id].Where(r => r.Status == RecordStatus.Active && byResult.ContainsKey(r.Id))
-                .Select(r => (r.Id, Score: byResult[r.Id])).OrderByDescending(x => x.Score).ToList();
-            if (own.Count == 0) return new ExpertScore(p, p.Score, null, 0, 0);
-            var best = own[0].Score;
-            var top3 = own.Take(3).Average(x => x.Score);
-            var score = Math.Round(BestWeight * best + TopThreeWeight * top3 + ProfileWeight * p.Score, 4);
-            return new ExpertScore(p, score, own[0].Id, best, top3);
-        }).ToList();
+        return profiles.Select(p => Combine(p, theirs[p.Candidate.Id].Where(r => r.Status == RecordStatus.Active)
+            .Join(results, r => r.Id, s => s.Candidate.Id, (_, s) => s).ToList())).ToList();
+    }
+
+    private static ExpertScore Combine(ScoredCandidate profile, IReadOnlyList<ScoredCandidate> ownResults)
+    {
+        var own = ownResults.OrderByDescending(x => x.Score).ToList();
+        if (own.Count == 0) return new ExpertScore(profile, profile.Score, null, 0, 0);
+        var best = own[0].Score;
+        var top3 = own.Take(3).Average(x => x.Score);
+        var score = Math.Round(BestWeight * best + TopThreeWeight * top3 + ProfileWeight * profile.Score, 4);
+        return new ExpertScore(profile, score, own[0].Candidate.Id, best, top3);
     }
 }

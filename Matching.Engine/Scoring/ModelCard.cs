@@ -7,7 +7,7 @@ namespace Matching.Engine.Scoring;
 /// <summary>The model card <c>train</c> writes beside a model: data, features, hyper-parameters, metrics, calibration, seed.</summary>
 public static class ModelCard
 {
-    public static string Write(ModelBundle bundle, IsotonicCalibrator calibrator, IReadOnlyList<RankingRow> rows)
+    public static string Write(ModelBundle bundle, IReadOnlyList<RankingRow> rows)
     {
         var m = bundle.Manifest;
         var s = new StringBuilder();
@@ -21,7 +21,7 @@ public static class ModelCard
         s.AppendLine(inv, $"- Grades in the training rows: {string.Join(", ", rows.GroupBy(r => (int)r.Label).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count():N0}"))} (unjudged candidates count as 0)");
         s.AppendLine();
         s.AppendLine("## Models");
-        s.AppendLine(inv, $"- Ranker: ML.NET FastTree LambdaMART grouped by need; {m.Ranker.Trees} trees, {m.Ranker.Leaves} leaves, learning rate {m.Ranker.LearningRate}, at least {m.Ranker.MinimumExamplesPerLeaf} rows per leaf.");
+        s.AppendLine(inv, $"- Rankers, one per language ({string.Join(", ", m.Languages)}; a need at least half Chinese is \"zh\"): ML.NET FastTree LambdaMART grouped by need; {m.Ranker.Trees} trees, {m.Ranker.Leaves} leaves, learning rate {m.Ranker.LearningRate}, at least {m.Ranker.MinimumExamplesPerLeaf} rows per leaf.");
         s.AppendLine("- Calibration: isotonic regression of \"graded ≥ 1\" on the ranker's out-of-fold scores (5 folds), so the 0–1 score compares across needs.");
         if (m.Topics is { } t)
             s.AppendLine(inv, $"- Topics: ML.NET LatentDirichletAllocation, {t.Topics} topics, {t.Iterations} iterations, vocabulary {t.Vocabulary:N0}, over the SmartCn-analysed terms of the corpus it serves.");
@@ -35,10 +35,14 @@ public static class ModelCard
         s.AppendLine("|---|---|");
         foreach (var (name, value) in m.Metrics.OrderBy(x => x.Key, StringComparer.Ordinal)) s.AppendLine(inv, $"| {name} | {value:F4} |");
         s.AppendLine();
-        s.AppendLine("## Calibration table (out-of-fold raw score → probability the pair is relevant)");
-        s.AppendLine("| raw score | calibrated |");
-        s.AppendLine("|---|---|");
-        foreach (var (score, probability) in calibrator.Table(12)) s.AppendLine(inv, $"| {score:F3} | {probability:F3} |");
+        foreach (var scorer in bundle.Scorers)
+        {
+            s.AppendLine();
+            s.AppendLine(inv, $"## Calibration table, {scorer.Language} (out-of-fold raw score → probability the pair is graded ≥ 1)");
+            s.AppendLine("| raw score | calibrated |");
+            s.AppendLine("|---|---|");
+            foreach (var (score, probability) in scorer.Calibrator.Table(12)) s.AppendLine(inv, $"| {score:F3} | {probability:F3} |");
+        }
         return s.ToString();
     }
 }

@@ -73,7 +73,7 @@ internal static class RankingVerbs
                 // documents would look better than it is.
                 foreach (var (queryId, judged) in dataset.Qrels)
                     foldKeys["beir:" + queryId] = judged.Where(j => j.Value > 0).Select(j => j.Key).Order(StringComparer.Ordinal).FirstOrDefault() ?? queryId;
-                dataSummary[$"{dataset.Name}-{parse.GetValue(split)}"] = $"{rows.Count - before:N0} rows over {dataset.Qrels.Count:N0} queries, BM25 top {depth}";
+                dataSummary[dataset.Name] = $"{rows.Count - before:N0} rows over {dataset.Qrels.Count:N0} queries, BM25 top {depth}";
                 Console.WriteLine($"train {dataset.Name}: {rows.Count - before:N0} rows over {dataset.Qrels.Count:N0} queries ({clock.Elapsed.TotalSeconds:N0} s)");
             }
             RecordsWorkspace? chinese = null;
@@ -105,12 +105,21 @@ internal static class RankingVerbs
                     CrossValidate(rows, hp, n, FoldKey);
                     return 0;
                 }
-                // Calibration is fitted on out-of-fold scores: what the ranker says about pairs it did not train on.
-                var (outOfFold, cvBm25, cvModel) = CrossValidate(rows, hp, 5, FoldKey);
-                metrics["cv5_ndcg10_bm25"] = cvBm25;
-                metrics["cv5_ndcg10_model"] = cvModel;
-                var calibrator = IsotonicCalibrator.Fit(outOfFold.Select(x => (double)x.Score).ToList(), outOfFold.Select(x => x.Label > 0).ToList());
-                var ranker = RankerModel.Train(rows, hp);
+                // One ranker per language (ModelBundle explains why); each calibrated on its own out-of-fold scores,
+                // what the ranker says about pairs it did not train on.
+                var scorers = new List<LanguageScorer>();
+                var calibrators = new Dictionary<string, IsotonicCalibrator>();
+                foreach (var language in rows.GroupBy(r => ModelBundle.LanguageOf(r.Features)).OrderBy(g => g.Key == "en" ? 0 : 1))
+                {
+                    var languageRows = language.ToList();
+                    Console.WriteLine($"language {language.Key}: {languageRows.Count:N0} rows");
+                    var (outOfFold, cvBm25, cvModel) = CrossValidate(languageRows, hp, 5, FoldKey);
+                    metrics[$"cv5_ndcg10_{language.Key}_bm25"] = cvBm25;
+                    metrics[$"cv5_ndcg10_{language.Key}_model"] = cvModel;
+                    var calibrator = IsotonicCalibrator.Fit(outOfFold.Select(x => (double)x.Score).ToList(), outOfFold.Select(x => x.Label > 0).ToList());
+                    calibrators[language.Key] = calibrator;
+                    scorers.Add(new LanguageScorer(language.Key, RankerModel.Train(languageRows, hp), calibrator));
+                }
                 if (servingTopics is null && dataset is not null)
                     servingTopics = TopicModel.Fit(dataset.Corpus.Select(BeirWorkspace.EmbeddingText), new MatchingAnalyzer(), topicParameters);
                 var bundle = new ModelBundle
@@ -119,9 +128,9 @@ internal static class RankingVerbs
                     {
                         Version = parse.GetValue(version)!, TrainedAt = DateTimeOffset.UtcNow, Features = FeatureSchema.Names,
                         EmbeddingModel = VectorModels.MiniLm, EmbeddingMaxTokens = tokens, Ranker = hp, Topics = topicParameters,
-                        Data = dataSummary, Metrics = metrics,
+                        Languages = scorers.Select(x => x.Language).ToList(), Data = dataSummary, Metrics = metrics,
                     },
-                    Ranker = ranker, Calibrator = calibrator, Topics = servingTopics,
+                    Scorers = scorers, Topics = servingTopics,
                 };
 
                 // Figures on data never trained on, for the card: the Chinese held-out set, and the benchmark's report split.
@@ -138,16 +147,16 @@ internal static class RankingVerbs
                     var (queryVectors, documentVectors) = Vectors(test, parse.GetValue(data), tokens, topicParameters);
                     using var workspace = Workspace(test);
                     var (bm25, learned) = Compare(workspace.Candidates(test, Taxonomy(), depth, queryVectors, documentVectors), bundle);
-                    Report($"{test.Name}-{report}", bm25, learned, null);
-                    metrics[$"{test.Name}_{report}_ndcg10_bm25"] = bm25.Ndcg.Average();
-                    metrics[$"{test.Name}_{report}_ndcg10_model"] = learned.Ndcg.Average();
-                    metrics[$"{test.Name}_{report}_recall100_bm25"] = bm25.Recall.Average();
-                    metrics[$"{test.Name}_{report}_recall100_model"] = learned.Recall.Average();
+                    Report(test.Name, bm25, learned, null);
+                    metrics[$"{test.Name}_ndcg10_bm25"] = bm25.Ndcg.Average();
+                    metrics[$"{test.Name}_ndcg10_model"] = learned.Ndcg.Average();
+                    metrics[$"{test.Name}_recall100_bm25"] = bm25.Recall.Average();
+                    metrics[$"{test.Name}_recall100_model"] = learned.Recall.Average();
                 }
 
                 var folder = parse.GetValue(output)!.FullName;
                 bundle.Save(folder);
-                File.WriteAllText(Path.Combine(folder, "model-card.md"), ModelCard.Write(bundle, calibrator, rows));
+                File.WriteAllText(Path.Combine(folder, "model-card.md"), ModelCard.Write(bundle, rows));
                 Console.WriteLine($"train: wrote model {bundle.Version} to {folder} ({hp}) in {clock.Elapsed.TotalSeconds:N0} s");
                 return 0;
 
@@ -222,7 +231,7 @@ internal static class RankingVerbs
                 : Vectors(dataset, parse.GetValue(data), bundle.Manifest.EmbeddingMaxTokens, bundle.Manifest.Topics ?? new TopicHyperParameters());
             using var beirWorkspace = Workspace(dataset);
             var (b, l) = Compare(beirWorkspace.Candidates(dataset, Taxonomy(), depth, queryVectors, documentVectors), bundle);
-            Report($"{dataset.Name}-{parse.GetValue(split)}", b, l, clock.Elapsed);
+            Report(dataset.Name, b, l, clock.Elapsed);
             return 0;
         });
         return command;
@@ -288,7 +297,7 @@ internal static class RankingVerbs
         {
             bm25.Add(q.Candidates.Select(c => c.Id).ToList(), q.Judged);
             if (bundle is null) continue;
-            var scores = bundle.Ranker.Score(q.Features.Select(Mask).ToList());
+            var scores = q.Features.Length == 0 ? [] : bundle.For(q.Features[0]).Ranker.Score(q.Features.Select(Mask).ToList());
             learned.Add(q.Candidates.Select((c, i) => (c.Id, Score: scores[i], c.Rank)).OrderByDescending(x => x.Score).ThenBy(x => x.Rank).Select(x => x.Id).ToList(), q.Judged);
         }
         return (bm25, learned);

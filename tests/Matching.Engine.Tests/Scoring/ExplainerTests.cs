@@ -21,7 +21,7 @@ public class ExplainerTests(ScoringFixture f)
             var scored = f.Scorer.Score(f.A, need, RecordKind.Result, f.Retriever.ForNeed(need, RecordKind.Result, MatchScorer.K, 0));
             var top = scored.MaxBy(s => s.Raw)!;
             var bottom = scored.MinBy(s => s.Raw)!;
-            var contributions = f.A.Ranker.Contributions(top.Features);
+            var contributions = f.A.For(top.Features).Ranker.Contributions(top.Features);
             var reasons = f.Explainer.Reasons(need, RecordKind.Result, top.Candidate.Id, top.Features, contributions, []);
             Assert.NotEmpty(reasons);
             Assert.All(reasons, r => Assert.False(string.IsNullOrWhiteSpace(r.Zh) || string.IsNullOrWhiteSpace(r.En)));
@@ -30,7 +30,7 @@ public class ExplainerTests(ScoringFixture f)
             var moved = Replace(top.Features, bottom.Features, reasons[0].Features);
             if (!moved.SequenceEqual(top.Features))
             {
-                Assert.NotEqual(top.Raw, f.A.Ranker.Score([moved])[0]);
+                Assert.NotEqual(top.Raw, f.A.For(top.Features).Ranker.Score([moved])[0]);
                 checkedPairs++;
             }
 
@@ -38,7 +38,7 @@ public class ExplainerTests(ScoringFixture f)
             var unused = FeatureSchema.Names.Where((_, i) => contributions[i] == 0).ToList();
             var noise = top.Features.Select(v => v + 1000f).ToArray();
             var still = Replace(top.Features, noise, unused);
-            Assert.Equal(top.Raw, f.A.Ranker.Score([still])[0], 4);
+            Assert.Equal(top.Raw, f.A.For(top.Features).Ranker.Score([still])[0], 4);
         }
         Assert.True(checkedPairs >= 5, $"only {checkedPairs} pairs had a top reason to move");
     }

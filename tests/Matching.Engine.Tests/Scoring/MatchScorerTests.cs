@@ -18,7 +18,7 @@ public class MatchScorerTests(ScoringFixture f)
             var need = f.Workspace.Store.GetNeed(q.QueryId)!;
             var served = f.Scorer.Score(f.A, need, RecordKind.Result, f.Retriever.ForNeed(need, RecordKind.Result, MatchScorer.K, 0));
             Assert.Equal(q.Candidates.Select(c => c.Id), served.Select(s => s.Candidate.Id));
-            var trained = f.A.Ranker.Score(q.Features);
+            var trained = f.A.For(q.Features[0]).Ranker.Score(q.Features);
             for (var i = 0; i < served.Count; i++)
             {
                 Assert.Equal(q.Features[i], served[i].Features);

@@ -33,9 +33,9 @@ public sealed class ScoringFixture : IDisposable
         Models = new ModelHost(new MatchingAnalyzer());
         Models.Swap(A);
         Features = new FeatureExtractor(Workspace.Indexes, Workspace.Store, Workspace.Queries, Taxonomy);
-        Scorer = new MatchScorer(Features, Workspace.Vectors, Workspace.Store);
+        Scorer = new MatchScorer(Features, Workspace.Vectors, Workspace.Store, Workspace.Retriever);
         Lists = new MatchLists(Workspace.Store, Workspace.Retriever, Models, Scorer);
-        Explainer = new Explainer(Models, Scorer, Workspace.Retriever, Workspace.Store);
+        Explainer = new Explainer(Models, Scorer, Workspace.Store);
     }
 
     public static IndustryTaxonomy Taxonomy { get; } = TaxonomyFiles.DefaultTaxonomy();
@@ -56,9 +56,8 @@ public sealed class ScoringFixture : IDisposable
         var scores = ranker.Score(rows.Select(r => r.Features).ToList());
         return new ModelBundle
         {
-            Manifest = new ModelManifest { Version = version, Features = FeatureSchema.Names, EmbeddingModel = VectorModels.MiniLm, EmbeddingMaxTokens = 256, Ranker = hp },
-            Ranker = ranker,
-            Calibrator = IsotonicCalibrator.Fit(scores.Select(s => (double)s).ToList(), rows.Select(r => r.Label > 0).ToList()),
+            Manifest = new ModelManifest { Version = version, Features = FeatureSchema.Names, EmbeddingModel = VectorModels.MiniLm, EmbeddingMaxTokens = 256, Ranker = hp, Languages = ["zh"] },
+            Scorers = [new LanguageScorer("zh", ranker, IsotonicCalibrator.Fit(scores.Select(s => (double)s).ToList(), rows.Select(r => r.Label > 0).ToList()))],
             Topics = Workspace.Topics,
         };
     }

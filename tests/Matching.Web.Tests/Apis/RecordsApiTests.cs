@@ -41,7 +41,31 @@ public class RecordsApiTests(MatchingWebFactory factory)
             Assert.Contains(snippets, s => s.GetProperty("html").GetString()!.Contains("<mark>"));
         });
         Assert.NotEmpty(body.GetProperty("experts").EnumerateArray());
-        Assert.Equal("bm25", results[0].GetProperty("model").GetString());
+        // Re-ranked by the shipped model, with calibrated scores in 0–1, best first.
+        Assert.Equal("v1", results[0].GetProperty("model").GetString());
+        var scores = results.Select(r => r.GetProperty("score").GetDouble()).ToList();
+        Assert.All(scores, x => Assert.InRange(x, 0, 1));
+        Assert.Equal(scores.OrderDescending(), scores);
+        Assert.Contains(body.GetProperty("experts").EnumerateArray(), e => e.TryGetProperty("bestResult", out var b) && b.ValueKind == JsonValueKind.Object);
+    }
+
+    [Fact]
+    public async Task AnyPair_IsScoredAndExplained()
+    {
+        var body = await Json(await _client.GetAsync("/api/v1/needs/n-display-01/explain/r-display-07"));
+        Assert.Equal("result", body.GetProperty("kind").GetString());
+        Assert.InRange(body.GetProperty("score").GetDouble(), 0, 1);
+        var reasons = body.GetProperty("reasons").EnumerateArray().ToList();
+        Assert.NotEmpty(reasons);
+        Assert.All(reasons, r => Assert.False(string.IsNullOrWhiteSpace(r.GetProperty("zh").GetString())));
+        Assert.NotEmpty(body.GetProperty("matchedTerms").EnumerateArray());
+
+        var expert = await Json(await _client.GetAsync("/api/v1/needs/n-display-01/explain/e-display-04"));
+        Assert.Equal("expert", expert.GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Object, expert.GetProperty("closestResult").ValueKind);
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await _client.GetAsync("/api/v1/needs/n-display-01/explain/nothing")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await _client.GetAsync("/api/v1/needs/nothing/explain/r-display-07")).StatusCode);
     }
 
     [Fact]

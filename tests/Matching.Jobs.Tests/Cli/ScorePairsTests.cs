@@ -1,0 +1,59 @@
+using System.Globalization;
+using Matching.Engine.Demo;
+
+namespace Matching.Jobs.Tests.Cli;
+
+/// <summary>score-pairs through the CLI, as a user runs it, with the model shipped next to the binaries.</summary>
+public class ScorePairsTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "matching-pairs-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public ScorePairsTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    private string Data => Path.Combine(_root, "data");
+
+    private string DemoFile(string name)
+    {
+        var path = Path.Combine(_root, name);
+        using var source = DemoSeeder.Open(name);
+        using var target = File.Create(path);
+        source.CopyTo(target);
+        return path;
+    }
+
+    [Fact]
+    public void ScorePairs_ScoresRetrievedAndUnretrievedPairs_AndReportsBadLines()
+    {
+        var import = CliRunner.Invoke("import", "--data", Data, "--organisations", DemoFile("organisations.jsonl"), "--experts", DemoFile("experts.jsonl"),
+            "--results", DemoFile("results.jsonl"), "--needs", DemoFile("needs.jsonl"));
+        Assert.True(import.ExitCode == 0, import.Output + import.Error);
+
+        var pairs = Path.Combine(_root, "pairs.tsv");
+        File.WriteAllText(pairs, string.Join("\n",
+            "n-display-01\tr-display-07",      // graded 3 in the demo judgements
+            "n-display-01\te-display-04",      // an expert
+            "n-display-01\tr-agri-01",         // a food result for a display need
+            "only-one-column",
+            "n-display-01\tno-such-result",
+            ""));
+        var scores = Path.Combine(_root, "out", "scores.tsv");
+        var run = CliRunner.Invoke("score-pairs", "--data", Data, "--pairs", pairs, "--out", scores);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains("3 pairs scored by model v1", run.Output);
+        Assert.Contains("line 4", run.Error);
+        Assert.Contains("line 5", run.Error);
+
+        var lines = File.ReadAllLines(scores).Select(l => l.Split('\t')).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.All(lines, l => Assert.Equal(3, l.Length));
+        var byPair = lines.ToDictionary(l => l[1], l => double.Parse(l[2], CultureInfo.InvariantCulture));
+        Assert.All(byPair.Values, s => Assert.InRange(s, 0, 1));
+        Assert.True(byPair["r-display-07"] > byPair["r-agri-01"], $"{byPair["r-display-07"]} vs {byPair["r-agri-01"]}");
+    }
+}
