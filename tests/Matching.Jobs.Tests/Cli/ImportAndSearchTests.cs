@@ -8,29 +8,8 @@ using Matching.Engine.Text;
 
 namespace Matching.Jobs.Tests.Cli;
 
-public class ImportAndSearchTests : IDisposable
+public class ImportAndSearchTests() : CliScratch("matching-cli-")
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "matching-cli-" + Guid.NewGuid().ToString("N")[..10]);
-
-    public ImportAndSearchTests() => Directory.CreateDirectory(_root);
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
-
-    private string Data => Path.Combine(_root, "data");
-
-    private string DemoFile(string name)
-    {
-        var path = Path.Combine(_root, name);
-        using var source = DemoSeeder.Open(name);
-        using var target = File.Create(path);
-        source.CopyTo(target);
-        return path;
-    }
-
     [Fact]
     public void ImportThenSearch_FindsRecords_InSimplifiedTraditionalAndFullWidthForms()
     {
@@ -56,7 +35,7 @@ public class ImportAndSearchTests : IDisposable
     [Fact]
     public void Import_ReportsRejectedRows_WithRowNumbersAndReasons_AndExitsOne()
     {
-        var file = Path.Combine(_root, "needs.jsonl");
+        var file = Path.Combine(Root, "needs.jsonl");
         File.WriteAllText(file, """
             {"id":"n1","title":"冷库能耗优化","description":"需要降低冷库能耗"}
             {"id":"n2","description":"没有标题"}

@@ -4,29 +4,8 @@ using Matching.Engine.Demo;
 namespace Matching.Jobs.Tests.Cli;
 
 /// <summary>score-pairs through the CLI, as a user runs it, with the model shipped next to the binaries.</summary>
-public class ScorePairsTests : IDisposable
+public class ScorePairsTests() : CliScratch("matching-pairs-")
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "matching-pairs-" + Guid.NewGuid().ToString("N")[..10]);
-
-    public ScorePairsTests() => Directory.CreateDirectory(_root);
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
-    }
-
-    private string Data => Path.Combine(_root, "data");
-
-    private string DemoFile(string name)
-    {
-        var path = Path.Combine(_root, name);
-        using var source = DemoSeeder.Open(name);
-        using var target = File.Create(path);
-        source.CopyTo(target);
-        return path;
-    }
-
     [Fact]
     public void ScorePairs_ScoresRetrievedAndUnretrievedPairs_AndReportsBadLines()
     {
@@ -34,7 +13,7 @@ public class ScorePairsTests : IDisposable
             "--results", DemoFile("results.jsonl"), "--needs", DemoFile("needs.jsonl"));
         Assert.True(import.ExitCode == 0, import.Output + import.Error);
 
-        var pairs = Path.Combine(_root, "pairs.tsv");
+        var pairs = Path.Combine(Root, "pairs.tsv");
         File.WriteAllText(pairs, string.Join("\n",
             "n-display-01\tr-display-07",      // graded 3 in the demo judgements
             "n-display-01\te-display-04",      // an expert
@@ -42,7 +21,7 @@ public class ScorePairsTests : IDisposable
             "only-one-column",
             "n-display-01\tno-such-result",
             ""));
-        var scores = Path.Combine(_root, "out", "scores.tsv");
+        var scores = Path.Combine(Root, "out", "scores.tsv");
         var run = CliRunner.Invoke("score-pairs", "--data", Data, "--pairs", pairs, "--out", scores);
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         Assert.Contains("3 pairs scored by model v1", run.Output);
