@@ -43,7 +43,7 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         using var lease = indexes[kind].Acquire();
         var searcher = lease.Searcher;
         var docs = Locate(searcher, ids);
-        var idOf = docs.ToDictionary(d => d.Value.DocId, d => d.Key);
+        var idOf = docs.ToDictionary(d => d.Value, d => d.Key);
         var all = FieldScores(searcher, terms, IndexDocuments.All, ids, idOf);
         var title = FieldScores(searcher, terms, IndexDocuments.Title, ids, idOf);
         var keywords = FieldScores(searcher, terms, IndexDocuments.Keywords, ids, idOf);
@@ -87,12 +87,12 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
             n = Pair(v, n, topicCosines[i]);
             v[n++] = embeddingCosines[i] is { } e ? bestEmbedding - e : 0;
             v[n++] = topicCosines[i] is { } t ? bestTopic - t : 0;
-            var stored = docs.GetValueOrDefault(c.Id);
-            v[n++] = PairFeatures.Dice(needBigrams, Bigrams(stored.Text ?? ""));
+            // The indexed text (IndexDocuments): title, body and keywords, as the record holds them.
+            v[n++] = PairFeatures.Dice(needBigrams, Bigrams(r is null ? "" : r.Title + "\n" + r.Body + "\n" + string.Join(IndexDocuments.ListSeparator, r.IndexedKeywords)));
             v[n++] = cjk;
             v[n++] = terms.Count;
-            v[n++] = stored.TitleChars;
-            v[n++] = stored.BodyChars;
+            v[n++] = r?.Title.Length ?? 0;
+            v[n++] = r?.Body.Length ?? 0;
             vectors[i] = v;
         }
         return vectors;
@@ -100,19 +100,24 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
 
     /// <summary>What the record-level features need to know about a candidate, whatever its kind.</summary>
     private sealed record CandidateFacts(IReadOnlyList<string> Keywords, IReadOnlyList<string> Industries, string? Maturity,
-        IReadOnlyList<string> Cooperation, MoneyRange? Price, string? Organisation);
+        IReadOnlyList<string> Cooperation, MoneyRange? Price, string? Organisation, string Title, string Body, IReadOnlyList<string> IndexedKeywords);
 
     private Dictionary<string, CandidateFacts> Facts(RecordKind kind, IReadOnlyList<string> ids)
     {
         if (kind == RecordKind.Result)
-            return store.GetResults(ids).ToDictionary(r => r.Id, r => new CandidateFacts(r.Keywords, r.Industries, r.Maturity, r.Cooperation, r.Price, r.Organisation));
+            return store.GetResults(ids).ToDictionary(r => r.Id, r => new CandidateFacts(r.Keywords, r.Industries, r.Maturity, r.Cooperation, r.Price, r.Organisation,
+                r.Title, r.Abstract ?? "", r.Keywords));
         if (kind != RecordKind.Expert) throw new ArgumentOutOfRangeException(nameof(kind), kind, "features are computed for results and experts");
         // An expert's industries are those of their active results; areas stand for keywords; maturity, cooperation
         // and price belong to results, so they are missing for a profile.
         var experts = store.GetExperts(ids);
         var results = store.ResultsOfExperts(experts.Select(e => e.Id).ToList());
-        return experts.ToDictionary(e => e.Id, e => new CandidateFacts(e.Areas,
-            results[e.Id].Where(r => r.Status == RecordStatus.Active).SelectMany(r => r.Industries).Distinct().ToList(), null, [], null, e.Organisation));
+        return experts.ToDictionary(e => e.Id, e =>
+        {
+            var own = results[e.Id].Where(r => r.Status == RecordStatus.Active).ToList();
+            var (title, body, keywords) = IndexDocuments.ExpertText(e, own);
+            return new CandidateFacts(e.Areas, own.SelectMany(r => r.Industries).Distinct().ToList(), null, [], null, e.Organisation, title, body, keywords);
+        });
     }
 
     private static int Pair(float[] v, int n, float? value)
@@ -122,19 +127,21 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         return n + 2;
     }
 
-    private readonly record struct StoredDoc(int DocId, string? Text, int TitleChars, int BodyChars);
-
-    private static Dictionary<string, StoredDoc> Locate(IndexSearcher searcher, IReadOnlyList<string> ids)
+    /// <summary>
+    /// The live Lucene doc id of each candidate, found by seeking its id term (no stored field is read: the texts come
+    /// from the records, which hold the same strings the index was built from).
+    /// </summary>
+    private static Dictionary<string, int> Locate(IndexSearcher searcher, IReadOnlyList<string> ids)
     {
-        var filter = IdFilter(ids);
-        var hits = searcher.Search(new ConstantScoreQuery(filter), ids.Count).ScoreDocs;
-        var found = new Dictionary<string, StoredDoc>(hits.Length);
-        foreach (var hit in hits)
+        var found = new Dictionary<string, int>(ids.Count);
+        var reader = searcher.IndexReader;
+        var live = MultiFields.GetLiveDocs(reader);
+        foreach (var id in ids.Distinct())
         {
-            var doc = searcher.Doc(hit.Doc);
-            var title = doc.Get(IndexDocuments.Title) ?? "";
-            var body = doc.Get(IndexDocuments.Body) ?? "";
-            found[doc.Get(RecordIndex.IdField)] = new StoredDoc(hit.Doc, title + "\n" + body + "\n" + doc.Get(IndexDocuments.Keywords), title.Length, body.Length);
+            var postings = MultiFields.GetTermDocsEnum(reader, live, RecordIndex.IdField, new BytesRef(id), DocsFlags.NONE);
+            if (postings is null) continue;
+            var doc = postings.NextDoc();
+            if (doc != DocIdSetIterator.NO_MORE_DOCS) found[id] = doc;
         }
         return found;
     }
@@ -149,7 +156,7 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         foreach (var (term, weight) in terms) query.Add(new TermQuery(new Term(field, term)) { Boost = weight }, Occur.SHOULD);
         var scores = new Dictionary<string, float>();
         if (query.Clauses.Count == 0) return scores;
-        // Doc ids come from Locate, which read each candidate's stored fields once, under the same searcher.
+        // Doc ids come from Locate, under the same searcher.
         // Filter first, leap-frogging: the query's postings are advanced to the candidates only, instead of being
         // walked in full and checked against the filter (what the default strategy picks when a candidate is among
         // the first hundred documents).

@@ -36,11 +36,15 @@ public static class IndexDocuments
     public static Document For(Expert e, IEnumerable<ResearchResult> results)
     {
         var own = results.ToList();
-        var body = string.Join("\n", new[] { e.Bio }.Concat(own.Select(r => $"{r.Title}：{r.Abstract}")).Where(s => !string.IsNullOrWhiteSpace(s)));
-        var keywords = e.Areas.Concat(own.SelectMany(r => r.Keywords)).Distinct().ToList();
-        var title = string.Join(ListSeparator, e.Areas.Prepend(e.Name));
+        var (title, body, keywords) = ExpertText(e, own);
         return Build(e.Id, title, body, keywords, own.SelectMany(r => r.Industries).Distinct(), e.Organisation);
     }
+
+    /// <summary>An expert's indexed title (name and areas), body (bio, then each result's title and abstract) and keywords.</summary>
+    public static (string Title, string Body, IReadOnlyList<string> Keywords) ExpertText(Expert e, IReadOnlyList<ResearchResult> results) =>
+        (string.Join(ListSeparator, e.Areas.Prepend(e.Name)),
+         string.Join("\n", new[] { e.Bio }.Concat(results.Select(r => $"{r.Title}：{r.Abstract}")).Where(s => !string.IsNullOrWhiteSpace(s))),
+         e.Areas.Concat(results.SelectMany(r => r.Keywords)).Distinct().ToList());
 
     private static Document Build(string id, string title, string? body, IEnumerable<string> keywords, IEnumerable<string> industries, string? organisation)
     {
