@@ -58,7 +58,14 @@ public sealed class TopicModel
             .Append(ml.Transforms.Text.LatentDirichletAllocation(Output, "Counts", numberOfTopics: hp.Topics,
                 maximumNumberOfIterations: hp.Iterations, maximumTokenCountPerDocument: hp.MaxTokensPerDocument,
                 numberOfThreads: 1, resetRandomGenerator: true));
-        return new TopicModel(ml, pipeline.Fit(data), analyzer, hp.Topics);
+        var fitted = pipeline.Fit(data);
+        // The fitted transformer infers with the sampler state training left behind; a saved and loaded one starts
+        // from the saved tables. Serving always runs a loaded model, so training gets the loaded form too: the same
+        // text then has the same mixture on both sides (tested).
+        using var buffer = new MemoryStream();
+        ml.Model.Save(fitted, data.Schema, buffer);
+        buffer.Position = 0;
+        return new TopicModel(ml, ml.Model.Load(buffer, out _), analyzer, hp.Topics);
     }
 
     /// <summary>Topic mixtures (summing to 1, or all zero for a text with no known word), one per text, in order.</summary>
