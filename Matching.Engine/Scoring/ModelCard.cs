@@ -21,7 +21,7 @@ public static class ModelCard
         s.AppendLine(inv, $"- Grades in the training rows: {string.Join(", ", rows.GroupBy(r => (int)r.Label).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count():N0}"))} (unjudged candidates count as 0)");
         s.AppendLine();
         s.AppendLine("## Models");
-        s.AppendLine(inv, $"- Rankers, one per language ({string.Join(", ", m.Languages)}; a need at least half Chinese is \"zh\"): ML.NET FastTree LambdaMART grouped by need; {m.Ranker.Trees} trees, {m.Ranker.Leaves} leaves, learning rate {m.Ranker.LearningRate}, at least {m.Ranker.MinimumExamplesPerLeaf} rows per leaf.");
+        s.AppendLine(inv, $"- Rankers, one per language ({string.Join(", ", m.Languages)}; a need at least half Chinese is \"zh\"): ML.NET FastTree LambdaMART grouped by need; {m.Ranker.Trees} trees, {m.Ranker.Leaves} leaves, learning rate {m.Ranker.LearningRate}, at least {m.Ranker.MinimumExamplesPerLeaf} rows per leaf, feature fraction {m.Ranker.FeatureFraction}.");
         s.AppendLine("- Calibration: isotonic regression of \"graded ≥ 1\" on the ranker's out-of-fold scores (5 folds), so the 0–1 score compares across needs.");
         if (m.Topics is { } t)
             s.AppendLine(inv, $"- Topics: ML.NET LatentDirichletAllocation, {t.Topics} topics, {t.Iterations} iterations, vocabulary {t.Vocabulary:N0}, over the SmartCn-analysed terms of the corpus it serves.");

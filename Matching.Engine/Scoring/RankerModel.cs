@@ -22,6 +22,8 @@ public sealed record RankerHyperParameters
     public int Leaves { get; init; } = 16;
     public double LearningRate { get; init; } = 0.05;
     public int MinimumExamplesPerLeaf { get; init; } = 20;
+    /// <summary>Share of the features each tree may split on (0.7 chosen by 5-fold CV on SciFact train: 0.7723 against 0.7707 at 1.0 and 0.7693 at 0.5).</summary>
+    public double FeatureFraction { get; init; } = 0.7;
 }
 
 /// <summary>
@@ -61,6 +63,7 @@ public sealed class RankerModel
                 NumberOfLeaves = hp.Leaves,
                 LearningRate = hp.LearningRate,
                 MinimumExampleCountPerLeaf = hp.MinimumExamplesPerLeaf,
+                FeatureFraction = hp.FeatureFraction,
                 Seed = hp.Seed,
                 NumberOfThreads = 1,
             }));

@@ -34,12 +34,14 @@ internal static class RankingVerbs
         var trees = new Option<int>("--trees") { DefaultValueFactory = _ => new RankerHyperParameters().Trees };
         var leaves = new Option<int>("--leaves") { DefaultValueFactory = _ => new RankerHyperParameters().Leaves };
         var rate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => new RankerHyperParameters().LearningRate };
+        var featureFraction = new Option<double>("--feature-fraction") { DefaultValueFactory = _ => new RankerHyperParameters().FeatureFraction };
+        var minLeaf = new Option<int>("--min-leaf") { DefaultValueFactory = _ => new RankerHyperParameters().MinimumExamplesPerLeaf };
         var topicCount = new Option<int>("--topics") { Description = "topics of the LDA model", DefaultValueFactory = _ => new TopicHyperParameters().Topics };
         var maxTokens = MaxTokensOption();
         var ablate = new Option<string[]>("--ablate") { Description = "leave signals out, to measure them: topics, bigrams, embeddings, synonyms", AllowMultipleArgumentsPerToken = true };
         ablate.AcceptOnlyFromAmong("topics", "bigrams", "embeddings", "synonyms");
         var command = new Command("train", "Train the ranker, its calibration and the topic model; write the model folder and its card")
-            { beir, split, reportSplit, demo, k, output, version, folds, trees, leaves, rate, topicCount, maxTokens, ablate };
+            { beir, split, reportSplit, demo, k, output, version, folds, trees, leaves, rate, featureFraction, minLeaf, topicCount, maxTokens, ablate };
         command.SetAction(parse =>
         {
             if (parse.GetValue(beir) is null && !parse.GetValue(demo)) { Console.Error.WriteLine("error: give --beir DIR, --demo, or both"); return 2; }
@@ -47,7 +49,11 @@ internal static class RankingVerbs
             var depth = Math.Clamp(parse.GetValue(k), 10, 1000);
             var tokens = Math.Clamp(parse.GetValue(maxTokens), 16, 512);
             var topicParameters = new TopicHyperParameters { Topics = Math.Clamp(parse.GetValue(topicCount), 2, 500) };
-            var hp = new RankerHyperParameters { Trees = parse.GetValue(trees), Leaves = parse.GetValue(leaves), LearningRate = parse.GetValue(rate) };
+            var hp = new RankerHyperParameters
+            {
+                Trees = parse.GetValue(trees), Leaves = parse.GetValue(leaves), LearningRate = parse.GetValue(rate),
+                FeatureFraction = Math.Clamp(parse.GetValue(featureFraction), 0.1, 1), MinimumExamplesPerLeaf = Math.Max(1, parse.GetValue(minLeaf)),
+            };
             var ablated = (parse.GetValue(ablate) ?? []).ToHashSet();
             _synonyms = ablated.Contains("synonyms") ? new SynonymDictionary([]) : TaxonomyFiles.DefaultSynonyms();
             Mask = Ablation(ablated);
@@ -203,7 +209,16 @@ internal static class RankingVerbs
                 if (parse.GetValue(judgementsFile) is { } file)
                 {
                     if (!file.Exists) { Console.Error.WriteLine($"error: no file {file.FullName}"); return 2; }
-                    using (var reader = new StreamReader(file.FullName)) judgements = RecordsWorkspace.ReadJudgements(reader, file.Name);
+                    try
+                    {
+                        using var reader = new StreamReader(file.FullName);
+                        judgements = RecordsWorkspace.ReadJudgements(reader, file.Name);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        Console.Error.WriteLine($"error: {e.Message}");
+                        return 2;
+                    }
                     var dataPath = Path.GetFullPath(parse.GetValue(data) ?? "data");
                     workspace = RecordsWorkspace.FromDatabase(Path.Combine(dataPath, "matching.db"), Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topics, tokens);
                     name = Path.GetFileNameWithoutExtension(file.Name);

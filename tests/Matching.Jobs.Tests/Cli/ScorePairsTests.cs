@@ -35,4 +35,22 @@ public class ScorePairsTests() : CliScratch("matching-pairs-")
         Assert.All(byPair.Values, s => Assert.InRange(s, 0, 1));
         Assert.True(byPair["r-display-07"] > byPair["r-agri-01"], $"{byPair["r-display-07"]} vs {byPair["r-agri-01"]}");
     }
+
+    [Fact]
+    public void Evaluate_OnADataDirectorysRecords_WithAJudgementsFile_PrintsBothRankings()
+    {
+        var import = CliRunner.Invoke("import", "--data", Data, "--organisations", DemoFile("organisations.jsonl"), "--experts", DemoFile("experts.jsonl"),
+            "--results", DemoFile("results.jsonl"), "--needs", DemoFile("needs.jsonl"));
+        Assert.True(import.ExitCode == 0, import.Output + import.Error);
+        var run = CliRunner.Invoke("evaluate", "--data", Data, "--judgements", DemoFile("judgements.tsv"));
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Matches(@"eval judgements ndcg@10 bm25=0\.\d{4} model=0\.\d{4} recall@100 bm25=0\.\d{4} model=0\.\d{4}", run.Output);
+        Assert.Contains("95% paired bootstrap", run.Output);
+
+        var bad = Path.Combine(Root, "bad.tsv");
+        File.WriteAllText(bad, "n-display-01\tr-display-07\tthree\n");
+        var refused = CliRunner.Invoke("evaluate", "--data", Data, "--judgements", bad);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("line 1", refused.Output + refused.Error);
+    }
 }
