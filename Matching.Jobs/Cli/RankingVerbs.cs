@@ -27,6 +27,7 @@ internal static class RankingVerbs
         var split = new Option<string>("--split") { Description = "the qrels split to train on", DefaultValueFactory = _ => "train" };
         var reportSplit = new Option<string?>("--report-split") { Description = "a BEIR split to report on in the model card (never tuned on)", DefaultValueFactory = _ => "test" };
         var demo = new Option<bool>("--demo") { Description = "train on the Chinese demo judgements (the held-out set is reported, never trained on)" };
+        var fromData = new Option<bool>("--from-data") { Description = "train on the judgements in the data directory's database (--data), over its records" };
         var k = new Option<int>("--k") { Description = "candidates per query", DefaultValueFactory = _ => MatchScorer.K };
         var output = new Option<DirectoryInfo>("--out") { Description = "model folder to write", DefaultValueFactory = _ => new DirectoryInfo("models") };
         var version = new Option<string>("--version") { Description = "the model's version name", DefaultValueFactory = _ => "v" + DateTime.UtcNow.ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture) };
@@ -41,10 +42,11 @@ internal static class RankingVerbs
         var ablate = new Option<string[]>("--ablate") { Description = "leave signals out, to measure them: topics, bigrams, embeddings, synonyms", AllowMultipleArgumentsPerToken = true };
         ablate.AcceptOnlyFromAmong("topics", "bigrams", "embeddings", "synonyms");
         var command = new Command("train", "Train the ranker, its calibration and the topic model; write the model folder and its card")
-            { beir, split, reportSplit, demo, k, output, version, folds, trees, leaves, rate, featureFraction, minLeaf, topicCount, maxTokens, ablate };
+            { beir, split, reportSplit, demo, fromData, k, output, version, folds, trees, leaves, rate, featureFraction, minLeaf, topicCount, maxTokens, ablate };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(beir) is null && !parse.GetValue(demo)) { Console.Error.WriteLine("error: give --beir DIR, --demo, or both"); return 2; }
+            if (parse.GetValue(beir) is null && !parse.GetValue(demo) && !parse.GetValue(fromData)) { Console.Error.WriteLine("error: give --beir DIR, --demo or --from-data (a benchmark and one records source may go together)"); return 2; }
+            if (parse.GetValue(demo) && parse.GetValue(fromData)) { Console.Error.WriteLine("error: --demo and --from-data are two sources of records; choose one"); return 2; }
             var clock = Stopwatch.StartNew();
             var depth = Math.Clamp(parse.GetValue(k), 10, 1000);
             var tokens = Math.Clamp(parse.GetValue(maxTokens), 16, 512);
@@ -85,9 +87,13 @@ internal static class RankingVerbs
             RecordsWorkspace? chinese = null;
             try
             {
-                if (parse.GetValue(demo))
+                if (parse.GetValue(demo) || parse.GetValue(fromData))
                 {
-                    chinese = RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topicParameters, tokens);
+                    var source = parse.GetValue(demo) ? "demo" : "data";
+                    var databaseFile = Path.Combine(Path.GetFullPath(parse.GetValue(data) ?? "data"), "matching.db");
+                    chinese = parse.GetValue(demo)
+                        ? RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topicParameters, tokens)
+                        : RecordsWorkspace.FromDatabase(databaseFile, Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topicParameters, tokens);
                     servingTopics = chinese.Topics;
                     var judgements = chinese.Store.Judgements();
                     foreach (var kind in new[] { RecordKind.Result, RecordKind.Expert })
@@ -97,11 +103,11 @@ internal static class RankingVerbs
                         foreach (var q in chinese.Candidates(judgements, Taxonomy(), depth, kind))
                         {
                             needs++;
-                            AddRows(rows, $"demo-{kind.Name()}:{q.QueryId}", q);
-                            foldKeys[$"demo-{kind.Name()}:{q.QueryId}"] = q.QueryId;
+                            AddRows(rows, $"{source}-{kind.Name()}:{q.QueryId}", q);
+                            foldKeys[$"{source}-{kind.Name()}:{q.QueryId}"] = q.QueryId;
                         }
-                        dataSummary[$"demo-{kind.Name()}s"] = $"{rows.Count - before:N0} rows over {needs} Chinese needs (demo/judgements.tsv)";
-                        Console.WriteLine($"train demo {kind.Name()}s: {rows.Count - before:N0} rows over {needs} Chinese needs");
+                        dataSummary[$"{source}-{kind.Name()}s"] = $"{rows.Count - before:N0} rows over {needs} needs ({(source == "demo" ? "demo/judgements.tsv" : databaseFile)})";
+                        Console.WriteLine($"train {source} {kind.Name()}s: {rows.Count - before:N0} rows over {needs} needs");
                     }
                 }
                 string FoldKey(string group) => foldKeys.GetValueOrDefault(group, group);
@@ -140,7 +146,7 @@ internal static class RankingVerbs
                 };
 
                 // Figures on data never trained on, for the card: the Chinese held-out set, and the benchmark's report split.
-                if (chinese is not null)
+                if (chinese is not null && parse.GetValue(demo))
                 {
                     var (bm25, learned) = Compare(HeldOutCandidates(bundle, tokens), bundle);
                     Report("demo-heldout", bm25, learned, null);
