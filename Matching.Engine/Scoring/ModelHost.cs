@@ -34,7 +34,7 @@ public sealed class ModelHost(MatchingAnalyzer analyzer, ILogger<ModelHost>? log
                     logger?.LogInformation("Scoring model {Version} loaded from {Folder}", bundle.Version, folder);
                     return bundle;
                 }
-                catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or FormatException)
+                catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or FormatException or System.Text.Json.JsonException or UnauthorizedAccessException)
                 {
                     logger?.LogError(e, "The model in {Folder} cannot be used", folder);
                 }

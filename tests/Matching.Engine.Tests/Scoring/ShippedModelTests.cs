@@ -26,6 +26,26 @@ public class ShippedModelTests(ITestOutputHelper output) : IDisposable
         Assert.True(File.Exists(Path.Combine(ShippedFolder, "model-card.md")));
     }
 
+    [Fact]
+    public void ABrokenOrStaleModelFolder_IsRefused_AndTheNextOneServes()
+    {
+        var broken = Path.Combine(_data.Path, "broken");
+        Directory.CreateDirectory(broken);
+        File.WriteAllText(Path.Combine(broken, ModelBundle.ManifestFile), "{ not json");
+        var stale = Path.Combine(_data.Path, "stale");
+        Directory.CreateDirectory(stale);
+        foreach (var file in Directory.GetFiles(ShippedFolder)) File.Copy(file, Path.Combine(stale, Path.GetFileName(file)));
+        File.WriteAllText(Path.Combine(stale, ModelBundle.ManifestFile),
+            File.ReadAllText(Path.Combine(stale, ModelBundle.ManifestFile)).Replace("\"body_chars\"", "\"some_old_feature\""));
+        Assert.Throws<InvalidDataException>(() => ModelBundle.Load(stale, TempDataDirectory.Analyzer));
+
+        var models = new ModelHost(TempDataDirectory.Analyzer);
+        var served = models.LoadFirst([broken, stale, ShippedFolder]);
+        Assert.NotNull(served);
+        Assert.Same(served, models.Current);
+        Assert.Null(new ModelHost(TempDataDirectory.Analyzer).LoadFirst([broken, stale]));
+    }
+
     /// <summary>
     /// The model as loaded from its files scores the held-out Chinese needs exactly as it did in memory when train
     /// measured it (the figure in model.json): nothing differs between the trained objects and the served files.
