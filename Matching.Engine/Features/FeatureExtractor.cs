@@ -35,7 +35,10 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         var totalWeight = terms.Values.Sum();
         var ids = candidates.Select(c => c.Id).ToList();
         var facts = Facts(kind, ids);
-        var organisations = store.GetOrganisations(facts.Values.Select(r => r.Organisation).OfType<string>().Distinct().ToList()).ToDictionary(o => o.Id);
+        var organisationIds = facts.Values.Select(r => r.Organisation).OfType<string>().Append(need.Organisation).OfType<string>().Distinct().ToList();
+        var organisations = store.GetOrganisations(organisationIds).ToDictionary(o => o.Id);
+        var needOrganisation = need.Organisation is { } no ? organisations.GetValueOrDefault(no) : null;
+        var records = store.JudgementsOfOrganisations(organisationIds).ToLookup(j => j.Organisation, j => (j.NeedId, j.Grade));
         var needText = string.Join("\n", need.Title, need.Description, string.Join("；", need.Keywords));
         var needBigrams = Bigrams(needText);
         var cjk = CjkShare(needText);
@@ -82,7 +85,10 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
             n = Pair(v, n, PairFeatures.MaturityGap(need.Maturity, r?.Maturity));
             n = Pair(v, n, PairFeatures.Jaccard(need.Cooperation, r?.Cooperation));
             n = Pair(v, n, PairFeatures.MoneyFit(need.Budget, r?.Price));
-            n = Pair(v, n, PairFeatures.SameZone(need.Zone, organisation?.Zone));
+            n = Pair(v, n, PairFeatures.SameZone(need.Zone ?? needOrganisation?.Zone, organisation?.Zone));
+            n = Pair(v, n, PairFeatures.SameZone(needOrganisation?.Region, organisation?.Region));
+            n = Pair(v, n, organisation is null ? null : PairFeatures.TrackRecord(records[organisation.Id], need.Id));
+            n = Pair(v, n, PairFeatures.AgeGapDays(need.UpdatedAt, r?.UpdatedAt));
             n = Pair(v, n, embeddingCosines[i]);
             n = Pair(v, n, topicCosines[i]);
             v[n++] = embeddingCosines[i] is { } e ? bestEmbedding - e : 0;
@@ -100,13 +106,14 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
 
     /// <summary>What the record-level features need to know about a candidate, whatever its kind.</summary>
     private sealed record CandidateFacts(IReadOnlyList<string> Keywords, IReadOnlyList<string> Industries, string? Maturity,
-        IReadOnlyList<string> Cooperation, MoneyRange? Price, string? Organisation, string Title, string Body, IReadOnlyList<string> IndexedKeywords);
+        IReadOnlyList<string> Cooperation, MoneyRange? Price, string? Organisation, string Title, string Body, IReadOnlyList<string> IndexedKeywords,
+        DateTimeOffset? UpdatedAt);
 
     private Dictionary<string, CandidateFacts> Facts(RecordKind kind, IReadOnlyList<string> ids)
     {
         if (kind == RecordKind.Result)
             return store.GetResults(ids).ToDictionary(r => r.Id, r => new CandidateFacts(r.Keywords, r.Industries, r.Maturity, r.Cooperation, r.Price, r.Organisation,
-                r.Title, r.Abstract ?? "", r.Keywords));
+                r.Title, r.Abstract ?? "", r.Keywords, r.UpdatedAt));
         if (kind != RecordKind.Expert) throw new ArgumentOutOfRangeException(nameof(kind), kind, "features are computed for results and experts");
         // An expert's industries are those of their active results; areas stand for keywords; maturity, cooperation
         // and price belong to results, so they are missing for a profile.
@@ -116,7 +123,7 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         {
             var own = results[e.Id].Where(r => r.Status == RecordStatus.Active).ToList();
             var (title, body, keywords) = IndexDocuments.ExpertText(e, own);
-            return new CandidateFacts(e.Areas, own.SelectMany(r => r.Industries).Distinct().ToList(), null, [], null, e.Organisation, title, body, keywords);
+            return new CandidateFacts(e.Areas, own.SelectMany(r => r.Industries).Distinct().ToList(), null, [], null, e.Organisation, title, body, keywords, e.UpdatedAt);
         });
     }
 

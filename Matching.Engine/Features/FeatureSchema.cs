@@ -27,6 +27,9 @@ public static class FeatureSchema
         "cooperation_overlap", "has_cooperation_overlap",
         "money_fit", "has_money_fit",
         "same_zone", "has_same_zone",
+        "same_region", "has_same_region",
+        "track_record", "has_track_record", // smoothed share of the candidate organisation's judged pairs graded ≥ 2, other needs only
+        "age_gap_days", "has_age_gap_days",   // need's last update minus the candidate's, in days (how fresh the candidate was then)
         "embedding_cosine", "has_embedding_cosine", // all-MiniLM-L6-v2 cosine; English only (its vocabulary has no Chinese)
         "topic_cosine", "has_topic_cosine",         // cosine of LDA topic mixtures over SmartCn tokens (Chinese and English)
         "embedding_gap",      // best embedding cosine in the retrieved top K minus this one (0 when has_embedding_cosine is 0)

@@ -64,6 +64,29 @@ public static class PairFeatures
         return na == 0 || nb == 0 ? null : (float)(dot / Math.Sqrt(na * nb));
     }
 
+    /// <summary>Prior and weight of the track-record smoothing: an organisation with no history scores the prior.</summary>
+    public const float TrackRecordPrior = 0.3f, TrackRecordWeight = 5f;
+
+    /// <summary>
+    /// An organisation's record on other needs: (graded ≥ 2 + weight × prior) / (judged + weight), or null with no
+    /// judged pair outside <paramref name="needId"/> (leaving the need's own judgements out keeps training honest).
+    /// </summary>
+    public static float? TrackRecord(IEnumerable<(string NeedId, int Grade)> judged, string needId)
+    {
+        int n = 0, good = 0;
+        foreach (var (need, grade) in judged)
+        {
+            if (need == needId) continue;
+            n++;
+            if (grade >= 2) good++;
+        }
+        return n == 0 ? null : (good + TrackRecordWeight * TrackRecordPrior) / (n + TrackRecordWeight);
+    }
+
+    /// <summary>Days from the candidate's last update to the need's, or null when either is unknown.</summary>
+    public static float? AgeGapDays(DateTimeOffset? need, DateTimeOffset? candidate) =>
+        need is { } a && candidate is { } b ? (float)Math.Round((a - b).TotalDays, 1) : null;
+
     public static float Dice(HashSet<int> a, HashSet<int> b) =>
         a.Count + b.Count == 0 ? 0 : 2f * a.Count(b.Contains) / (a.Count + b.Count);
 

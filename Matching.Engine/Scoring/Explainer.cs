@@ -44,6 +44,9 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
         ("cooperation", ["cooperation_overlap", "has_cooperation_overlap"]),
         ("money", ["money_fit", "has_money_fit"]),
         ("zone", ["same_zone", "has_same_zone"]),
+        ("region", ["same_region", "has_same_region"]),
+        ("track", ["track_record", "has_track_record"]),
+        ("age", ["age_gap_days", "has_age_gap_days"]),
         ("semantic", ["embedding_cosine", "has_embedding_cosine"]),
         ("topic", ["topic_cosine", "has_topic_cosine"]),
         ("characters", ["bigram_dice"]),
@@ -152,6 +155,19 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
             case "zone":
                 if (f("has_same_zone") == 0) return ("一方未注明所在功能区", "A zone is not stated on one side");
                 return f("same_zone") == 1 ? ($"同在{c.Zone}", $"Both in {c.Zone}") : ("不在同一产业功能区", "In different zones");
+            case "region":
+                if (f("has_same_region") == 0) return ("一方未注明所在地区", "A region is not stated on one side");
+                return f("same_region") == 1 ? ("同一地区", "Same region") : ("不在同一地区", "In different regions");
+            case "track":
+                if (f("has_track_record") == 0) return ("所在单位暂无对接记录", "No matching record yet for the organisation");
+                var share = f("track_record").ToString("P0", CultureInfo.InvariantCulture);
+                return up ? ($"所在单位以往对接评价较好（平滑后 {share}）", $"The organisation's past matches were rated well ({share}, smoothed)")
+                    : ($"所在单位以往对接评价一般（平滑后 {share}）", $"The organisation's past matches were rated modestly ({share}, smoothed)");
+            case "age":
+                if (f("has_age_gap_days") == 0) return ("发布时间未知", "Publication dates unknown");
+                var days = f("age_gap_days").ToString("0", CultureInfo.InvariantCulture);
+                return up ? ($"{(kind == RecordKind.Expert ? "资料" : "成果")}较新（早于需求 {days} 天更新）", $"Recently updated ({days} days before the need)")
+                    : ($"{(kind == RecordKind.Expert ? "资料" : "成果")}较旧（早于需求 {days} 天更新）", $"Updated long ago ({days} days before the need)");
             case "semantic":
                 if (f("has_embedding_cosine") == 0) return ("无句向量（中文文本由主题与字面信号衡量）", "No sentence vector (Chinese text is measured by topics and characters)");
                 var cos = f("embedding_cosine").ToString("F2", CultureInfo.InvariantCulture);

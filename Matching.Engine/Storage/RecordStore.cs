@@ -78,6 +78,25 @@ public sealed class RecordStore(MatchingDatabase database)
             .Select(j => new Judgement(j.Item1, j.Item2, (int)j.Item3, j.Item4)).ToList();
     }
 
+    /// <summary>
+    /// Every judgement of a result or expert belonging to one of <paramref name="organisations"/>: (organisation, need,
+    /// grade), for the organisations' track records.
+    /// </summary>
+    public IReadOnlyList<(string Organisation, string NeedId, int Grade)> JudgementsOfOrganisations(IReadOnlyCollection<string> organisations)
+    {
+        if (organisations.Count == 0) return [];
+        using var connection = Database.Open();
+        var list = new List<(string, string, int)>();
+        foreach (var chunk in organisations.Distinct().Chunk(500))
+            list.AddRange(connection.Query<(string, string, long)>("""
+                    SELECT r.organisation_id, j.need_id, j.grade FROM judgements j JOIN results r ON r.id = j.candidate_id WHERE r.organisation_id IN @chunk
+                    UNION ALL
+                    SELECT e.organisation_id, j.need_id, j.grade FROM judgements j JOIN experts e ON e.id = j.candidate_id WHERE e.organisation_id IN @chunk
+                    """, new { chunk })
+                .Select(x => (x.Item1, x.Item2, (int)x.Item3)));
+        return list;
+    }
+
     /// <summary>Row counts per table, for the health endpoint and summaries.</summary>
     public IReadOnlyDictionary<string, long> Counts()
     {

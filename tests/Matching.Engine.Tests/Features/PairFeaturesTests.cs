@@ -27,6 +27,12 @@ public class PairFeaturesTests : IDisposable
         Assert.Equal(1f, PairFeatures.IndustryDistance(Taxonomy(), ["新型显示"], ["集成电路"]));
         Assert.Equal(2f, PairFeatures.IndustryDistance(Taxonomy(), ["新型显示"], ["绿色食品"]));
         Assert.Null(PairFeatures.IndustryDistance(Taxonomy(), ["不存在的行业"], ["绿色食品"]));
+
+        // Track record: the need's own judgements never count; smoothing pulls a short record towards the prior.
+        Assert.Null(PairFeatures.TrackRecord([("n1", 3), ("n1", 0)], "n1"));
+        Assert.Equal((1 + 5 * 0.3f) / (2 + 5), PairFeatures.TrackRecord([("n1", 3), ("n2", 3), ("n3", 1)], "n1")!.Value, 5);
+        Assert.Equal(30f, PairFeatures.AgeGapDays(new DateTimeOffset(2027, 1, 31, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.Null(PairFeatures.AgeGapDays(null, DateTimeOffset.UnixEpoch));
     }
 
     [Fact]
