@@ -74,8 +74,11 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
                 evidence = new Evidence(best, result.Title, combined.BestResult);
         }
         var contributions = bundle.For(scored.Features).Ranker.Contributions(scored.Features);
-        var matched = candidate.Snippets.SelectMany(s => s.Spans).Where(s => s.Hit).Select(s => s.Text.Trim())
-            .Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).Take(12).ToList();
+        var hits = candidate.Snippets.SelectMany(s => s.Spans).Where(s => s.Hit).Select(s => s.Text.Trim())
+            .Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        // Single Chinese characters (SmartCn's pieces of words it does not know) say little on their own: words first.
+        var words = hits.Where(t => t.Length > 1 || t[0] < '\u2E80').ToList();
+        var matched = (words.Count > 0 ? words : hits).Take(12).ToList();
         var reasons = Reasons(need.PublicView(), kind.Value, candidateId, scored.Features, contributions, matched);
         return new Explanation(need.Id, candidateId, kind.Value.Name(), score, scored.Raw, candidate.Rank, candidate.Rank <= MatchScorer.K, bundle.Version,
             reasons, matched, candidate.Snippets, evidence,
@@ -109,13 +112,15 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
         return new CandidateFacts(e?.Name ?? id, e?.Areas ?? [], industries, null, [], e?.Organisation is { } eo ? store.GetOrganisation(eo)?.Zone : null);
     }
 
+    private static string Percent(float share) => (share * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+
     private (string Zh, string En) Sentence(string topic, bool up, Func<string, float> f, TechNeed need, CandidateFacts c, RecordKind kind, IReadOnlyList<string> matched)
     {
         var objZh = kind == RecordKind.Expert ? "专家的研究方向与成果" : "成果";
         var objEn = kind == RecordKind.Expert ? "expert's profile and results" : "result";
         var terms = matched.Count > 0 ? string.Join("、", matched.Take(6)) : "";
         var termsEn = matched.Count > 0 ? string.Join(", ", matched.Take(6)) : "";
-        var coverage = f("coverage").ToString("P0", CultureInfo.InvariantCulture);
+        var coverage = Percent(f("coverage"));
         switch (topic)
         {
             case "text":
@@ -126,7 +131,11 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
                 return up ? ("标题直接命中需求的术语", "The title names the need's terms") : ("标题与需求的术语关联弱", "The title shares few of the need's terms");
             case "keywords":
                 var shared = need.Keywords.Where(k => c.Keywords.Any(x => string.Equals(Text.TextFolding.Fold(x), Text.TextFolding.Fold(k), StringComparison.OrdinalIgnoreCase))).ToList();
-                if (shared.Count > 0) return ($"关键词高度重合：{string.Join("、", shared)}", $"Shared keywords: {string.Join(", ", shared)}");
+                var of = $"{shared.Count}/{need.Keywords.Count}";
+                if (shared.Count > 0 && up && shared.Count * 2 >= need.Keywords.Count)
+                    return ($"关键词高度重合：{string.Join("、", shared)}", $"Shared keywords: {string.Join(", ", shared)}");
+                if (shared.Count > 0)
+                    return ($"关键词部分重合（{of}）：{string.Join("、", shared)}", $"Some keywords in common ({of}): {string.Join(", ", shared)}");
                 return up ? ("关键词与需求相关", "Keywords relate to the need") : ("关键词与需求不重合", "No keywords in common with the need");
             case "industry":
                 if (f("has_industry_distance") == 0) return ("一方未注明产业", "An industry is not stated on one side");
@@ -160,7 +169,7 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
                 return f("same_region") == 1 ? ("同一地区", "Same region") : ("不在同一地区", "In different regions");
             case "track":
                 if (f("has_track_record") == 0) return ("所在单位暂无对接记录", "No matching record yet for the organisation");
-                var share = f("track_record").ToString("P0", CultureInfo.InvariantCulture);
+                var share = Percent(f("track_record"));
                 return up ? ($"所在单位以往对接评价较好（平滑后 {share}）", $"The organisation's past matches were rated well ({share}, smoothed)")
                     : ($"所在单位以往对接评价一般（平滑后 {share}）", $"The organisation's past matches were rated modestly ({share}, smoothed)");
             case "age":

@@ -26,6 +26,8 @@ public class ExplainerTests(ScoringFixture f)
             Assert.NotEmpty(reasons);
             Assert.All(reasons, r => Assert.False(string.IsNullOrWhiteSpace(r.Zh) || string.IsNullOrWhiteSpace(r.En)));
             Assert.Equal(reasons.Select(r => Math.Abs(r.Contribution)).OrderDescending(), reasons.Select(r => Math.Abs(r.Contribution)));
+            // A sentence never praises what pulled the score down.
+            Assert.All(reasons.Where(r => r.Contribution < 0), r => Assert.DoesNotContain("高度", r.Zh));
 
             var moved = Replace(top.Features, bottom.Features, reasons[0].Features);
             if (!moved.SequenceEqual(top.Features))
