@@ -76,8 +76,8 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
         var contributions = bundle.For(scored.Features).Ranker.Contributions(scored.Features);
         var hits = candidate.Snippets.SelectMany(s => s.Spans).Where(s => s.Hit).Select(s => s.Text.Trim())
             .Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        // Single Chinese characters (SmartCn's pieces of words it does not know) say little on their own: words first.
-        var words = hits.Where(t => t.Length > 1 || t[0] < '\u2E80').ToList();
+        // Single characters (SmartCn's pieces of words it does not know, the "m" of "μm") say little: words first.
+        var words = hits.Where(t => t.Length > 1).ToList();
         var matched = (words.Count > 0 ? words : hits).Take(12).ToList();
         var reasons = Reasons(need.PublicView(), kind.Value, candidateId, scored.Features, contributions, matched);
         return new Explanation(need.Id, candidateId, kind.Value.Name(), score, scored.Raw, candidate.Rank, candidate.Rank <= MatchScorer.K, bundle.Version,
