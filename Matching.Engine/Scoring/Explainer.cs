@@ -67,8 +67,9 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
         var candidate = scored.Candidate;
         var score = scored.Score;
         Evidence? evidence = null;
-        if (kind == RecordKind.Expert && scorer.ScoreExpert(bundle, need, candidateId) is { } combined)
+        if (kind == RecordKind.Expert)
         {
+            var combined = scorer.ScoreExpert(bundle, need, scored);
             score = combined.Score;
             if (combined.BestResultId is { } best && store.GetResult(best) is { } result)
                 evidence = new Evidence(best, result.Title, combined.BestResult);

@@ -56,12 +56,15 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
     }
 
     /// <summary>An expert's combined score for a need, with their closest result, scored as in the need's lists.</summary>
-    public ExpertScore? ScoreExpert(ModelBundle bundle, TechNeed need, string expertId)
+    public ExpertScore? ScoreExpert(ModelBundle bundle, TechNeed need, string expertId) =>
+        ScorePairs(bundle, need, RecordKind.Expert, [expertId]) is [var profile] ? ScoreExpert(bundle, need, profile) : null;
+
+    /// <summary>An expert's combined score for a need, from their profile's score (already computed) and their results'.</summary>
+    public ExpertScore ScoreExpert(ModelBundle bundle, TechNeed need, ScoredCandidate profile)
     {
-        var profile = ScorePairs(bundle, need, RecordKind.Expert, [expertId]);
-        if (profile.Count == 0) return null;
+        var expertId = profile.Candidate.Id;
         var own = store.ResultsOfExperts([expertId])[expertId].Where(r => r.Status == RecordStatus.Active).Select(r => r.Id).ToList();
-        return Combine(profile[0], ScorePairs(bundle, need, RecordKind.Result, own));
+        return Combine(profile, ScorePairs(bundle, need, RecordKind.Result, own));
     }
 
     /// <summary>

@@ -23,7 +23,4 @@ public static class RecordTexts
 
     private static string Join(string title, string? body, IReadOnlyList<string> keywords) =>
         string.Join(" ", new[] { title, body, string.Join("；", keywords) }.Where(s => !string.IsNullOrWhiteSpace(s)));
-
-    /// <summary>Share of CJK characters among the letters of a text.</summary>
-    public static float CjkShare(string text) => Features.FeatureExtractor.CjkShare(text);
 }

@@ -17,8 +17,6 @@ namespace Matching.Engine.Vectors;
 public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, ModelHost? models = null) : IDisposable
 {
     private const int BatchSize = 2_000;
-    /// <summary>Texts whose share of CJK characters is at least this get no sentence vector.</summary>
-    public const float ChineseShare = 0.5f;
     private static readonly RecordKind[] Kinds = [RecordKind.Result, RecordKind.Expert, RecordKind.Need];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private MiniLmEncoder? _encoder;
@@ -72,8 +70,9 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         var hashes = texts.ToDictionary(t => t.Key, t => EmbeddingCache.Key(t.Value));
         var computed = 0;
 
-        // Sentence vectors: shared by every model with the same encoder and length.
-        var english = texts.Where(t => RecordTexts.CjkShare(t.Value) < ChineseShare).Select(t => t.Key).ToList();
+        // Sentence vectors: shared by every model with the same encoder and length; none for Chinese text (the same
+        // threshold that picks the Chinese ranker).
+        var english = texts.Where(t => Features.FeatureExtractor.CjkShare(t.Value) < ModelBundle.ChineseShare).Select(t => t.Key).ToList();
         var storedEmbeddings = vectors.Hashes(kind, bundle.EmbeddingKey, english);
         var toEmbed = english.Where(id => storedEmbeddings.GetValueOrDefault(id) != hashes[id]).ToList();
         if (toEmbed.Count > 0)

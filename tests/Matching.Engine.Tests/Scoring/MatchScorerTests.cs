@@ -68,12 +68,15 @@ public class MatchScorerTests(ScoringFixture f)
 
         using var stop = new CancellationTokenSource();
         var swaps = 0;
+        var started = 0;
         var swapper = Task.Run(() =>
         {
             while (!stop.IsCancellationRequested)
             {
                 f.Models.Swap(swaps++ % 2 == 0 ? f.A : f.B);
-                Thread.Sleep(1);
+                // The next swap waits for another request to start, so swaps land while requests are in flight.
+                var mark = Volatile.Read(ref started);
+                SpinWait.SpinUntil(() => Volatile.Read(ref started) > mark || stop.IsCancellationRequested);
             }
         });
         var seen = new ConcurrentDictionary<string, int>();
@@ -83,6 +86,7 @@ public class MatchScorerTests(ScoringFixture f)
             for (var i = 0; i < 40; i++)
             {
                 var id = needs[(t + i) % needs.Count];
+                Interlocked.Increment(ref started);
                 var list = f.Lists.ForNeed(id, 10)!;
                 var versions = list.Results.Concat(list.Experts).Select(m => m.Model).Distinct().ToList();
                 var signature = Signature(list);
