@@ -62,16 +62,12 @@ public sealed class QueryBuilder(MatchingAnalyzer analyzer, SynonymDictionary sy
         return weights.OrderByDescending(kv => kv.Value).Take(MaxTerms).ToDictionary();
     }
 
-    private Query Build(params (string? Text, float Weight)[] parts)
-    {
-        var query = new BooleanQuery();
-        foreach (var (term, weight) in Terms(parts))
-        {
-            var perField = new BooleanQuery { Boost = weight };
-            foreach (var (field, boost) in IndexDocuments.SearchFields)
-                perField.Add(new TermQuery(new Term(field, term)) { Boost = boost }, Occur.SHOULD);
-            query.Add(perField, Occur.SHOULD);
-        }
-        return query;
-    }
+    /// <summary>
+    /// One flat disjunction of (field, term) clauses, each boosted by its term's weight times the field's boost. Lucene
+    /// scores a flat disjunction in bulk, a window of documents at a time; the same clauses nested one BooleanQuery per
+    /// term rank identically but took 3.4 times as long over 100,000 results (bench match).
+    /// </summary>
+    private static Query Build(IReadOnlyDictionary<string, float> terms) => new TermsQuery(terms, IndexDocuments.SearchFields).ToLucene();
+
+    private Query Build(params (string? Text, float Weight)[] parts) => Build(Terms(parts));
 }

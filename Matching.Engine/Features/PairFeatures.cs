@@ -87,8 +87,14 @@ public static class PairFeatures
     public static float? AgeGapDays(DateTimeOffset? need, DateTimeOffset? candidate) =>
         need is { } a && candidate is { } b ? (float)Math.Round((a - b).TotalDays, 1) : null;
 
-    public static float Dice(HashSet<int> a, HashSet<int> b) =>
-        a.Count + b.Count == 0 ? 0 : 2f * a.Count(b.Contains) / (a.Count + b.Count);
+    /// <summary>Dice overlap of a set with the distinct values of a sorted array (see <see cref="FeatureExtractor.SortedBigrams"/>).</summary>
+    public static float Dice(HashSet<int> a, ReadOnlySpan<int> sortedDistinct)
+    {
+        if (a.Count + sortedDistinct.Length == 0) return 0;
+        var shared = 0;
+        foreach (var x in sortedDistinct) if (a.Contains(x)) shared++;
+        return 2f * shared / (a.Count + sortedDistinct.Length);
+    }
 
     private static string Fold(string s) => TextFolding.Fold(s.Trim()).ToLowerInvariant();
 }

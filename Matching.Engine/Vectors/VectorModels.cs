@@ -22,8 +22,9 @@ public sealed record VectorModels(string EmbeddingModel, int EmbeddingMaxTokens,
     /// <summary>The stored vectors of records of one kind, as a lookup for the feature extractor.</summary>
     public Func<string, TextVectors?> Lookup(RecordVectors vectors, RecordKind kind, IReadOnlyCollection<string> ids)
     {
-        var embeddings = vectors.Get(kind, EmbeddingKey, ids);
-        var topics = Topics is null ? new Dictionary<string, StoredVector>() : vectors.Get(kind, TopicKey, ids);
-        return id => embeddings.TryGetValue(id, out var e) | topics.TryGetValue(id, out var t) ? new TextVectors(e?.Vector, t?.Vector) : null;
+        // Read on first use, so a caller can hand the lookup to work that runs beside other reads.
+        var loaded = new Lazy<(IReadOnlyDictionary<string, StoredVector> Embeddings, IReadOnlyDictionary<string, StoredVector> Topics)>(() =>
+            (vectors.Get(kind, EmbeddingKey, ids), Topics is null ? new Dictionary<string, StoredVector>() : vectors.Get(kind, TopicKey, ids)));
+        return id => loaded.Value.Embeddings.TryGetValue(id, out var e) | loaded.Value.Topics.TryGetValue(id, out var t) ? new TextVectors(e?.Vector, t?.Vector) : null;
     }
 }
