@@ -1,0 +1,140 @@
+using Google.OrTools.Graph;
+
+namespace Matching.Engine.Events;
+
+/// <summary>
+/// Chooses an event's meetings as one min-cost flow (OR-Tools): source → enterprise → [enterprise × university] →
+/// offer → host → sink. The objective has two levels, in order: the number of enterprises with at least one meeting
+/// (fair share), then the total match score. Both go into one cost: each enterprise's first unit of flow earns a
+/// bonus larger than any total score the whole event can reach, so no gain in score can buy a lost enterprise. Caps
+/// are arc capacities; forbidden pairs have no arc; pins are placed first and take their capacity; the diversity rule
+/// is a capacity-1 node per enterprise and university. A flow problem has integral optima, so the answer is exact.
+/// </summary>
+public static class MeetingSolver
+{
+    public static MeetingAssignment Solve(MeetingProblem problem)
+    {
+        var state = Pinned(problem);
+        var flow = new MinCostFlow();
+        var nodes = new Dictionary<string, int>();
+        int Node(string key) => nodes.TryGetValue(key, out var n) ? n : nodes[key] = nodes.Count;
+        var source = Node("source");
+        var sink = Node("sink");
+
+        var offers = problem.Offers.ToDictionary(o => o.Id);
+        var edges = Usable(problem, state);
+        // The bonus outweighs every score the event can add up: one more enterprise always wins.
+        var capacity = problem.Enterprises.Sum(e => (long)Math.Max(0, state.EnterpriseLeft[e.Id]));
+        var bonus = (capacity + 1) * MeetingProblem.ScoreUnits;
+        long supply = 0;
+        foreach (var e in problem.Enterprises)
+        {
+            var left = state.EnterpriseLeft[e.Id];
+            if (left <= 0 || !edges.Contains(e.Id)) continue;
+            var node = Node("e:" + e.Id);
+            var first = state.Covered.Contains(e.Id) ? 0 : 1;
+            if (first == 1) flow.AddArcWithCapacityAndUnitCost(source, node, 1, -bonus);
+            if (left - first > 0) flow.AddArcWithCapacityAndUnitCost(source, node, left - first, 0);
+            supply += left;
+        }
+        foreach (var o in problem.Offers)
+        {
+            var left = state.OfferLeft[o.Id];
+            if (left <= 0) continue;
+            var node = Node("o:" + o.Id);
+            if (o.Host is { } host)
+            {
+                var hostNode = Node("h:" + host);
+                flow.AddArcWithCapacityAndUnitCost(node, hostNode, left, 0);
+            }
+            else flow.AddArcWithCapacityAndUnitCost(node, sink, left, 0);
+        }
+        foreach (var (host, left) in state.HostLeft)
+            if (left > 0 && nodes.TryGetValue("h:" + host, out var hostNode)) flow.AddArcWithCapacityAndUnitCost(hostNode, sink, left, 0);
+
+        var pairArcs = new List<(int Arc, MeetingEdge Edge)>();
+        var universityNodes = new HashSet<string>();
+        foreach (var edge in edges.SelectMany(g => g))
+        {
+            var offer = offers[edge.Offer];
+            var from = Node("e:" + edge.Enterprise);
+            if (problem.OnePerUniversity && offer.University is { } university)
+            {
+                var key = "u:" + edge.Enterprise + "\u0001" + university;
+                var universityNode = Node(key);
+                if (universityNodes.Add(key)) flow.AddArcWithCapacityAndUnitCost(from, universityNode, 1, 0);
+                from = universityNode;
+            }
+            var arc = flow.AddArcWithCapacityAndUnitCost(from, Node("o:" + edge.Offer), 1, -MeetingProblem.Units(edge.Score));
+            pairArcs.Add((arc, edge));
+        }
+        // Whatever supply finds nothing better goes straight to the sink at no cost.
+        flow.AddArcWithCapacityAndUnitCost(source, sink, supply, 0);
+        flow.SetNodeSupply(source, supply);
+        flow.SetNodeSupply(sink, -supply);
+
+        var status = flow.Solve();
+        if (status != MinCostFlowBase.Status.OPTIMAL)
+            throw new InvalidOperationException($"the meeting flow did not solve: {status}");
+        var chosen = pairArcs.Where(p => flow.Flow(p.Arc) > 0)
+            .Select(p => new Meeting(p.Edge.Enterprise, p.Edge.Offer, p.Edge.Score, false));
+        return new MeetingAssignment(state.Meetings.Concat(chosen).ToList());
+    }
+
+    /// <summary>What is left after the pins: capacities, enterprises already covered, universities already used.</summary>
+    internal sealed class PinState
+    {
+        public required Dictionary<string, int> EnterpriseLeft { get; init; }
+        public required Dictionary<string, int> OfferLeft { get; init; }
+        public required Dictionary<string, int> HostLeft { get; init; }
+        public HashSet<string> Covered { get; } = [];
+        public HashSet<(string Enterprise, string University)> UniversitiesUsed { get; } = [];
+        public HashSet<(string Enterprise, string Offer)> PinnedPairs { get; } = [];
+        public List<Meeting> Meetings { get; } = [];
+    }
+
+    /// <summary>Places the pins and checks them: a pin that is forbidden, unknown or over a cap is an error, not dropped.</summary>
+    internal static PinState Pinned(MeetingProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var offers = problem.Offers.ToDictionary(o => o.Id);
+        var state = new PinState
+        {
+            EnterpriseLeft = problem.Enterprises.ToDictionary(e => e.Id, e => e.Cap),
+            OfferLeft = problem.Offers.ToDictionary(o => o.Id, o => o.Cap),
+            HostLeft = problem.Offers.Select(o => o.Host).OfType<string>().Distinct()
+                .ToDictionary(h => h, h => problem.HostCaps.TryGetValue(h, out var cap) ? cap : int.MaxValue),
+        };
+        var scores = problem.Edges.GroupBy(e => (e.Enterprise, e.Offer)).ToDictionary(g => g.Key, g => g.Max(e => e.Score));
+        foreach (var pin in problem.Pins.Distinct())
+        {
+            if (!state.EnterpriseLeft.ContainsKey(pin.Enterprise) || !offers.TryGetValue(pin.Offer, out var offer))
+                throw new MeetingProblemException($"pinned pair {pin.Enterprise} · {pin.Offer} names someone who is not at the event");
+            if (problem.Forbidden.Contains(pin))
+                throw new MeetingProblemException($"pinned pair {pin.Enterprise} · {pin.Offer} is forbidden (conflict of interest or a forbid)");
+            if (--state.EnterpriseLeft[pin.Enterprise] < 0 || --state.OfferLeft[pin.Offer] < 0 || (offer.Host is { } h && --state.HostLeft[h] < 0))
+                throw new MeetingProblemException($"pins for {pin.Enterprise} · {pin.Offer} exceed a cap");
+            if (problem.OnePerUniversity && offer.University is { } u && !state.UniversitiesUsed.Add((pin.Enterprise, u)))
+                throw new MeetingProblemException($"pins give {pin.Enterprise} two offers of {u}, and the event allows one per university");
+            state.Covered.Add(pin.Enterprise);
+            state.PinnedPairs.Add(pin);
+            state.Meetings.Add(new Meeting(pin.Enterprise, pin.Offer, scores.GetValueOrDefault(pin), true));
+        }
+        return state;
+    }
+
+    /// <summary>The edges still open after pins and forbids, by enterprise (one per pair, its best score).</summary>
+    internal static ILookup<string, MeetingEdge> Usable(MeetingProblem problem, PinState state)
+    {
+        var offers = problem.Offers.ToDictionary(o => o.Id);
+        return problem.Edges
+            .Where(e => state.EnterpriseLeft.ContainsKey(e.Enterprise) && offers.ContainsKey(e.Offer))
+            .Where(e => !problem.Forbidden.Contains((e.Enterprise, e.Offer)) && !state.PinnedPairs.Contains((e.Enterprise, e.Offer)))
+            .Where(e => !(problem.OnePerUniversity && offers[e.Offer].University is { } u && state.UniversitiesUsed.Contains((e.Enterprise, u))))
+            .GroupBy(e => (e.Enterprise, e.Offer)).Select(g => g.MaxBy(e => e.Score)!)
+            .ToLookup(e => e.Enterprise);
+    }
+}
+
+/// <summary>An event's constraints contradict each other (a pin that is forbidden or over a cap).</summary>
+public sealed class MeetingProblemException(string message) : Exception(message);
