@@ -26,6 +26,9 @@ public sealed record MeetingProblem
     public required IReadOnlyList<MeetingEdge> Edges { get; init; }
     public IReadOnlyDictionary<string, int> HostCaps { get; init; } = new Dictionary<string, int>();
     public IReadOnlySet<(string Enterprise, string Offer)> Forbidden { get; init; } = new HashSet<(string, string)>();
+
+    /// <summary>Why a forbidden pair is forbidden ("same organisation", "earlier contract", "forbidden by the organiser").</summary>
+    public IReadOnlyDictionary<(string Enterprise, string Offer), string> ForbidReasons { get; init; } = new Dictionary<(string, string), string>();
     public IReadOnlyList<(string Enterprise, string Offer)> Pins { get; init; } = [];
 
     /// <summary>At most one offer of each university per enterprise.</summary>
