@@ -138,6 +138,17 @@ public sealed class RecordStore(MatchingDatabase database)
         return connection.Query<string>($"SELECT id FROM {Table(kind)} WHERE status = 'active' ORDER BY id").ToList();
     }
 
+    /// <summary>The active needs of each organisation, keyed by organisation id.</summary>
+    public ILookup<string, string> ActiveNeedsOf(IReadOnlyCollection<string> organisations)
+    {
+        using var connection = Database.Open();
+        var rows = new List<(string Organisation, string Id)>();
+        foreach (var chunk in organisations.Distinct().Chunk(500))
+            rows.AddRange(connection.Query<(string, string)>(
+                "SELECT organisation_id, id FROM needs WHERE status = 'active' AND organisation_id IN @chunk ORDER BY id", new { chunk }));
+        return rows.ToLookup(r => r.Organisation, r => r.Id);
+    }
+
     /// <summary>The regions organisations are in, for filters.</summary>
     public IReadOnlyList<string> Regions()
     {

@@ -1,0 +1,212 @@
+using Matching.Engine.Matches;
+using Matching.Engine.Records;
+using Matching.Engine.Storage;
+
+namespace Matching.Engine.Events;
+
+/// <summary>What the viability check found: problems block solving, warnings do not.</summary>
+public sealed record Viability(IReadOnlyList<string> Problems, IReadOnlyList<string> Warnings)
+{
+    public bool CanSolve => Problems.Count == 0;
+}
+
+/// <summary>
+/// Participants chosen by filter: enterprises with an active need in the industries (and zones, when given), results
+/// in the industries, and the experts on those results. Empty lists mean "any"; <see cref="Kinds"/> limits what is added.
+/// </summary>
+public sealed record ParticipantFilter(IReadOnlyList<string> Industries, IReadOnlyList<string>? Zones = null, IReadOnlyList<string>? Organisations = null,
+    IReadOnlyList<string>? Kinds = null);
+
+/// <summary>A generated event: the solved list, its schedule, and the figures an organiser looks at first.</summary>
+public sealed record EventPlan(MatchingEvent Event, MeetingProblem Problem, MeetingAssignment Assignment, Schedule Schedule, Viability Viability);
+
+/// <summary>
+/// Turns an event's participants into the solver's problem and back: candidate pairs from each enterprise's needs'
+/// match lists (the best need per offer, top <see cref="MatchingEvent.CandidatesPerEnterprise"/>, calibrated scores),
+/// conflicts of interest (same organisation or group, a contract signed at an earlier event), the organiser's pins
+/// and forbids, and declines since the last run; then solves, places and stores the meetings.
+/// </summary>
+public sealed class EventPlanner(RecordStore store, EventStore events, MatchLists matches)
+{
+    /// <summary>Offer ids in the solver: "result:ID" or "expert:ID".</summary>
+    public static string OfferKey(string kind, string id) => kind + ":" + id;
+
+    public static (string Kind, string Id) SplitOffer(string key) => key.IndexOf(':') is var i and > 0 ? (key[..i], key[(i + 1)..]) : throw new FormatException($"not an offer key: {key}");
+
+    /// <summary>The problem as the solver sees it, with the need behind each pair.</summary>
+    public (MeetingProblem Problem, IReadOnlyDictionary<(string Enterprise, string Offer), string?> Needs) Build(MatchingEvent ev)
+    {
+        var participants = events.Participants(ev.Id);
+        var enterpriseIds = participants.Where(p => p.Kind == EventParticipant.Enterprise).Select(p => p.Id).ToList();
+        var results = store.GetResults(participants.Where(p => p.Kind == EventParticipant.Result).Select(p => p.Id).ToList()).Where(r => r.Status == RecordStatus.Active).ToList();
+        var experts = store.GetExperts(participants.Where(p => p.Kind == EventParticipant.Expert).Select(p => p.Id).ToList()).Where(x => x.Status == RecordStatus.Active).ToList();
+        var offers = results.Select(r => new Offer(OfferKey(EventParticipant.Result, r.Id), ev.OfferCap, Host: r.Experts.FirstOrDefault(), University: r.Organisation))
+            .Concat(experts.Select(x => new Offer(OfferKey(EventParticipant.Expert, x.Id), ev.OfferCap, Host: x.Id, University: x.Organisation)))
+            .ToList();
+        var offerById = offers.ToDictionary(o => o.Id);
+
+        // Candidate pairs: the enterprise's needs' lists, best need per offer.
+        var needsOf = store.ActiveNeedsOf(enterpriseIds);
+        var best = new Dictionary<(string, string), (double Score, string? Need)>();
+        foreach (var enterprise in enterpriseIds)
+        {
+            var mine = new Dictionary<string, (double Score, string Need)>();
+            foreach (var needId in needsOf[enterprise])
+            {
+                if (matches.ForNeed(needId, ev.CandidatesPerEnterprise) is not { } list) continue;
+                foreach (var item in list.Results.Select(i => (Key: OfferKey(EventParticipant.Result, i.Id), i.Score))
+                             .Concat(list.Experts.Select(i => (Key: OfferKey(EventParticipant.Expert, i.Id), i.Score))))
+                    if (offerById.ContainsKey(item.Key) && item.Score >= ev.MinScore && (!mine.TryGetValue(item.Key, out var had) || item.Score > had.Score))
+                        mine[item.Key] = (item.Score, needId);
+            }
+            foreach (var (offer, v) in mine.OrderByDescending(kv => kv.Value.Score).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(ev.CandidatesPerEnterprise))
+                best[(enterprise, offer)] = v;
+        }
+
+        var constraints = events.Constraints(ev.Id);
+        var pins = constraints.Where(c => c.Kind == EventConstraint.Pin).Select(c => (c.Enterprise, OfferKey(c.OfferKind, c.OfferId))).ToList();
+        // A pinned pair that is not in the lists is still a pair: it gets score 0 and no need.
+        foreach (var pin in pins.Where(p => !best.ContainsKey(p) && offerById.ContainsKey(p.Item2))) best[pin] = (0, null);
+
+        var reasons = Conflicts(ev, enterpriseIds, offers, best.Keys);
+        foreach (var c in constraints.Where(c => c.Kind == EventConstraint.Forbid))
+            reasons[(c.Enterprise, OfferKey(c.OfferKind, c.OfferId))] = "forbidden by the organiser" + (c.Note is { Length: > 0 } note ? $" ({note})" : "");
+        foreach (var m in events.Meetings(ev.Id).Where(m => m.EnterpriseStatus == MeetingStatus.Declined || m.OfferStatus == MeetingStatus.Declined))
+            reasons.TryAdd((m.Enterprise, OfferKey(m.OfferKind, m.OfferId)), m.EnterpriseStatus == MeetingStatus.Declined ? "declined by the enterprise" : "declined by the expert");
+
+        var problem = new MeetingProblem
+        {
+            Enterprises = enterpriseIds.Select(e => new EnterpriseSeat(e, ev.EnterpriseCap)).ToList(),
+            Offers = offers,
+            Edges = best.Select(kv => new MeetingEdge(kv.Key.Item1, kv.Key.Item2, kv.Value.Score)).ToList(),
+            HostCaps = offers.Select(o => o.Host).OfType<string>().Distinct().ToDictionary(h => h, _ => ev.ExpertCap),
+            Forbidden = reasons.Keys.ToHashSet(),
+            ForbidReasons = reasons,
+            Pins = pins,
+            OnePerUniversity = ev.OnePerUniversity,
+        };
+        return (problem, best.ToDictionary(kv => kv.Key, kv => kv.Value.Need));
+    }
+
+    /// <summary>The participants a filter selects (see <see cref="ParticipantFilter"/>).</summary>
+    public IReadOnlyList<EventParticipant> Select(ParticipantFilter filter)
+    {
+        bool InIndustries(IReadOnlyList<string> industries) => filter.Industries.Count == 0 || industries.Any(filter.Industries.Contains);
+        bool InOrganisations(string? organisation) => filter.Organisations is not { Count: > 0 } list || organisation is not null && list.Contains(organisation);
+        bool Wanted(string kind) => filter.Kinds is not { Count: > 0 } kinds || kinds.Contains(kind);
+        var selected = new List<EventParticipant>();
+        if (Wanted(EventParticipant.Enterprise))
+        {
+            var needs = store.GetNeeds(store.ActiveIds(RecordKind.Need));
+            var enterprises = needs.Where(n => n.Organisation is not null && InIndustries(n.Industries) && InOrganisations(n.Organisation)
+                    && (filter.Zones is not { Count: > 0 } zones || n.Zone is not null && zones.Contains(n.Zone)))
+                .Select(n => n.Organisation!).Distinct();
+            selected.AddRange(enterprises.Select(e => new EventParticipant(EventParticipant.Enterprise, e)));
+        }
+        var results = store.GetResults(store.ActiveIds(RecordKind.Result)).Where(r => InIndustries(r.Industries) && InOrganisations(r.Organisation)).ToList();
+        if (Wanted(EventParticipant.Result)) selected.AddRange(results.Select(r => new EventParticipant(EventParticipant.Result, r.Id)));
+        if (Wanted(EventParticipant.Expert))
+            selected.AddRange(results.SelectMany(r => r.Experts).Distinct().Select(x => new EventParticipant(EventParticipant.Expert, x)));
+        return selected.OrderBy(p => p.Kind).ThenBy(p => p.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Before solving: is there room and are there candidates for what is asked?</summary>
+    public static Viability Check(MatchingEvent ev, MeetingProblem problem)
+    {
+        var problems = new List<string>();
+        var warnings = new List<string>();
+        if (problem.Enterprises.Count == 0) problems.Add("no enterprise takes part yet");
+        if (problem.Offers.Count == 0) problems.Add("no result or expert takes part yet");
+        if (ev.EnterpriseCap > ev.Slots) problems.Add($"an enterprise may have {ev.EnterpriseCap} meetings but the event has {ev.Slots} slots");
+        if (ev.ExpertCap > ev.Slots) problems.Add($"an expert may have {ev.ExpertCap} meetings but the event has {ev.Slots} slots");
+        var open = problem.Edges.Where(e => !problem.Forbidden.Contains((e.Enterprise, e.Offer))).GroupBy(e => e.Enterprise).ToDictionary(g => g.Key, g => g.Count());
+        var without = problem.Enterprises.Where(e => !open.ContainsKey(e.Id)).Select(e => e.Id).ToList();
+        if (without.Count > 0) warnings.Add($"{without.Count} enterprise(s) have no candidate at this event: {string.Join(", ", without.Take(10))}");
+        var demand = problem.Enterprises.Sum(e => (long)e.Cap);
+        var supply = problem.Offers.GroupBy(o => o.Host ?? o.Id).Sum(g => Math.Min(g.Sum(o => (long)o.Cap), g.Key is { } h && problem.HostCaps.TryGetValue(h, out var cap) ? cap : long.MaxValue));
+        if (supply < demand) warnings.Add($"the offers can hold {supply} meetings and the enterprises ask for up to {demand}: some enterprises will have fewer");
+        if (supply < problem.Enterprises.Count) problems.Add($"{problem.Enterprises.Count} enterprises and room for only {supply} meetings: raise the caps or invite more experts");
+        return new Viability(problems, warnings);
+    }
+
+    /// <summary>Checks, solves, places and stores the meetings; the event becomes generated.</summary>
+    public EventPlan Generate(string eventId)
+    {
+        var ev = events.Get(eventId) ?? throw new KeyNotFoundException($"no event {eventId}");
+        if (!EventStatus.CanMove(ev.Status, EventStatus.Generated)) throw new InvalidOperationException($"event {eventId} is {ev.Status} and cannot be generated again");
+        var (problem, needs) = Build(ev);
+        var viability = Check(ev, problem);
+        if (!viability.CanSolve) throw new MeetingProblemException(string.Join("; ", viability.Problems));
+        var assignment = MeetingSolver.Solve(problem);
+        var schedule = SlotPlanner.Place(assignment.Meetings, problem.Offers, ev.Slots, ev.Tables);
+        events.ReplaceMeetings(eventId, schedule.Meetings.Select(p =>
+        {
+            var (kind, id) = SplitOffer(p.Meeting.Offer);
+            return new StoredMeeting(p.Meeting.Enterprise, kind, id, needs.GetValueOrDefault((p.Meeting.Enterprise, p.Meeting.Offer)), p.Meeting.Score, p.Slot, p.Table, p.Meeting.Pinned);
+        }).ToList());
+        events.SetStatus(eventId, EventStatus.Generated);
+        return new EventPlan(ev with { Status = EventStatus.Generated }, problem, assignment, schedule, viability);
+    }
+
+    /// <summary>
+    /// Every participant's agenda from the stored meetings: each enterprise's, each expert's (their profile and the
+    /// results they present), and each result's that names no expert.
+    /// </summary>
+    public IReadOnlyList<Agenda> Agendas(string eventId)
+    {
+        var ev = events.Get(eventId) ?? throw new KeyNotFoundException($"no event {eventId}");
+        var meetings = events.Meetings(eventId);
+        var results = store.GetResults(meetings.Where(m => m.OfferKind == EventParticipant.Result).Select(m => m.OfferId).Distinct().ToList()).ToDictionary(r => r.Id);
+        var expertIds = meetings.Where(m => m.OfferKind == EventParticipant.Expert).Select(m => m.OfferId)
+            .Concat(results.Values.Select(r => r.Experts.FirstOrDefault()).OfType<string>()).Distinct().ToList();
+        var experts = store.GetExperts(expertIds).ToDictionary(x => x.Id);
+        var organisations = store.GetOrganisations(meetings.Select(m => m.Enterprise)
+            .Concat(results.Values.Select(r => r.Organisation)).Concat(experts.Values.Select(x => x.Organisation)).OfType<string>().Distinct().ToList()).ToDictionary(o => o.Id);
+        string OrganisationName(string? id) => id is not null && organisations.TryGetValue(id, out var o) ? o.Name : id ?? "";
+
+        var entries = meetings.Select(m =>
+        {
+            var (start, end) = ev.ForAgenda().SlotTime(m.Slot);
+            var result = m.OfferKind == EventParticipant.Result ? results.GetValueOrDefault(m.OfferId) : null;
+            var hostId = result is not null ? result.Experts.FirstOrDefault() : m.OfferId;
+            var host = hostId is not null ? experts.GetValueOrDefault(hostId) : null;
+            var title = result?.Title ?? host?.Name ?? m.OfferId;
+            var university = OrganisationName(result?.Organisation ?? host?.Organisation);
+            var status = m.EnterpriseStatus == MeetingStatus.Declined || m.OfferStatus == MeetingStatus.Declined ? MeetingStatus.Declined
+                : m.EnterpriseStatus == MeetingStatus.Confirmed && m.OfferStatus == MeetingStatus.Confirmed ? MeetingStatus.Confirmed : MeetingStatus.Proposed;
+            return (Host: hostId is not null ? "expert:" + hostId : "result:" + m.OfferId, HostName: host?.Name ?? title,
+                Entry: new AgendaEntry(m.Slot, start, end, m.Table, m.Enterprise, OrganisationName(m.Enterprise), m.OfferKind, m.OfferId, title, host?.Name,
+                    university, m.Score, status));
+        }).ToList();
+        var agendas = new List<Agenda>();
+        foreach (var g in entries.GroupBy(e => e.Entry.EnterpriseId).OrderBy(g => g.Key, StringComparer.Ordinal))
+            agendas.Add(new Agenda(g.Key, g.First().Entry.EnterpriseName, EventParticipant.Enterprise, g.Select(e => e.Entry).OrderBy(e => e.Slot).ToList()));
+        foreach (var g in entries.GroupBy(e => e.Host).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var (kind, id) = SplitOffer(g.Key);
+            agendas.Add(new Agenda(id, g.First().HostName, kind, g.Select(e => e.Entry).OrderBy(e => e.Slot).ToList()));
+        }
+        return agendas;
+    }
+
+    /// <summary>Conflicts of interest among the candidate pairs: same organisation, same group, or signed before.</summary>
+    private Dictionary<(string Enterprise, string Offer), string> Conflicts(MatchingEvent ev, IReadOnlyList<string> enterprises, IReadOnlyList<Offer> offers,
+        IEnumerable<(string Enterprise, string Offer)> pairs)
+    {
+        var organisations = store.GetOrganisations(enterprises.Concat(offers.Select(o => o.University).OfType<string>()).Distinct().ToList()).ToDictionary(o => o.Id);
+        string? Group(string id) => organisations.TryGetValue(id, out var o) ? o.Parent ?? o.Id : id;
+        var universityOf = offers.ToDictionary(o => o.Id, o => o.University);
+        var signed = events.Signed().Select(s => (s.Enterprise, OfferKey(s.OfferKind, s.OfferId))).ToHashSet();
+        var signedOrganisations = signed.Select(s => (s.Enterprise, universityOf.GetValueOrDefault(s.Item2))).Where(s => s.Item2 is not null).ToHashSet();
+        var reasons = new Dictionary<(string, string), string>();
+        foreach (var (enterprise, offer) in pairs)
+        {
+            var university = universityOf.GetValueOrDefault(offer);
+            if (university == enterprise) reasons[(enterprise, offer)] = "same organisation";
+            else if (university is not null && Group(university) == Group(enterprise)) reasons[(enterprise, offer)] = "same group (parent organisation)";
+            else if (signed.Contains((enterprise, offer)) || signedOrganisations.Contains((enterprise, university)))
+                reasons[(enterprise, offer)] = "a contract was signed at an earlier event";
+        }
+        return reasons;
+    }
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+using Dapper;
+using Matching.Engine.Events;
+
+namespace Matching.Engine.Storage;
+
+/// <summary>Events, participants, constraints, meetings and outcomes in the database (tables of 0003_events.sql).</summary>
+public sealed class EventStore(MatchingDatabase database)
+{
+    private const string LocalFormat = "yyyy-MM-ddTHH:mm";
+
+    public void Save(MatchingEvent e)
+    {
+        if (!EventFormats.All.Contains(e.Format)) throw new ArgumentException($"unknown event format '{e.Format}' (one of {string.Join("、", EventFormats.All)})");
+        ArgumentOutOfRangeException.ThrowIfLessThan(e.Slots, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(e.SlotMinutes, 5);
+        using var connection = database.Open();
+        var now = DateTimeOffset.UtcNow.ToString("O");
+        connection.Execute("""
+            INSERT INTO events (id, name, format, status, time_zone, starts_at, slot_minutes, slots, tables, venue, enterprise_cap, offer_cap,
+                                expert_cap, one_per_university, candidates_per_enterprise, min_score, created_at, updated_at)
+            VALUES (@Id, @Name, @Format, @Status, @TimeZone, @StartsAt, @SlotMinutes, @Slots, @Tables, @Venue, @EnterpriseCap, @OfferCap,
+                    @ExpertCap, @OnePerUniversity, @CandidatesPerEnterprise, @MinScore, @now, @now)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, format = excluded.format, status = excluded.status, time_zone = excluded.time_zone,
+                starts_at = excluded.starts_at, slot_minutes = excluded.slot_minutes, slots = excluded.slots, tables = excluded.tables,
+                venue = excluded.venue, enterprise_cap = excluded.enterprise_cap, offer_cap = excluded.offer_cap, expert_cap = excluded.expert_cap,
+                one_per_university = excluded.one_per_university, candidates_per_enterprise = excluded.candidates_per_enterprise,
+                min_score = excluded.min_score, updated_at = excluded.updated_at
+            """, new
+        {
+            e.Id, e.Name, e.Format, e.Status, e.TimeZone, StartsAt = e.StartsAtLocal.ToString(LocalFormat, CultureInfo.InvariantCulture), e.SlotMinutes, e.Slots, e.Tables,
+            e.Venue, e.EnterpriseCap, e.OfferCap, e.ExpertCap, OnePerUniversity = e.OnePerUniversity ? 1 : 0, e.CandidatesPerEnterprise, e.MinScore, now,
+        });
+    }
+
+    public MatchingEvent? Get(string id)
+    {
+        using var connection = database.Open();
+        var row = connection.QuerySingleOrDefault<EventRow>("SELECT * FROM events WHERE id = @id", new { id });
+        return row?.ToRecord();
+    }
+
+    public IReadOnlyList<MatchingEvent> List()
+    {
+        using var connection = database.Open();
+        return connection.Query<EventRow>("SELECT * FROM events ORDER BY starts_at DESC, id").Select(r => r.ToRecord()).ToList();
+    }
+
+    public void SetStatus(string id, string status)
+    {
+        var current = Get(id) ?? throw new KeyNotFoundException($"no event {id}");
+        if (!EventStatus.CanMove(current.Status, status)) throw new InvalidOperationException($"event {id} is {current.Status} and cannot become {status}");
+        using var connection = database.Open();
+        connection.Execute("UPDATE events SET status = @status, updated_at = @at WHERE id = @id", new { id, status, at = DateTimeOffset.UtcNow.ToString("O") });
+    }
+
+    /// <summary>Adds participants (already there: kept once).</summary>
+    public void AddParticipants(string eventId, IEnumerable<EventParticipant> participants)
+    {
+        using var connection = database.Open();
+        using var tx = connection.BeginTransaction();
+        foreach (var p in participants)
+            connection.Execute("INSERT OR IGNORE INTO event_participants (event_id, kind, id) VALUES (@eventId, @Kind, @Id)", new { eventId, p.Kind, p.Id }, tx);
+        tx.Commit();
+    }
+
+    public IReadOnlyList<EventParticipant> Participants(string eventId)
+    {
+        using var connection = database.Open();
+        return connection.Query<(string Kind, string Id)>("SELECT kind, id FROM event_participants WHERE event_id = @eventId ORDER BY kind, id", new { eventId })
+            .Select(r => new EventParticipant(r.Kind, r.Id)).ToList();
+    }
+
+    /// <summary>Sets a pin or a forbid on a pair (replacing either one on the same pair).</summary>
+    public void Constrain(string eventId, EventConstraint c)
+    {
+        using var connection = database.Open();
+        connection.Execute("""
+            INSERT INTO event_constraints (event_id, enterprise_id, offer_kind, offer_id, kind, note, created_at)
+            VALUES (@eventId, @Enterprise, @OfferKind, @OfferId, @Kind, @Note, @at)
+            ON CONFLICT (event_id, enterprise_id, offer_kind, offer_id) DO UPDATE SET kind = excluded.kind, note = excluded.note
+            """, new { eventId, c.Enterprise, c.OfferKind, c.OfferId, c.Kind, c.Note, at = DateTimeOffset.UtcNow.ToString("O") });
+    }
+
+    public void Unconstrain(string eventId, string enterprise, string offerKind, string offerId)
+    {
+        using var connection = database.Open();
+        connection.Execute("DELETE FROM event_constraints WHERE event_id = @eventId AND enterprise_id = @enterprise AND offer_kind = @offerKind AND offer_id = @offerId",
+            new { eventId, enterprise, offerKind, offerId });
+    }
+
+    public IReadOnlyList<EventConstraint> Constraints(string eventId)
+    {
+        using var connection = database.Open();
+        return connection.Query<(string Enterprise, string OfferKind, string OfferId, string Kind, string? Note)>(
+                "SELECT enterprise_id, offer_kind, offer_id, kind, note FROM event_constraints WHERE event_id = @eventId", new { eventId })
+            .Select(r => new EventConstraint(r.Enterprise, r.OfferKind, r.OfferId, r.Kind, r.Note)).ToList();
+    }
+
+    /// <summary>Replaces an event's meetings, keeping each surviving pair's confirmations.</summary>
+    public void ReplaceMeetings(string eventId, IReadOnlyList<StoredMeeting> meetings)
+    {
+        using var connection = database.Open();
+        using var tx = connection.BeginTransaction();
+        var before = connection.Query<(string Enterprise, string OfferKind, string OfferId, string EnterpriseStatus, string OfferStatus)>(
+                "SELECT enterprise_id, offer_kind, offer_id, enterprise_status, offer_status FROM event_meetings WHERE event_id = @eventId", new { eventId }, tx)
+            .ToDictionary(r => (r.Enterprise, r.OfferKind, r.OfferId), r => (r.EnterpriseStatus, r.OfferStatus));
+        connection.Execute("DELETE FROM event_meetings WHERE event_id = @eventId", new { eventId }, tx);
+        foreach (var m in meetings)
+        {
+            var (enterpriseStatus, offerStatus) = before.GetValueOrDefault((m.Enterprise, m.OfferKind, m.OfferId), (m.EnterpriseStatus, m.OfferStatus));
+            connection.Execute("""
+                INSERT INTO event_meetings (event_id, enterprise_id, offer_kind, offer_id, need_id, score, slot, table_no, pinned, enterprise_status, offer_status)
+                VALUES (@eventId, @Enterprise, @OfferKind, @OfferId, @NeedId, @Score, @Slot, @Table, @Pinned, @enterpriseStatus, @offerStatus)
+                """, new { eventId, m.Enterprise, m.OfferKind, m.OfferId, m.NeedId, m.Score, m.Slot, m.Table, Pinned = m.Pinned ? 1 : 0, enterpriseStatus, offerStatus }, tx);
+        }
+        tx.Commit();
+    }
+
+    public IReadOnlyList<StoredMeeting> Meetings(string eventId)
+    {
+        using var connection = database.Open();
+        return connection.Query<MeetingRow>("SELECT * FROM event_meetings WHERE event_id = @eventId ORDER BY slot, table_no", new { eventId })
+            .Select(r => new StoredMeeting(r.enterprise_id, r.offer_kind, r.offer_id, r.need_id, r.score, (int)r.slot, (int)r.table_no, r.pinned != 0, r.enterprise_status, r.offer_status))
+            .ToList();
+    }
+
+    /// <summary>One side's answer to a proposed meeting: side "enterprise" or "offer", status confirmed or declined.</summary>
+    public bool Respond(string eventId, string enterprise, string offerKind, string offerId, string side, string status)
+    {
+        if (status is not (MeetingStatus.Confirmed or MeetingStatus.Declined or MeetingStatus.Proposed)) throw new ArgumentException($"unknown answer '{status}'");
+        var column = side switch { "enterprise" => "enterprise_status", "offer" => "offer_status", _ => throw new ArgumentException($"unknown side '{side}'") };
+        using var connection = database.Open();
+        return connection.Execute($"UPDATE event_meetings SET {column} = @status WHERE event_id = @eventId AND enterprise_id = @enterprise AND offer_kind = @offerKind AND offer_id = @offerId",
+            new { eventId, enterprise, offerKind, offerId, status }) == 1;
+    }
+
+    /// <summary>
+    /// Records outcomes and, in the same transaction, the judgements they teach (source "event:{id}", on the need the
+    /// meeting was matched through). A later outcome for the same meeting replaces the earlier one and its judgement.
+    /// </summary>
+    public int RecordOutcomes(string eventId, IReadOnlyList<MeetingOutcome> outcomes)
+    {
+        using var connection = database.Open();
+        using var tx = connection.BeginTransaction();
+        var needs = connection.Query<(string Enterprise, string OfferKind, string OfferId, string? NeedId)>(
+                "SELECT enterprise_id, offer_kind, offer_id, need_id FROM event_meetings WHERE event_id = @eventId", new { eventId }, tx)
+            .ToDictionary(r => (r.Enterprise, r.OfferKind, r.OfferId), r => r.NeedId);
+        var source = "event:" + eventId;
+        var judged = 0;
+        var at = DateTimeOffset.UtcNow.ToString("O");
+        foreach (var o in outcomes)
+        {
+            if (!needs.TryGetValue((o.Enterprise, o.OfferKind, o.OfferId), out var needId))
+                throw new ArgumentException($"{o.Enterprise} · {o.OfferKind} {o.OfferId} is not a meeting of event {eventId}");
+            if (o.Stage is { } stage && !MeetingOutcome.Stages.Contains(stage))
+                throw new ArgumentException($"unknown stage '{stage}' (one of {string.Join(", ", MeetingOutcome.Stages)})");
+            connection.Execute("""
+                INSERT INTO event_outcomes (event_id, enterprise_id, offer_kind, offer_id, attended, stage, amount, reason, recorded_at)
+                VALUES (@eventId, @Enterprise, @OfferKind, @OfferId, @Attended, @Stage, @Amount, @Reason, @at)
+                ON CONFLICT (event_id, enterprise_id, offer_kind, offer_id) DO UPDATE SET attended = excluded.attended, stage = excluded.stage,
+                    amount = excluded.amount, reason = excluded.reason, recorded_at = excluded.recorded_at
+                """, new { eventId, o.Enterprise, o.OfferKind, o.OfferId, Attended = o.Attended ? 1 : 0, o.Stage, o.Amount, o.Reason, at }, tx);
+            if (needId is null) continue;
+            connection.Execute("DELETE FROM judgements WHERE need_id = @needId AND candidate_id = @OfferId AND source = @source", new { needId, o.OfferId, source }, tx);
+            if (o.Grade is not { } grade) continue;
+            connection.Execute("INSERT INTO judgements (need_id, candidate_id, grade, source, created_at) VALUES (@needId, @OfferId, @grade, @source, @at)",
+                new { needId, o.OfferId, grade, source, at }, tx);
+            judged++;
+        }
+        tx.Commit();
+        return judged;
+    }
+
+    public IReadOnlyList<MeetingOutcome> Outcomes(string eventId)
+    {
+        using var connection = database.Open();
+        return connection.Query<(string Enterprise, string OfferKind, string OfferId, long Attended, string? Stage, decimal? Amount, string? Reason)>(
+                "SELECT enterprise_id, offer_kind, offer_id, attended, stage, amount, reason FROM event_outcomes WHERE event_id = @eventId", new { eventId })
+            .Select(r => new MeetingOutcome(r.Enterprise, r.OfferKind, r.OfferId, r.Attended != 0, r.Stage, r.Amount, r.Reason)).ToList();
+    }
+
+    /// <summary>Pairs (enterprise, organisation of the offer) that signed at an earlier event: a conflict for new meetings.</summary>
+    public IReadOnlyList<(string Enterprise, string OfferKind, string OfferId)> Signed()
+    {
+        using var connection = database.Open();
+        return connection.Query<(string, string, string)>("SELECT enterprise_id, offer_kind, offer_id FROM event_outcomes WHERE stage = 'signed'").ToList();
+    }
+
+    private sealed record EventRow(string id, string name, string format, string status, string time_zone, string starts_at, long slot_minutes, long slots,
+        long tables, string? venue, long enterprise_cap, long offer_cap, long expert_cap, long one_per_university, long candidates_per_enterprise,
+        double min_score, string created_at, string updated_at)
+    {
+        public MatchingEvent ToRecord() => new()
+        {
+            Id = id, Name = name, Format = format, Status = status, TimeZone = time_zone,
+            StartsAtLocal = DateTime.ParseExact(starts_at, LocalFormat, CultureInfo.InvariantCulture), SlotMinutes = (int)slot_minutes, Slots = (int)slots,
+            Tables = (int)tables, Venue = venue, EnterpriseCap = (int)enterprise_cap, OfferCap = (int)offer_cap, ExpertCap = (int)expert_cap,
+            OnePerUniversity = one_per_university != 0, CandidatesPerEnterprise = (int)candidates_per_enterprise, MinScore = min_score,
+        };
+    }
+
+    private sealed record MeetingRow(string event_id, string enterprise_id, string offer_kind, string offer_id, string? need_id, double score, long slot,
+        long table_no, long pinned, string enterprise_status, string offer_status);
+}
