@@ -51,6 +51,9 @@ public static class DependencyInjection
         services.AddSingleton<Scoring.MatchScorer>();
         services.AddSingleton<Scoring.Explainer>();
         services.AddSingleton<Matches.MatchLists>();
+        services.AddSingleton<EventStore>();
+        services.AddSingleton<Events.EventPlanner>();
+        services.AddSingleton<Events.EventAgendas>();
         services.AddSingleton<EngineStartup>();
         return services;
     }

@@ -148,47 +148,6 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         return new EventPlan(ev with { Status = EventStatus.Generated }, problem, assignment, schedule, viability);
     }
 
-    /// <summary>
-    /// Every participant's agenda from the stored meetings: each enterprise's, each expert's (their profile and the
-    /// results they present), and each result's that names no expert.
-    /// </summary>
-    public IReadOnlyList<Agenda> Agendas(string eventId)
-    {
-        var ev = events.Get(eventId) ?? throw new KeyNotFoundException($"no event {eventId}");
-        var meetings = events.Meetings(eventId);
-        var results = store.GetResults(meetings.Where(m => m.OfferKind == EventParticipant.Result).Select(m => m.OfferId).Distinct().ToList()).ToDictionary(r => r.Id);
-        var expertIds = meetings.Where(m => m.OfferKind == EventParticipant.Expert).Select(m => m.OfferId)
-            .Concat(results.Values.Select(r => r.Experts.FirstOrDefault()).OfType<string>()).Distinct().ToList();
-        var experts = store.GetExperts(expertIds).ToDictionary(x => x.Id);
-        var organisations = store.GetOrganisations(meetings.Select(m => m.Enterprise)
-            .Concat(results.Values.Select(r => r.Organisation)).Concat(experts.Values.Select(x => x.Organisation)).OfType<string>().Distinct().ToList()).ToDictionary(o => o.Id);
-        string OrganisationName(string? id) => id is not null && organisations.TryGetValue(id, out var o) ? o.Name : id ?? "";
-
-        var entries = meetings.Select(m =>
-        {
-            var (start, end) = ev.ForAgenda().SlotTime(m.Slot);
-            var result = m.OfferKind == EventParticipant.Result ? results.GetValueOrDefault(m.OfferId) : null;
-            var hostId = result is not null ? result.Experts.FirstOrDefault() : m.OfferId;
-            var host = hostId is not null ? experts.GetValueOrDefault(hostId) : null;
-            var title = result?.Title ?? host?.Name ?? m.OfferId;
-            var university = OrganisationName(result?.Organisation ?? host?.Organisation);
-            var status = m.EnterpriseStatus == MeetingStatus.Declined || m.OfferStatus == MeetingStatus.Declined ? MeetingStatus.Declined
-                : m.EnterpriseStatus == MeetingStatus.Confirmed && m.OfferStatus == MeetingStatus.Confirmed ? MeetingStatus.Confirmed : MeetingStatus.Proposed;
-            return (Host: hostId is not null ? "expert:" + hostId : "result:" + m.OfferId, HostName: host?.Name ?? title,
-                Entry: new AgendaEntry(m.Slot, start, end, m.Table, m.Enterprise, OrganisationName(m.Enterprise), m.OfferKind, m.OfferId, title, host?.Name,
-                    university, m.Score, status));
-        }).ToList();
-        var agendas = new List<Agenda>();
-        foreach (var g in entries.GroupBy(e => e.Entry.EnterpriseId).OrderBy(g => g.Key, StringComparer.Ordinal))
-            agendas.Add(new Agenda(g.Key, g.First().Entry.EnterpriseName, EventParticipant.Enterprise, g.Select(e => e.Entry).OrderBy(e => e.Slot).ToList()));
-        foreach (var g in entries.GroupBy(e => e.Host).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var (kind, id) = SplitOffer(g.Key);
-            agendas.Add(new Agenda(id, g.First().HostName, kind, g.Select(e => e.Entry).OrderBy(e => e.Slot).ToList()));
-        }
-        return agendas;
-    }
-
     /// <summary>Conflicts of interest among the candidate pairs: same organisation, same group, or signed before.</summary>
     private Dictionary<(string Enterprise, string Offer), string> Conflicts(MatchingEvent ev, IReadOnlyList<string> enterprises, IReadOnlyList<Offer> offers,
         IEnumerable<(string Enterprise, string Offer)> pairs)

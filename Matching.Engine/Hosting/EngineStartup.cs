@@ -45,8 +45,12 @@ public sealed class EngineStartup(
         }
         else TryOpenReaders();
 
+        var demoSeeded = false;
         if (options.Value.SeedDemoData && seeder.SeedIfEmpty() is { } seeded)
+        {
             foreach (var file in seeded.Files) logger.LogInformation("Demo data: {File}", file.ToString());
+            demoSeeded = true;
+        }
 
         using (var writer = store.BeginWrite())
         {
@@ -66,6 +70,8 @@ public sealed class EngineStartup(
                 logger.LogInformation("Index {Root}: caught up with {Changes} change(s), at sequence {Seq}", indexHost.Root, applied, indexHost.Indexes.AppliedSeq);
             }
             else logger.LogInformation("Index {Root}: {Backlog} changes behind; catching up in the background", indexHost.Root, backlog);
+            // On the first start over the demo data, the demo event is generated once the index holds it.
+            if (demoSeeded && backlog <= SynchronousBacklog) SeedDemoEvent();
         }
         return base.StartAsync(cancellationToken);
     }
@@ -86,6 +92,20 @@ public sealed class EngineStartup(
                 // Logged and retried on the next tick: the change log still holds what was not applied.
                 logger.LogError(e, "Index catch-up failed; retrying");
             }
+        }
+    }
+
+    /// <summary>The demo event is generated once, over the demo data, so the events pages have something on first start.</summary>
+    private void SeedDemoEvent()
+    {
+        try
+        {
+            if (Events.DemoEvent.SeedIfMissing(services.GetRequiredService<EventStore>(), services.GetRequiredService<Events.EventPlanner>()))
+                logger.LogInformation("Demo event {Id} generated", Events.DemoEvent.Id);
+        }
+        catch (Exception e) when (e is Events.MeetingProblemException or InvalidOperationException)
+        {
+            logger.LogWarning("The demo event was not generated: {Message}", e.Message);
         }
     }
 

@@ -138,8 +138,10 @@ public sealed class EventStore(MatchingDatabase database)
     /// <summary>
     /// Records outcomes and, in the same transaction, the judgements they teach (source "event:{id}", on the need the
     /// meeting was matched through). A later outcome for the same meeting replaces the earlier one and its judgement.
+    /// An outcome for a pair that is not a meeting of the event, or with an unknown stage, is rejected with its
+    /// position in <paramref name="outcomes"/>; the others are recorded.
     /// </summary>
-    public int RecordOutcomes(string eventId, IReadOnlyList<MeetingOutcome> outcomes)
+    public OutcomeReport RecordOutcomes(string eventId, IReadOnlyList<MeetingOutcome> outcomes)
     {
         using var connection = database.Open();
         using var tx = connection.BeginTransaction();
@@ -147,20 +149,29 @@ public sealed class EventStore(MatchingDatabase database)
                 "SELECT enterprise_id, offer_kind, offer_id, need_id FROM event_meetings WHERE event_id = @eventId", new { eventId }, tx)
             .ToDictionary(r => (r.Enterprise, r.OfferKind, r.OfferId), r => r.NeedId);
         var source = "event:" + eventId;
-        var judged = 0;
+        var (recorded, judged) = (0, 0);
+        var rejected = new List<(int, string)>();
         var at = DateTimeOffset.UtcNow.ToString("O");
-        foreach (var o in outcomes)
+        for (var i = 0; i < outcomes.Count; i++)
         {
+            var o = outcomes[i];
             if (!needs.TryGetValue((o.Enterprise, o.OfferKind, o.OfferId), out var needId))
-                throw new ArgumentException($"{o.Enterprise} · {o.OfferKind} {o.OfferId} is not a meeting of event {eventId}");
+            {
+                rejected.Add((i, $"{o.Enterprise} · {o.OfferKind} {o.OfferId} is not a meeting of event {eventId}"));
+                continue;
+            }
             if (o.Stage is { } stage && !MeetingOutcome.Stages.Contains(stage))
-                throw new ArgumentException($"unknown stage '{stage}' (one of {string.Join(", ", MeetingOutcome.Stages)})");
+            {
+                rejected.Add((i, $"unknown stage '{stage}' (one of {string.Join(", ", MeetingOutcome.Stages)})"));
+                continue;
+            }
             connection.Execute("""
                 INSERT INTO event_outcomes (event_id, enterprise_id, offer_kind, offer_id, attended, stage, amount, reason, recorded_at)
                 VALUES (@eventId, @Enterprise, @OfferKind, @OfferId, @Attended, @Stage, @Amount, @Reason, @at)
                 ON CONFLICT (event_id, enterprise_id, offer_kind, offer_id) DO UPDATE SET attended = excluded.attended, stage = excluded.stage,
                     amount = excluded.amount, reason = excluded.reason, recorded_at = excluded.recorded_at
                 """, new { eventId, o.Enterprise, o.OfferKind, o.OfferId, Attended = o.Attended ? 1 : 0, o.Stage, o.Amount, o.Reason, at }, tx);
+            recorded++;
             if (needId is null) continue;
             connection.Execute("DELETE FROM judgements WHERE need_id = @needId AND candidate_id = @OfferId AND source = @source", new { needId, o.OfferId, source }, tx);
             if (o.Grade is not { } grade) continue;
@@ -169,7 +180,7 @@ public sealed class EventStore(MatchingDatabase database)
             judged++;
         }
         tx.Commit();
-        return judged;
+        return new OutcomeReport(recorded, judged, rejected);
     }
 
     public IReadOnlyList<MeetingOutcome> Outcomes(string eventId)
@@ -186,6 +197,9 @@ public sealed class EventStore(MatchingDatabase database)
         using var connection = database.Open();
         return connection.Query<(string, string, string)>("SELECT enterprise_id, offer_kind, offer_id FROM event_outcomes WHERE stage = 'signed'").ToList();
     }
+
+    /// <summary>What recording outcomes did: outcomes stored, judgements written, and the rejected ones by position.</summary>
+    public sealed record OutcomeReport(int Recorded, int Judgements, IReadOnlyList<(int Index, string Reason)> Rejected);
 
     private sealed record EventRow(string id, string name, string format, string status, string time_zone, string starts_at, long slot_minutes, long slots,
         long tables, string? venue, long enterprise_cap, long offer_cap, long expert_cap, long one_per_university, long candidates_per_enterprise,

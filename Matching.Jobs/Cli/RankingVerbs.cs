@@ -96,6 +96,8 @@ internal static class RankingVerbs
                         : RecordsWorkspace.FromDatabase(databaseFile, Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topicParameters, tokens);
                     servingTopics = chinese.Topics;
                     var judgements = chinese.Store.Judgements();
+                    Console.WriteLine($"train {source}: {judgements.Count:N0} judgements (" +
+                        string.Join(", ", judgements.GroupBy(j => j.Source).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count():N0}")) + ")");
                     foreach (var kind in new[] { RecordKind.Result, RecordKind.Expert })
                     {
                         var before = rows.Count;

@@ -52,7 +52,7 @@ public class EventPlannerTests : IDisposable
         var withCandidates = problem.Edges.Where(e => !problem.Forbidden.Contains((e.Enterprise, e.Offer))).Select(e => e.Enterprise).Distinct().Count();
         Assert.Equal(withCandidates, meetings.Select(m => m.Enterprise).Distinct().Count());
 
-        var agendas = _planner.Agendas(DemoEvent.Id);
+        var agendas = new EventAgendas(_data.Store, _events).Agendas(DemoEvent.Id);
         var enterpriseAgendas = agendas.Where(a => a.Role == "enterprise").ToList();
         Assert.Equal(withCandidates, enterpriseAgendas.Count);
         Assert.All(agendas.SelectMany(a => a.Entries), e => Assert.Equal(ev.StartsAtLocal.AddMinutes(e.Slot * ev.SlotMinutes), e.StartLocal));
@@ -93,7 +93,7 @@ public class EventPlannerTests : IDisposable
         var meeting = _events.Meetings(DemoEvent.Id).First(m => m.NeedId is not null);
         var before = _data.Store.Judgements().Count;
 
-        Assert.Equal(1, _events.RecordOutcomes(DemoEvent.Id, [new MeetingOutcome(meeting.Enterprise, meeting.OfferKind, meeting.OfferId, true, "signed", 500_000m)]));
+        Assert.Equal(1, _events.RecordOutcomes(DemoEvent.Id, [new MeetingOutcome(meeting.Enterprise, meeting.OfferKind, meeting.OfferId, true, "signed", 500_000m)]).Judgements);
         var judgement = Assert.Single(_data.Store.Judgements("event:" + DemoEvent.Id));
         Assert.Equal((meeting.NeedId, meeting.OfferId, 3), (judgement.NeedId, judgement.CandidateId, judgement.Grade));
         Assert.Equal(before + 1, _data.Store.Judgements().Count);
@@ -101,6 +101,10 @@ public class EventPlannerTests : IDisposable
         // A corrected outcome replaces the judgement; "did not come" teaches nothing.
         _events.RecordOutcomes(DemoEvent.Id, [new MeetingOutcome(meeting.Enterprise, meeting.OfferKind, meeting.OfferId, false, null, Reason: "未到场")]);
         Assert.Empty(_data.Store.Judgements("event:" + DemoEvent.Id));
-        Assert.Throws<ArgumentException>(() => _events.RecordOutcomes(DemoEvent.Id, [new MeetingOutcome("nobody", "result", "x", true, "met")]));
+        var report = _events.RecordOutcomes(DemoEvent.Id,
+            [new MeetingOutcome("nobody", "result", "x", true, "met"), new MeetingOutcome(meeting.Enterprise, meeting.OfferKind, meeting.OfferId, true, "intent")]);
+        Assert.Equal((1, 1), (report.Recorded, report.Judgements));
+        Assert.Equal(0, Assert.Single(report.Rejected).Index);
+        Assert.Equal(2, Assert.Single(_data.Store.Judgements("event:" + DemoEvent.Id)).Grade);
     }
 }

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using Matching.Engine;
+using Matching.Engine.Events;
+using Matching.Engine.Hosting;
+using Matching.Engine.Scoring;
+using Matching.Engine.Storage;
+using Matching.Engine.Vectors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Matching.Jobs.Cli;
+
+/// <summary>solve-event: generates an event's meetings and schedule from the data directory (the index read-only).</summary>
+internal static class EventVerbs
+{
+    public static Command SolveEvent(Option<string?> data)
+    {
+        var eventId = new Option<string>("--event") { Description = $"the event's id (the demo event is {DemoEvent.Id})", Required = true };
+        var command = new Command("solve-event", "Generate an event's match list and schedule (pins, forbids and declines kept)") { eventId };
+        command.SetAction(parse =>
+        {
+            using var host = Open(parse.GetValue(data), out var error);
+            if (host is null) { Console.Error.WriteLine($"error: {error}"); return 2; }
+            var events = host.Services.GetRequiredService<EventStore>();
+            var planner = host.Services.GetRequiredService<EventPlanner>();
+            var id = parse.GetValue(eventId)!;
+            if (events.Get(id) is null && id == DemoEvent.Id) DemoEvent.SeedIfMissing(events, planner);
+            else if (events.Get(id) is null) { Console.Error.WriteLine($"error: no event {id}"); return 2; }
+            try
+            {
+                var plan = planner.Generate(id);
+                foreach (var warning in plan.Viability.Warnings) Console.WriteLine($"warning: {warning}");
+                Console.WriteLine($"{plan.Event.Name} ({plan.Event.Format}): {plan.Assignment.Meetings.Count} meetings, " +
+                    $"{plan.Assignment.EnterprisesCovered} of {plan.Problem.Enterprises.Count} enterprises covered, total score {plan.Assignment.TotalScore:F2}, " +
+                    $"{plan.Schedule.Tables} tables over {plan.Event.Slots} slots of {plan.Event.SlotMinutes} min; status {plan.Event.Status}");
+                return 0;
+            }
+            catch (Exception e) when (e is MeetingProblemException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    public static Command Export(Option<string?> data)
+    {
+        var eventId = new Option<string>("--event") { Description = "the event's id", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "folder to write the files into", Required = true };
+        var format = new Option<string[]>("--format") { Description = "csv (all meetings, Excel-ready), html (printable A4 agendas), ics (a calendar per participant)", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["csv", "html", "ics"] };
+        format.AcceptOnlyFromAmong("csv", "html", "ics");
+        var command = new Command("export", "Write an event's meetings and agendas: CSV, printable HTML, iCalendar") { eventId, output, format };
+        command.SetAction(parse =>
+        {
+            using var host = CliHost.Services(parse.GetValue(data));
+            Migrator.Migrate(host.Services.GetRequiredService<MatchingDatabase>());
+            var events = host.Services.GetRequiredService<EventStore>();
+            var id = parse.GetValue(eventId)!;
+            if (events.Get(id) is not { } ev) { Console.Error.WriteLine($"error: no event {id}"); return 2; }
+            if (ev.Status == EventStatus.Draft) { Console.Error.WriteLine($"error: event {id} has no meetings yet (run solve-event)"); return 2; }
+            var agendas = host.Services.GetRequiredService<EventAgendas>().Agendas(id);
+            var folder = parse.GetValue(output)!;
+            folder.Create();
+            var stem = System.Text.RegularExpressions.Regex.Replace(ev.Id, "[^A-Za-z0-9_-]", "_");
+            var formats = parse.GetValue(format)!.ToHashSet();
+            var agendaEvent = ev.ForAgenda();
+            if (formats.Contains("csv"))
+            {
+                var file = Path.Combine(folder.FullName, stem + "-meetings.csv");
+                using (var stream = File.Create(file))
+                    Engine.Events.Exports.AgendaCsv.Write(stream, agendaEvent, agendas.Where(a => a.Role == EventParticipant.Enterprise).SelectMany(a => a.Entries));
+                Console.WriteLine(file);
+            }
+            if (formats.Contains("html"))
+            {
+                var file = Path.Combine(folder.FullName, stem + "-agendas.html");
+                File.WriteAllText(file, Engine.Events.Exports.AgendaPage.Render(agendaEvent, agendas));
+                Console.WriteLine(file);
+            }
+            if (formats.Contains("ics"))
+            {
+                var calendars = Directory.CreateDirectory(Path.Combine(folder.FullName, stem + "-calendars"));
+                foreach (var agenda in agendas)
+                    File.WriteAllText(Path.Combine(calendars.FullName, Engine.Events.Exports.AgendaCalendar.FileName(agendaEvent, agenda)), Engine.Events.Exports.AgendaCalendar.Write(agendaEvent, agenda));
+                Console.WriteLine($"{calendars.FullName}{Path.DirectorySeparatorChar} ({agendas.Count} calendars)");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Outcomes(Option<string?> data)
+    {
+        var eventId = new Option<string>("--event") { Description = "the event's id", Required = true };
+        var file = new Option<FileInfo>("--file") { Description = "outcomes CSV: enterprise, offer_kind, offer, attended, stage, amount, reason (or the Chinese headers)", Required = true };
+        var command = new Command("outcomes", "Record what came of an event's meetings; they become judgements for the next train") { eventId, file };
+        command.SetAction(parse =>
+        {
+            var input = parse.GetValue(file)!;
+            if (!input.Exists) { Console.Error.WriteLine($"error: no file {input.FullName}"); return 2; }
+            using var host = CliHost.Services(parse.GetValue(data));
+            Migrator.Migrate(host.Services.GetRequiredService<MatchingDatabase>());
+            var events = host.Services.GetRequiredService<EventStore>();
+            var id = parse.GetValue(eventId)!;
+            if (events.Get(id) is null) { Console.Error.WriteLine($"error: no event {id}"); return 2; }
+            using var stream = input.OpenRead();
+            var (rows, errors) = OutcomeFile.Read(stream);
+            var report = events.RecordOutcomes(id, rows.Select(r => r.Outcome).ToList());
+            foreach (var e in errors) Console.Error.WriteLine($"line {e.Line}: {e.Reason}");
+            foreach (var (index, reason) in report.Rejected) Console.Error.WriteLine($"line {rows[index].Line}: {reason}");
+            Console.WriteLine($"outcomes: {report.Recorded} recorded, {report.Judgements} judgement(s) written, {errors.Count + report.Rejected.Count} rejected");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The engine over a data directory with the model loaded, readers open and vectors caught up.</summary>
+    internal static IHost? Open(string? data, out string? error)
+    {
+        error = null;
+        var host = CliHost.Services(data);
+        Migrator.Migrate(host.Services.GetRequiredService<MatchingDatabase>());
+        var options = host.Services.GetRequiredService<IOptions<MatchingOptions>>().Value;
+        host.Services.GetRequiredService<ModelHost>().LoadFirst(options.ModelSearchPath.Append(RankingVerbs.DefaultModelFolder()).Distinct().ToList());
+        try { host.Services.GetRequiredService<IndexHost>().OpenReaders(); }
+        catch (Exception e) when (e is InvalidOperationException or IOException or Lucene.Net.Index.IndexNotFoundException)
+        {
+            error = e.Message;
+            host.Dispose();
+            return null;
+        }
+        using (var progress = new ConsoleProgress())
+            host.Services.GetRequiredService<VectorMaintainer>().CatchUp(progress);
+        return host;
+    }
+}
