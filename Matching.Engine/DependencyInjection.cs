@@ -54,6 +54,7 @@ public static class DependencyInjection
         services.AddSingleton<EventStore>();
         services.AddSingleton<Events.EventPlanner>();
         services.AddSingleton<Events.EventAgendas>();
+        services.AddSingleton<Events.EventDashboard>();
         services.AddSingleton<EngineStartup>();
         return services;
     }

@@ -20,6 +20,7 @@ app.MapExpertsApi();
 app.MapOrganisationsApi();
 app.MapImportsApi();
 app.MapJobsApi();
+app.MapEventsApi();
 app.MapRazorPages();
 app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
     "Matching is serving {Urls} with the data in {Data}", string.Join(", ", app.Urls), app.Services.GetRequiredService<IOptions<MatchingOptions>>().Value.DataPath));

@@ -1,0 +1,200 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Matching.Engine.Events;
+using Matching.Engine.Events.Exports;
+using Matching.Engine.Import;
+using Matching.Engine.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Matching.Web.Apis;
+
+/// <summary>
+/// /api/v1/events: create an event, choose participants by filter or by hand, pin and forbid pairs, generate the list
+/// and schedule, publish, confirm or decline meetings, ask why a pair is missing, export, record outcomes, and the
+/// dashboard's figures.
+/// </summary>
+public static partial class EventsApi
+{
+    /// <summary>Most participants, constraints or outcomes in one request.</summary>
+    public const int MaxItems = 10_000;
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex IdPattern();
+
+    public sealed record EventInput(string Id, string Name, string? Format, DateTime StartsAt, string? TimeZone, int? SlotMinutes, int? Slots, int? Tables,
+        string? Venue, int? EnterpriseCap, int? OfferCap, int? ExpertCap, bool? OnePerUniversity, int? CandidatesPerEnterprise, double? MinScore);
+
+    public sealed record ParticipantsInput(ParticipantFilter? Filter, IReadOnlyList<EventParticipant>? Participants);
+
+    public sealed record Response(string Enterprise, string OfferKind, string OfferId, string Side, string Status);
+
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/events").WithTags("Events");
+        group.MapGet("/", (EventStore events) => TypedResults.Ok(events.List())).WithSummary("All events, newest first");
+        group.MapPost("/", Create).WithSummary("Create or update an event (draft)");
+        group.MapGet("/{id}", (string id, EventStore events) => Found(events.Get(id), id)).WithSummary("One event and its settings");
+        group.MapGet("/{id}/participants", (string id, EventStore events) => events.Get(id) is null ? Missing(id) : Results.Ok(events.Participants(id)));
+        group.MapPost("/{id}/participants", AddParticipants).WithSummary("Add participants by filter (industries, zones, organisations, kinds) or by hand");
+        group.MapPost("/{id}/constraints", (string id, EventConstraint c, EventStore events) =>
+        {
+            if (events.Get(id) is null) return Missing(id);
+            if (c.Kind is not (EventConstraint.Pin or EventConstraint.Forbid) || c.OfferKind is not (EventParticipant.Result or EventParticipant.Expert)
+                || string.IsNullOrWhiteSpace(c.Enterprise) || string.IsNullOrWhiteSpace(c.OfferId))
+                return Invalid("a constraint needs enterprise, offerKind (result or expert), offerId and kind (pin or forbid)");
+            events.Constrain(id, c with { Note = c.Note is { Length: > 500 } n ? n[..500] : c.Note });
+            return Results.NoContent();
+        }).WithSummary("Pin or forbid a pair; re-solving keeps it");
+        group.MapDelete("/{id}/constraints", (string id, string enterprise, string offerKind, string offerId, EventStore events) =>
+        {
+            events.Unconstrain(id, enterprise, offerKind, offerId);
+            return Results.NoContent();
+        });
+        group.MapGet("/{id}/constraints", (string id, EventStore events) => events.Get(id) is null ? Missing(id) : Results.Ok(events.Constraints(id)));
+        group.MapPost("/{id}/generate", Generate).WithSummary("Check viability, solve, place in slots and store the meetings");
+        group.MapPost("/{id}/publish", (string id, EventStore events) => Move(events, id, EventStatus.Published));
+        group.MapPost("/{id}/close", (string id, EventStore events) => Move(events, id, EventStatus.Closed));
+        group.MapGet("/{id}/meetings", (string id, EventStore events) => events.Get(id) is null ? Missing(id) : Results.Ok(events.Meetings(id)));
+        group.MapPost("/{id}/meetings/respond", (string id, Response r, EventStore events) =>
+        {
+            if (events.Get(id) is not { } ev) return Missing(id);
+            if (ev.Status != EventStatus.Published) return Results.Problem(statusCode: 409, title: "Not published", detail: "meetings are confirmed or declined once the event is published");
+            try { return events.Respond(id, r.Enterprise, r.OfferKind, r.OfferId, r.Side, r.Status) ? Results.NoContent() : Results.NotFound(); }
+            catch (ArgumentException e) { return Invalid(e.Message); }
+        }).WithSummary("A participant confirms or declines a meeting (side: enterprise or offer)");
+        group.MapGet("/{id}/why-not", (string id, string enterprise, string offerKind, string offerId, EventStore events, EventPlanner planner) =>
+        {
+            if (events.Get(id) is not { } ev) return Missing(id);
+            var (problem, _) = planner.Build(ev);
+            var meetings = events.Meetings(id).Select(m => new Meeting(m.Enterprise, EventPlanner.OfferKey(m.OfferKind, m.OfferId), m.Score, m.Pinned)).ToList();
+            return Results.Ok(WhyNot.Explain(problem, new MeetingAssignment(meetings), enterprise, EventPlanner.OfferKey(offerKind, offerId)));
+        }).WithSummary("Why a pair someone asked for is not on the list");
+        group.MapGet("/{id}/agendas", (string id, EventStore events, EventAgendas agendas) => events.Get(id) is null ? Missing(id) : Results.Ok(agendas.Agendas(id)));
+        group.MapGet("/{id}/export.csv", (string id, EventStore events, EventAgendas agendas) =>
+        {
+            if (events.Get(id) is not { } ev) return Missing(id);
+            var stream = new MemoryStream();
+            AgendaCsv.Write(stream, ev.ForAgenda(), agendas.Agendas(id).Where(a => a.Role == EventParticipant.Enterprise).SelectMany(a => a.Entries));
+            stream.Position = 0;
+            return Results.File(stream, "text/csv; charset=utf-8", FileStem(ev) + "-meetings.csv");
+        }).WithSummary("All meetings as CSV for Excel (UTF-8 with BOM); fill in 到场/进展/金额/原因 and upload it as outcomes");
+        group.MapGet("/{id}/agendas.html", (string id, EventStore events, EventAgendas agendas) =>
+            events.Get(id) is not { } ev ? Missing(id) : Results.Content(AgendaPage.Render(ev.ForAgenda(), agendas.Agendas(id)), "text/html; charset=utf-8"))
+            .WithSummary("Printable A4 agendas, one page per participant");
+        group.MapGet("/{id}/calendars/{role}/{participant}.ics", (string id, string role, string participant, EventStore events, EventAgendas agendas) =>
+        {
+            if (events.Get(id) is not { } ev) return Missing(id);
+            var agenda = agendas.Agendas(id).FirstOrDefault(a => a.Role == role && a.ParticipantId == participant);
+            return agenda is null ? Results.NotFound() : Results.File(Encoding.UTF8.GetBytes(AgendaCalendar.Write(ev.ForAgenda(), agenda)), "text/calendar; charset=utf-8", AgendaCalendar.FileName(ev.ForAgenda(), agenda));
+        }).WithSummary("One participant's meetings as an iCalendar file in the event's time zone");
+        group.MapPost("/{id}/outcomes", (string id, IReadOnlyList<MeetingOutcome> outcomes, EventStore events) =>
+        {
+            if (events.Get(id) is null) return Missing(id);
+            if (outcomes.Count > MaxItems) return Invalid($"at most {MaxItems:N0} outcomes per request");
+            return Results.Ok(Report(events.RecordOutcomes(id, outcomes), outcomes.Select((_, i) => i + 1).ToList(), []));
+        }).WithSummary("Record outcomes (attended, stage, amount, reason); each becomes a judgement");
+        group.MapPost("/{id}/outcomes.csv", async (string id, HttpRequest request, EventStore events) =>
+        {
+            if (events.Get(id) is null) return Missing(id);
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            buffer.Position = 0;
+            var (rows, errors) = OutcomeFile.Read(buffer);
+            return Results.Ok(Report(events.RecordOutcomes(id, rows.Select(r => r.Outcome).ToList()), rows.Select(r => r.Line).ToList(), errors));
+        }).Accepts<IFormFile>("text/csv").WithSummary("Upload the filled-in meetings CSV (or any CSV with the outcome columns)");
+        group.MapGet("/{id}/dashboard", (string id, EventStore events, EventDashboard dashboard) =>
+            events.Get(id) is null ? Missing(id) : Results.Ok(dashboard.For(id))).WithSummary("Matches by industry and zone, score distribution, outcome funnel");
+        return app;
+    }
+
+    private static IResult Create(EventInput input, EventStore events)
+    {
+        if (input.Id is null || !IdPattern().IsMatch(input.Id)) return Invalid("id: 1–64 letters, digits, '-' or '_'");
+        if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Length > 200) return Invalid("name: 1–200 characters");
+        var format = input.Format ?? EventFormats.ScientistsInParks;
+        if (!EventFormats.All.Contains(format)) return Invalid($"format: one of {string.Join("、", EventFormats.All)}");
+        var zone = input.TimeZone ?? "Asia/Shanghai";
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _)) return Invalid($"timeZone: '{RowParser.Printable(zone)}' is not a known time zone");
+        var slots = input.Slots ?? 6;
+        if (slots is < 1 or > 48) return Invalid("slots: 1–48");
+        if (input.SlotMinutes is < 5 or > 240) return Invalid("slotMinutes: 5–240");
+        if (input.Tables is < 1 or > 10_000) return Invalid("tables: 1–10,000");
+        foreach (var (name, cap) in new[] { ("enterpriseCap", input.EnterpriseCap), ("offerCap", input.OfferCap), ("expertCap", input.ExpertCap) })
+            if (cap is < 1 || cap > slots) return Invalid($"{name}: 1–{slots} (no more than the slots)");
+        if (input.CandidatesPerEnterprise is < 1 or > 200) return Invalid("candidatesPerEnterprise: 1–200");
+        if (input.MinScore is < 0 or > 1) return Invalid("minScore: 0–1");
+        if (input.Venue is { Length: > 200 }) return Invalid("venue: at most 200 characters");
+        var existing = events.Get(input.Id);
+        if (existing is not null && existing.Status != EventStatus.Draft && existing.Status != EventStatus.Generated)
+            return Results.Problem(statusCode: 409, title: "Event fixed", detail: $"event {input.Id} is {existing.Status}; its settings no longer change");
+        var ev = new MatchingEvent
+        {
+            Id = input.Id, Name = input.Name.Trim(), Format = format, Status = existing?.Status ?? EventStatus.Draft, TimeZone = zone, StartsAtLocal = input.StartsAt,
+            SlotMinutes = input.SlotMinutes ?? 20, Slots = slots, Tables = input.Tables ?? 40, Venue = input.Venue, EnterpriseCap = input.EnterpriseCap ?? Math.Min(3, slots),
+            OfferCap = input.OfferCap ?? Math.Min(4, slots), ExpertCap = input.ExpertCap ?? Math.Min(5, slots), OnePerUniversity = input.OnePerUniversity ?? false,
+            CandidatesPerEnterprise = input.CandidatesPerEnterprise ?? 30, MinScore = input.MinScore ?? 0,
+        };
+        events.Save(ev);
+        return Results.Created($"/api/v1/events/{ev.Id}", events.Get(ev.Id));
+    }
+
+    private static IResult AddParticipants(string id, ParticipantsInput input, EventStore events, EventPlanner planner)
+    {
+        if (events.Get(id) is null) return Missing(id);
+        var chosen = new List<EventParticipant>();
+        if (input.Filter is { } filter) chosen.AddRange(planner.Select(filter));
+        if (input.Participants is { } given)
+        {
+            if (given.Count > MaxItems) return Invalid($"at most {MaxItems:N0} participants per request");
+            if (given.FirstOrDefault(p => p.Kind is not (EventParticipant.Enterprise or EventParticipant.Result or EventParticipant.Expert) || string.IsNullOrWhiteSpace(p.Id)) is { } bad)
+                return Invalid($"participant kind '{RowParser.Printable(bad.Kind ?? "")}' must be enterprise, result or expert, with an id");
+            chosen.AddRange(given);
+        }
+        events.AddParticipants(id, chosen);
+        return Results.Ok(new { added = chosen.Distinct().Count(), total = events.Participants(id).Count });
+    }
+
+    private static IResult Generate(string id, EventStore events, EventPlanner planner)
+    {
+        if (events.Get(id) is null) return Missing(id);
+        try
+        {
+            var plan = planner.Generate(id);
+            return Results.Ok(new
+            {
+                status = plan.Event.Status, meetings = plan.Assignment.Meetings.Count, enterprises = plan.Problem.Enterprises.Count,
+                enterprisesCovered = plan.Assignment.EnterprisesCovered, totalScore = Math.Round(plan.Assignment.TotalScore, 4), tables = plan.Schedule.Tables,
+                hostGaps = plan.Schedule.HostGaps, warnings = plan.Viability.Warnings,
+            });
+        }
+        catch (MeetingProblemException e) { return Results.Problem(statusCode: 422, title: "Cannot solve", detail: e.Message); }
+        catch (InvalidOperationException e) { return Results.Problem(statusCode: 409, title: "Wrong status", detail: e.Message); }
+    }
+
+    private static IResult Move(EventStore events, string id, string status)
+    {
+        if (events.Get(id) is null) return Missing(id);
+        try
+        {
+            events.SetStatus(id, status);
+            return Results.Ok(events.Get(id));
+        }
+        catch (InvalidOperationException e) { return Results.Problem(statusCode: 409, title: "Wrong status", detail: e.Message); }
+    }
+
+    private static object Report(EventStore.OutcomeReport report, IReadOnlyList<int> lines, IReadOnlyList<OutcomeRowError> errors) => new
+    {
+        recorded = report.Recorded, judgements = report.Judgements,
+        rejected = errors.Select(e => new { line = e.Line, reason = e.Reason }).Concat(report.Rejected.Select(r => new { line = lines[r.Index], reason = r.Reason })).ToList(),
+    };
+
+    private static string FileStem(MatchingEvent ev) => Regex.Replace(ev.Id, "[^A-Za-z0-9_-]", "_");
+
+    private static IResult Found(MatchingEvent? ev, string id) => ev is null ? Missing(id) : Results.Ok(ev);
+
+    private static IResult Missing(string id) =>
+        Results.Problem(statusCode: 404, title: "Not found", detail: $"no event with id '{RowParser.Printable(id)}'");
+
+    private static IResult Invalid(string detail) => Results.Problem(statusCode: 400, title: "Invalid event input", detail: detail);
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Matching.Web.Tests.Apis;
+
+[Collection(WebCollection.Name)]
+public class EventsApiTests(MatchingWebFactory factory)
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement;
+    }
+
+    [Fact]
+    public async Task TheDemoEvent_IsGeneratedOnFirstStart_WithAgendasExportsAndADashboard()
+    {
+        var events = await Json(await _client.GetAsync("/api/v1/events"));
+        var demo = Assert.Single(events.EnumerateArray(), e => e.GetProperty("id").GetString() == "demo-display-2026");
+        Assert.Equal("generated", demo.GetProperty("status").GetString());
+        var meetings = (await Json(await _client.GetAsync("/api/v1/events/demo-display-2026/meetings"))).EnumerateArray().ToList();
+        Assert.NotEmpty(meetings);
+
+        var dashboard = await Json(await _client.GetAsync("/api/v1/events/demo-display-2026/dashboard"));
+        Assert.Equal(meetings.Count, dashboard.GetProperty("meetings").GetInt32());
+        Assert.Equal(meetings.Count, dashboard.GetProperty("scores").EnumerateArray().Sum(b => b.GetProperty("count").GetInt32()));
+        Assert.Contains(dashboard.GetProperty("byIndustry").EnumerateArray(), b => b.GetProperty("label").GetString() == "新型显示");
+
+        var csv = await _client.GetAsync("/api/v1/events/demo-display-2026/export.csv");
+        var bytes = await csv.Content.ReadAsByteArrayAsync();
+        Assert.True(csv.IsSuccessStatusCode);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        Assert.Contains("企业编号", Encoding.UTF8.GetString(bytes));
+        var html = await _client.GetStringAsync("/api/v1/events/demo-display-2026/agendas.html");
+        Assert.Contains("size: A4", html);
+        var enterprise = meetings[0].GetProperty("enterprise").GetString();
+        var ics = await _client.GetAsync($"/api/v1/events/demo-display-2026/calendars/enterprise/{enterprise}.ics");
+        Assert.Equal("text/calendar", ics.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("TZID=Asia/Shanghai", await ics.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AnOrganiser_CreatesSolvesEditsPublishesAndRecordsOutcomes_AndBadInputIsRefused()
+    {
+        var bad = await _client.PostAsJsonAsync("/api/v1/events", new { id = "../x", name = "x", startsAt = "2026-12-20T09:00:00" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var tooManyMeetings = await _client.PostAsJsonAsync("/api/v1/events", new { id = "ai-day", name = "x", startsAt = "2026-12-20T09:00:00", slots = 2, enterpriseCap = 3 });
+        Assert.Equal(HttpStatusCode.BadRequest, tooManyMeetings.StatusCode);
+
+        var created = await _client.PostAsJsonAsync("/api/v1/events", new
+        {
+            id = "ai-day", name = "企业家进校园 · 人工智能专场 <script>", format = "企业家进校园", startsAt = "2026-12-20T14:00:00", slots = 6, tables = 40,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var added = await Json(await _client.PostAsJsonAsync("/api/v1/events/ai-day/participants", new { filter = new { industries = new[] { "人工智能" } } }));
+        Assert.True(added.GetProperty("total").GetInt32() > 5);
+        var publishEarly = await _client.PostAsync("/api/v1/events/ai-day/publish", null);
+        Assert.Equal(HttpStatusCode.Conflict, publishEarly.StatusCode);
+
+        var generated = await Json(await _client.PostAsync("/api/v1/events/ai-day/generate", null));
+        Assert.True(generated.GetProperty("meetings").GetInt32() > 0);
+        Assert.Equal(generated.GetProperty("enterprises").GetInt32(), generated.GetProperty("enterprisesCovered").GetInt32());
+
+        // Forbid a listed pair, re-solve: it is gone and why-not says so.
+        var first = (await Json(await _client.GetAsync("/api/v1/events/ai-day/meetings")))[0];
+        var pair = new { enterprise = first.GetProperty("enterprise").GetString(), offerKind = first.GetProperty("offerKind").GetString(), offerId = first.GetProperty("offerId").GetString() };
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsJsonAsync("/api/v1/events/ai-day/constraints", new { pair.enterprise, pair.offerKind, pair.offerId, kind = "forbid", note = "已有合作" })).StatusCode);
+        await Json(await _client.PostAsync("/api/v1/events/ai-day/generate", null));
+        var after = (await Json(await _client.GetAsync("/api/v1/events/ai-day/meetings"))).EnumerateArray().ToList();
+        Assert.DoesNotContain(after, m => m.GetProperty("enterprise").GetString() == pair.enterprise && m.GetProperty("offerId").GetString() == pair.offerId);
+        var why = await Json(await _client.GetAsync($"/api/v1/events/ai-day/why-not?enterprise={pair.enterprise}&offerKind={pair.offerKind}&offerId={pair.offerId}"));
+        Assert.Contains("已有合作", why.GetProperty("message").GetString());
+
+        // Publish, a participant confirms, and the filled-in sheet comes back as outcomes.
+        await Json(await _client.PostAsync("/api/v1/events/ai-day/publish", null));
+        var meeting = after[0];
+        var respond = await _client.PostAsJsonAsync("/api/v1/events/ai-day/meetings/respond", new
+        {
+            enterprise = meeting.GetProperty("enterprise").GetString(), offerKind = meeting.GetProperty("offerKind").GetString(),
+            offerId = meeting.GetProperty("offerId").GetString(), side = "enterprise", status = "confirmed",
+        });
+        Assert.Equal(HttpStatusCode.NoContent, respond.StatusCode);
+        var sheet = "企业编号,对接对象类型,对接对象编号,到场,进展,金额\n" +
+            $"{meeting.GetProperty("enterprise").GetString()},{(meeting.GetProperty("offerKind").GetString() == "result" ? "成果" : "专家")},{meeting.GetProperty("offerId").GetString()},是,签约,300000\n" +
+            "nobody,成果,x,是,见面,\n";
+        var report = await Json(await _client.PostAsync("/api/v1/events/ai-day/outcomes.csv", new StringContent(sheet, Encoding.UTF8, "text/csv")));
+        Assert.Equal(1, report.GetProperty("judgements").GetInt32());
+        Assert.Equal(3, Assert.Single(report.GetProperty("rejected").EnumerateArray()).GetProperty("line").GetInt32());
+        var dashboard = await Json(await _client.GetAsync("/api/v1/events/ai-day/dashboard"));
+        Assert.Equal(1, dashboard.GetProperty("funnel").EnumerateArray().Single(b => b.GetProperty("label").GetString() == "signed").GetProperty("count").GetInt32());
+        Assert.Equal(300000m, dashboard.GetProperty("signedAmount").GetDecimal());
+    }
+}
