@@ -38,6 +38,32 @@ public static class Display
         _ => status,
     };
 
+    public static string EventStatus(string status) => status switch
+    {
+        "draft" => "筹备中",
+        "generated" => "名单已生成",
+        "published" => "已发布",
+        "closed" => "已结束",
+        _ => status,
+    };
+
+    public static string MeetingStatus(string status) => status switch
+    {
+        "confirmed" => "已确认",
+        "declined" => "已婉拒",
+        _ => "待确认",
+    };
+
+    public static string Funnel(string stage) => stage switch
+    {
+        "meetings" => "对接",
+        "attended" => "到场",
+        "interested" => "有兴趣",
+        "intent" => "意向",
+        "signed" => "签约",
+        _ => stage,
+    };
+
     public static string Visibility(string visibility) => visibility switch
     {
         "public" => "公开",
