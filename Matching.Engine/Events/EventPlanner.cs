@@ -38,11 +38,7 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
     {
         var participants = events.Participants(ev.Id);
         var enterpriseIds = participants.Where(p => p.Kind == EventParticipant.Enterprise).Select(p => p.Id).ToList();
-        var results = store.GetResults(participants.Where(p => p.Kind == EventParticipant.Result).Select(p => p.Id).ToList()).Where(r => r.Status == RecordStatus.Active).ToList();
-        var experts = store.GetExperts(participants.Where(p => p.Kind == EventParticipant.Expert).Select(p => p.Id).ToList()).Where(x => x.Status == RecordStatus.Active).ToList();
-        var offers = results.Select(r => new Offer(OfferKey(EventParticipant.Result, r.Id), ev.OfferCap, Host: r.Experts.FirstOrDefault(), University: r.Organisation))
-            .Concat(experts.Select(x => new Offer(OfferKey(EventParticipant.Expert, x.Id), ev.OfferCap, Host: x.Id, University: x.Organisation)))
-            .ToList();
+        var offers = Offers(ev, participants);
         var offerById = offers.ToDictionary(o => o.Id);
 
         // Candidate pairs: the enterprise's needs' lists, best need per offer.
@@ -86,6 +82,44 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
             OnePerUniversity = ev.OnePerUniversity,
         };
         return (problem, best.ToDictionary(kv => kv.Key, kv => kv.Value.Need));
+    }
+
+    /// <summary>The event's results and experts as offers: a result is presented by its first expert, an expert by themselves.</summary>
+    private List<Offer> Offers(MatchingEvent ev, IReadOnlyList<EventParticipant> participants)
+    {
+        var results = store.GetResults(participants.Where(p => p.Kind == EventParticipant.Result).Select(p => p.Id).ToList()).Where(r => r.Status == RecordStatus.Active).ToList();
+        var experts = store.GetExperts(participants.Where(p => p.Kind == EventParticipant.Expert).Select(p => p.Id).ToList()).Where(x => x.Status == RecordStatus.Active).ToList();
+        return results.Select(r => new Offer(OfferKey(EventParticipant.Result, r.Id), ev.OfferCap, Host: r.Experts.FirstOrDefault(), University: r.Organisation))
+            .Concat(experts.Select(x => new Offer(OfferKey(EventParticipant.Expert, x.Id), ev.OfferCap, Host: x.Id, University: x.Organisation)))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The organiser moves meetings by hand: each (enterprise, offer key) to a slot and table. Applied only when the
+    /// whole schedule still keeps its rules (nobody and no table twice in a slot); otherwise the broken rules come
+    /// back and nothing changes. Swapping two meetings is two moves at once.
+    /// </summary>
+    public IReadOnlyList<string> Move(string eventId, IReadOnlyList<(string Enterprise, string Offer, int Slot, int Table)> moves)
+    {
+        var ev = events.Get(eventId) ?? throw new KeyNotFoundException($"no event {eventId}");
+        if (ev.Status is not (EventStatus.Generated or EventStatus.Published)) return [$"event {eventId} is {ev.Status}: only a generated or published schedule can be edited"];
+        var meetings = events.Meetings(eventId).ToDictionary(m => (m.Enterprise, OfferKey(m.OfferKind, m.OfferId)));
+        var missing = moves.Where(m => !meetings.ContainsKey((m.Enterprise, m.Offer))).Select(m => $"{m.Enterprise} · {m.Offer} is not a meeting of this event").ToList();
+        if (missing.Count > 0) return missing;
+        var target = moves.ToDictionary(m => (m.Enterprise, m.Offer), m => (m.Slot, m.Table));
+        var schedule = new Schedule(meetings.Select(kv =>
+        {
+            var (slot, table) = target.TryGetValue(kv.Key, out var moved) ? moved : (kv.Value.Slot, kv.Value.Table);
+            return new PlacedMeeting(new Meeting(kv.Key.Item1, kv.Key.Item2, kv.Value.Score, kv.Value.Pinned), slot, table);
+        }).ToList(), 0, 0);
+        var broken = MeetingRules.ScheduleViolations(Offers(ev, events.Participants(eventId)), schedule, ev.Slots);
+        if (broken.Count > 0) return broken;
+        foreach (var m in moves)
+        {
+            var (kind, id) = SplitOffer(m.Offer);
+            events.Place(eventId, m.Enterprise, kind, id, m.Slot, m.Table);
+        }
+        return [];
     }
 
     /// <summary>The participants a filter selects (see <see cref="ParticipantFilter"/>).</summary>

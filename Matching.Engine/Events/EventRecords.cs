@@ -75,3 +75,9 @@ public sealed record MeetingOutcome(string Enterprise, string OfferKind, string 
     /// <summary>The judgement grade an outcome teaches: signed 3, intent 2, interested 1, met without interest 0; none when nobody came.</summary>
     public int? Grade => !Attended ? null : Stage switch { "signed" => 3, "intent" => 2, "interested" => 1, "met" => 0, _ => null };
 }
+
+/// <summary>A request for a meeting before publishing: by "enterprise" or "expert"; status pending, accepted or declined.</summary>
+public sealed record MeetingRequest(long Id, string Enterprise, string OfferKind, string OfferId, string RequestedBy, string Status, string? Note)
+{
+    public const string Pending = "pending", Accepted = "accepted", Declined = "declined";
+}

@@ -37,8 +37,16 @@ public static class MeetingRules
     public static List<string> Violations(MeetingProblem problem, Schedule schedule, int slots)
     {
         var broken = Violations(problem, schedule.Meetings.Select(p => p.Meeting).ToList());
-        var offers = problem.Offers.ToDictionary(o => o.Id);
-        string Host(Meeting m) => offers.TryGetValue(m.Offer, out var o) && o.Host is { } h ? h : m.Offer;
+        broken.AddRange(ScheduleViolations(problem.Offers, schedule, slots));
+        return broken;
+    }
+
+    /// <summary>The schedule's own rules: every meeting in a slot of the event, nobody and no table twice in a slot.</summary>
+    public static List<string> ScheduleViolations(IReadOnlyCollection<Offer> offers, Schedule schedule, int slots)
+    {
+        var broken = new List<string>();
+        var byId = offers.ToDictionary(o => o.Id);
+        string Host(Meeting m) => byId.TryGetValue(m.Offer, out var o) && o.Host is { } h ? h : m.Offer;
         foreach (var p in schedule.Meetings.Where(p => p.Slot < 0 || p.Slot >= slots)) broken.Add($"{p.Meeting.Enterprise} · {p.Meeting.Offer} is outside the event's slots");
         foreach (var g in schedule.Meetings.GroupBy(p => (p.Meeting.Enterprise, p.Slot)).Where(g => g.Count() > 1)) broken.Add($"{g.Key.Enterprise} is in {g.Count()} meetings in slot {g.Key.Slot + 1}");
         foreach (var g in schedule.Meetings.GroupBy(p => (Host(p.Meeting), p.Slot)).Where(g => g.Count() > 1)) broken.Add($"{g.Key.Item1} is in {g.Count()} meetings in slot {g.Key.Slot + 1}");

@@ -125,6 +125,53 @@ public sealed class EventStore(MatchingDatabase database)
             .ToList();
     }
 
+    /// <summary>Files a request for a meeting; returns its id.</summary>
+    public long Request(string eventId, string enterprise, string offerKind, string offerId, string requestedBy, string? note)
+    {
+        using var connection = database.Open();
+        return connection.ExecuteScalar<long>("""
+            INSERT INTO event_requests (event_id, enterprise_id, offer_kind, offer_id, requested_by, note, created_at)
+            VALUES (@eventId, @enterprise, @offerKind, @offerId, @requestedBy, @note, @at) RETURNING id
+            """, new { eventId, enterprise, offerKind, offerId, requestedBy, note, at = DateTimeOffset.UtcNow.ToString("O") });
+    }
+
+    public IReadOnlyList<MeetingRequest> Requests(string eventId)
+    {
+        using var connection = database.Open();
+        return connection.Query<(long Id, string Enterprise, string OfferKind, string OfferId, string By, string Status, string? Note)>(
+                "SELECT id, enterprise_id, offer_kind, offer_id, requested_by, status, note FROM event_requests WHERE event_id = @eventId ORDER BY id", new { eventId })
+            .Select(r => new MeetingRequest(r.Id, r.Enterprise, r.OfferKind, r.OfferId, r.By, r.Status, r.Note)).ToList();
+    }
+
+    /// <summary>Decides a pending request; accepting pins its pair, in the same transaction. False when there is no such pending request.</summary>
+    public bool Decide(string eventId, long requestId, bool accept)
+    {
+        using var connection = database.Open();
+        using var tx = connection.BeginTransaction();
+        var request = connection.QuerySingleOrDefault<(string Enterprise, string OfferKind, string OfferId)?>(
+            "SELECT enterprise_id, offer_kind, offer_id FROM event_requests WHERE event_id = @eventId AND id = @requestId AND status = 'pending'", new { eventId, requestId }, tx);
+        if (request is not { } r) return false;
+        var at = DateTimeOffset.UtcNow.ToString("O");
+        connection.Execute("UPDATE event_requests SET status = @status, decided_at = @at WHERE id = @requestId",
+            new { requestId, status = accept ? MeetingRequest.Accepted : MeetingRequest.Declined, at }, tx);
+        if (accept)
+            connection.Execute("""
+                INSERT INTO event_constraints (event_id, enterprise_id, offer_kind, offer_id, kind, note, created_at)
+                VALUES (@eventId, @Enterprise, @OfferKind, @OfferId, 'pin', @note, @at)
+                ON CONFLICT (event_id, enterprise_id, offer_kind, offer_id) DO UPDATE SET kind = 'pin', note = excluded.note
+                """, new { eventId, r.Enterprise, r.OfferKind, r.OfferId, note = $"request #{requestId}", at }, tx);
+        tx.Commit();
+        return true;
+    }
+
+    /// <summary>Moves one meeting to a slot and table (the caller checks the schedule).</summary>
+    public bool Place(string eventId, string enterprise, string offerKind, string offerId, int slot, int table)
+    {
+        using var connection = database.Open();
+        return connection.Execute("UPDATE event_meetings SET slot = @slot, table_no = @table WHERE event_id = @eventId AND enterprise_id = @enterprise AND offer_kind = @offerKind AND offer_id = @offerId",
+            new { eventId, enterprise, offerKind, offerId, slot, table }) == 1;
+    }
+
     /// <summary>One side's answer to a proposed meeting: side "enterprise" or "offer", status confirmed or declined.</summary>
     public bool Respond(string eventId, string enterprise, string offerKind, string offerId, string side, string status)
     {

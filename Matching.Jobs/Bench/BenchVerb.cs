@@ -27,13 +27,15 @@ internal static class BenchVerb
             parse.GetValue(seed), Math.Max(1, parse.GetValue(matchRuns))));
         var enterprises = new Option<int>("--enterprises") { Description = "enterprises at the generated event", DefaultValueFactory = _ => 1000 };
         var offers = new Option<int>("--candidates") { Description = "offers (results and expert profiles)", DefaultValueFactory = _ => 1000 };
+        var experts = new Option<int>("--experts") { Description = "experts presenting the offers (default: as many as offers)", DefaultValueFactory = _ => 0 };
         var edges = new Option<int>("--edges") { Description = "candidate pairs per enterprise", DefaultValueFactory = _ => 30 };
         var enterpriseCap = new Option<int>("--enterprise-cap") { Description = "meetings per enterprise", DefaultValueFactory = _ => 3 };
         var expertCap = new Option<int>("--expert-cap") { Description = "meetings per expert and per offer", DefaultValueFactory = _ => 5 };
         var slots = new Option<int>("--slots") { Description = "time slots of the event", DefaultValueFactory = _ => 6 };
         var eventRuns = new Option<int>("--runs") { Description = "timed runs (median reported)", DefaultValueFactory = _ => 3 };
-        var events = new Command("events", "Meeting solver with slot placement against a greedy baseline") { enterprises, offers, edges, enterpriseCap, expertCap, slots, eventRuns, seed };
+        var events = new Command("events", "Meeting solver with slot placement against a greedy baseline") { enterprises, offers, experts, edges, enterpriseCap, expertCap, slots, eventRuns, seed };
         events.SetAction(parse => EventsBench.Run(Math.Clamp(parse.GetValue(enterprises), 1, 100_000), Math.Clamp(parse.GetValue(offers), 1, 100_000),
+            parse.GetValue(experts) is > 0 and var x ? Math.Min(x, 100_000) : Math.Clamp(parse.GetValue(offers), 1, 100_000),
             Math.Clamp(parse.GetValue(edges), 1, 1000), Math.Clamp(parse.GetValue(enterpriseCap), 1, 100), Math.Clamp(parse.GetValue(expertCap), 1, 100),
             Math.Clamp(parse.GetValue(slots), 1, 200), Math.Max(1, parse.GetValue(eventRuns)), parse.GetValue(seed)));
         return new Command("bench", "Benchmarks that print figures (kept out of CI)") { index, embed, match, events };

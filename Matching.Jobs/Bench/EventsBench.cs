@@ -10,9 +10,9 @@ namespace Matching.Jobs.Bench;
 /// </summary>
 internal static class EventsBench
 {
-    public static int Run(int enterprises, int candidates, int edgesEach, int enterpriseCap, int expertCap, int slots, int runs, int seed)
+    public static int Run(int enterprises, int candidates, int experts, int edgesEach, int enterpriseCap, int expertCap, int slots, int runs, int seed)
     {
-        var problem = Generate(enterprises, candidates, edgesEach, enterpriseCap, expertCap, seed);
+        var problem = Generate(enterprises, candidates, experts, edgesEach, enterpriseCap, expertCap, seed);
         Console.WriteLine($"events-bench: {enterprises:N0} enterprises, {candidates:N0} offers ({problem.Offers.Count(o => o.Id.StartsWith('r'))} results, " +
             $"{problem.Offers.Count(o => o.Id.StartsWith('x'))} expert profiles), {problem.Edges.Count:N0} candidate pairs, caps {enterpriseCap} and {expertCap}, {slots} slots");
         var times = new List<double>();
@@ -43,13 +43,13 @@ internal static class EventsBench
     /// Offers are results (presented by one of the experts) and expert profiles; an offer's appeal is
     /// skewed (a squared uniform), and a pair's score mixes that appeal with the pair's own fit.
     /// </summary>
-    internal static MeetingProblem Generate(int enterprises, int candidates, int edgesEach, int enterpriseCap, int expertCap, int seed)
+    internal static MeetingProblem Generate(int enterprises, int candidates, int experts, int edgesEach, int enterpriseCap, int expertCap, int seed)
     {
         var rng = new Random(seed);
-        // As many experts as offers: 30% of the offers are expert profiles, the rest results each presented by one of
-        // the experts (some present two, some only their profile, some nothing), so an expert's cap binds across offers.
-        var experts = candidates;
-        var profiles = Math.Max(1, candidates * 3 / 10);
+        // 30% of the offers are expert profiles, the rest results each presented by one of the experts (some present
+        // two, some only their profile, some nothing), so an expert's cap binds across offers. Fewer experts than
+        // offers makes the experts' time the scarce thing.
+        var profiles = Math.Clamp(candidates * 3 / 10, 1, experts);
         var offers = new List<Offer>();
         for (var i = 0; i < candidates; i++)
         {

@@ -29,6 +29,10 @@ public static partial class EventsApi
 
     public sealed record Response(string Enterprise, string OfferKind, string OfferId, string Side, string Status);
 
+    public sealed record RequestInput(string Enterprise, string OfferKind, string OfferId, string RequestedBy, string? Note);
+
+    public sealed record MoveInput(string Enterprise, string OfferKind, string OfferId, int Slot, int Table);
+
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/events").WithTags("Events");
@@ -70,6 +74,40 @@ public static partial class EventsApi
             var meetings = events.Meetings(id).Select(m => new Meeting(m.Enterprise, EventPlanner.OfferKey(m.OfferKind, m.OfferId), m.Score, m.Pinned)).ToList();
             return Results.Ok(WhyNot.Explain(problem, new MeetingAssignment(meetings), enterprise, EventPlanner.OfferKey(offerKind, offerId)));
         }).WithSummary("Why a pair someone asked for is not on the list");
+        group.MapPost("/{id}/requests", (string id, RequestInput r, EventStore events) =>
+        {
+            if (events.Get(id) is not { } ev) return Missing(id);
+            if (ev.Status is not (EventStatus.Draft or EventStatus.Generated))
+                return Results.Problem(statusCode: 409, title: "Too late", detail: "requests are made before the list is published");
+            if (r.RequestedBy is not ("enterprise" or "expert") || r.OfferKind is not (EventParticipant.Result or EventParticipant.Expert)
+                || string.IsNullOrWhiteSpace(r.Enterprise) || string.IsNullOrWhiteSpace(r.OfferId))
+                return Invalid("a request needs enterprise, offerKind (result or expert), offerId and requestedBy (enterprise or expert)");
+            var requestId = events.Request(id, r.Enterprise, r.OfferKind, r.OfferId, r.RequestedBy, r.Note is { Length: > 500 } n ? n[..500] : r.Note);
+            return Results.Created($"/api/v1/events/{id}/requests/{requestId}", new { id = requestId });
+        }).WithSummary("An enterprise or an expert asks for a meeting before the list is published");
+        group.MapGet("/{id}/requests", (string id, EventStore events) => events.Get(id) is null ? Missing(id) : Results.Ok(events.Requests(id)));
+        group.MapPost("/{id}/requests/{requestId:long}/{decision:regex(^(accept|decline)$)}", (string id, long requestId, string decision, EventStore events, EventPlanner planner) =>
+        {
+            if (events.Get(id) is not { } ev) return Missing(id);
+            if (events.Requests(id).FirstOrDefault(r => r.Id == requestId && r.Status == MeetingRequest.Pending) is not { } request) return Results.NotFound();
+            if (decision == "accept")
+            {
+                // A request for a conflicting pair cannot become a pin: say why instead of failing the next solve.
+                var (problem, _) = planner.Build(ev);
+                var pair = (request.Enterprise, EventPlanner.OfferKey(request.OfferKind, request.OfferId));
+                if (problem.ForbidReasons.TryGetValue(pair, out var reason))
+                    return Results.Problem(statusCode: 409, title: "Conflict", detail: $"this pair cannot meet: {reason}");
+            }
+            events.Decide(id, requestId, decision == "accept");
+            return Results.NoContent();
+        }).WithSummary("Accept a request (it becomes a pin) or decline it");
+        group.MapPost("/{id}/meetings/move", (string id, IReadOnlyList<MoveInput> moves, EventStore events, EventPlanner planner) =>
+        {
+            if (events.Get(id) is null) return Missing(id);
+            if (moves.Count is 0 or > MaxItems) return Invalid($"1–{MaxItems:N0} moves");
+            var broken = planner.Move(id, moves.Select(m => (m.Enterprise, EventPlanner.OfferKey(m.OfferKind, m.OfferId), m.Slot, m.Table)).ToList());
+            return broken.Count == 0 ? Results.NoContent() : Results.Problem(statusCode: 409, title: "Schedule conflict", detail: string.Join("; ", broken.Take(20)));
+        }).WithSummary("Move meetings to other slots and tables (a swap is two moves); refused when someone would be in two places");
         group.MapGet("/{id}/agendas", (string id, EventStore events, EventAgendas agendas) => events.Get(id) is null ? Missing(id) : Results.Ok(agendas.Agendas(id)));
         group.MapGet("/{id}/export.csv", (string id, EventStore events, EventAgendas agendas) =>
         {

@@ -107,4 +107,49 @@ public class EventPlannerTests : IDisposable
         Assert.Equal(0, Assert.Single(report.Rejected).Index);
         Assert.Equal(2, Assert.Single(_data.Store.Judgements("event:" + DemoEvent.Id)).Grade);
     }
+
+    [Fact]
+    public void AnAcceptedRequest_BecomesAPin_AndADeclinedOneChangesNothing()
+    {
+        DemoEvent.SeedIfMissing(_events, _planner);
+        var (problem, meetings) = Current();
+        var chosen = meetings.Select(m => (m.Enterprise, EventPlanner.OfferKey(m.OfferKind, m.OfferId))).ToHashSet();
+        var open = problem.Edges.Where(e => !chosen.Contains((e.Enterprise, e.Offer)) && !problem.Forbidden.Contains((e.Enterprise, e.Offer))).Take(2).ToList();
+        var (kind, id) = EventPlanner.SplitOffer(open[0].Offer);
+        var (otherKind, otherId) = EventPlanner.SplitOffer(open[1].Offer);
+        var accepted = _events.Request(DemoEvent.Id, open[0].Enterprise, kind, id, "enterprise", "想见这位专家");
+        var declined = _events.Request(DemoEvent.Id, open[1].Enterprise, otherKind, otherId, "expert", null);
+        Assert.True(_events.Decide(DemoEvent.Id, accepted, accept: true));
+        Assert.True(_events.Decide(DemoEvent.Id, declined, accept: false));
+        Assert.False(_events.Decide(DemoEvent.Id, declined, accept: true)); // decided already
+
+        _planner.Generate(DemoEvent.Id);
+        Assert.Contains(_events.Meetings(DemoEvent.Id), m => m.Enterprise == open[0].Enterprise && m.OfferId == id && m.Pinned);
+        Assert.Contains(_events.Constraints(DemoEvent.Id), c => c.Kind == EventConstraint.Pin && c.Note == $"request #{accepted}");
+        Assert.Equal([MeetingRequest.Accepted, MeetingRequest.Declined], _events.Requests(DemoEvent.Id).Select(r => r.Status));
+    }
+
+    [Fact]
+    public void MovingMeetings_IsRefusedWhenSomeoneWouldBeInTwoPlaces_AndASwapGoesThrough()
+    {
+        DemoEvent.SeedIfMissing(_events, _planner);
+        var meetings = _events.Meetings(DemoEvent.Id);
+        string Key(StoredMeeting m) => EventPlanner.OfferKey(m.OfferKind, m.OfferId);
+        string? Host(StoredMeeting m) => m.OfferKind == "expert" ? m.OfferId : _data.Store.GetResult(m.OfferId)?.Experts.FirstOrDefault() ?? Key(m);
+        bool HostFree(StoredMeeting moving, int slot, StoredMeeting leaving) =>
+            !meetings.Any(m => m != moving && m != leaving && m.Slot == slot && Host(m) == Host(moving));
+        // Two meetings of one enterprise in different slots whose hosts are free in each other's slot.
+        var (a, b) = meetings.GroupBy(m => m.Enterprise).SelectMany(g => g.SelectMany(x => g.Where(y => y.Slot > x.Slot).Select(y => (x, y))))
+            .First(p => HostFree(p.x, p.y.Slot, p.y) && HostFree(p.y, p.x.Slot, p.x));
+
+        var clash = _planner.Move(DemoEvent.Id, [(a.Enterprise, Key(a), b.Slot, 999)]);
+        Assert.Contains(clash, c => c.Contains($"{a.Enterprise} is in 2 meetings"));
+        Assert.Equal(a.Slot, _events.Meetings(DemoEvent.Id).Single(m => m.Enterprise == a.Enterprise && m.OfferId == a.OfferId).Slot);
+
+        var swap = _planner.Move(DemoEvent.Id, [(a.Enterprise, Key(a), b.Slot, b.Table), (b.Enterprise, Key(b), a.Slot, a.Table)]);
+        Assert.Empty(swap);
+        var after = _events.Meetings(DemoEvent.Id);
+        Assert.Equal(b.Slot, after.Single(m => m.Enterprise == a.Enterprise && m.OfferId == a.OfferId).Slot);
+        Assert.Equal(a.Slot, after.Single(m => m.Enterprise == b.Enterprise && m.OfferId == b.OfferId).Slot);
+    }
 }

@@ -95,4 +95,36 @@ public class EventsApiTests(MatchingWebFactory factory)
         Assert.Equal(1, dashboard.GetProperty("funnel").EnumerateArray().Single(b => b.GetProperty("label").GetString() == "signed").GetProperty("count").GetInt32());
         Assert.Equal(300000m, dashboard.GetProperty("signedAmount").GetDecimal());
     }
+
+    [Fact]
+    public async Task ARequest_IsAcceptedIntoAPin_AndAMoveThatDoubleBooksIsRefused()
+    {
+        await Json(await _client.PostAsJsonAsync("/api/v1/events", new { id = "food-day", name = "绿色食品专场", startsAt = "2026-12-22T09:00:00", slots = 6 }));
+        await Json(await _client.PostAsJsonAsync("/api/v1/events/food-day/participants", new { filter = new { industries = new[] { "绿色食品", "现代种业" } } }));
+        await Json(await _client.PostAsync("/api/v1/events/food-day/generate", null));
+        var meetings = (await Json(await _client.GetAsync("/api/v1/events/food-day/meetings"))).EnumerateArray().ToList();
+        var participants = (await Json(await _client.GetAsync("/api/v1/events/food-day/participants"))).EnumerateArray().ToList();
+        var enterprise = meetings[0].GetProperty("enterprise").GetString()!;
+        var unmet = participants.Select(p => (Kind: p.GetProperty("kind").GetString()!, Id: p.GetProperty("id").GetString()!))
+            .First(p => p.Kind == "expert" && !meetings.Any(m => m.GetProperty("enterprise").GetString() == enterprise && m.GetProperty("offerId").GetString() == p.Id));
+
+        var bad = await _client.PostAsJsonAsync("/api/v1/events/food-day/requests", new { enterprise, offerKind = "expert", offerId = unmet.Id, requestedBy = "someone" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var created = await Json(await _client.PostAsJsonAsync("/api/v1/events/food-day/requests", new { enterprise, offerKind = "expert", offerId = unmet.Id, requestedBy = "enterprise", note = "想当面请教" }));
+        var requestId = created.GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsync($"/api/v1/events/food-day/requests/{requestId}/accept", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync($"/api/v1/events/food-day/requests/{requestId}/accept", null)).StatusCode);
+        await Json(await _client.PostAsync("/api/v1/events/food-day/generate", null));
+        meetings = (await Json(await _client.GetAsync("/api/v1/events/food-day/meetings"))).EnumerateArray().ToList();
+        Assert.Contains(meetings, m => m.GetProperty("enterprise").GetString() == enterprise && m.GetProperty("offerId").GetString() == unmet.Id && m.GetProperty("pinned").GetBoolean());
+
+        // Moving one of the enterprise's meetings into the slot of another of its meetings double-books it.
+        var mine = meetings.Where(m => m.GetProperty("enterprise").GetString() == enterprise).Take(2).ToList();
+        var clash = await _client.PostAsJsonAsync("/api/v1/events/food-day/meetings/move", new[]
+        {
+            new { enterprise, offerKind = mine[0].GetProperty("offerKind").GetString(), offerId = mine[0].GetProperty("offerId").GetString(), slot = mine[1].GetProperty("slot").GetInt32(), table = 99 },
+        });
+        Assert.Equal(HttpStatusCode.Conflict, clash.StatusCode);
+        Assert.Contains("in 2 meetings", await clash.Content.ReadAsStringAsync());
+    }
 }
