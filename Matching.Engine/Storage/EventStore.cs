@@ -220,10 +220,17 @@ public sealed class EventStore(MatchingDatabase database)
                 """, new { eventId, o.Enterprise, o.OfferKind, o.OfferId, Attended = o.Attended ? 1 : 0, o.Stage, o.Amount, o.Reason, at }, tx);
             recorded++;
             if (needId is null) continue;
-            connection.Execute("DELETE FROM judgements WHERE need_id = @needId AND candidate_id = @OfferId AND source = @source", new { needId, o.OfferId, source }, tx);
-            if (o.Grade is not { } grade) continue;
+            var removed = connection.Execute("DELETE FROM judgements WHERE need_id = @needId AND candidate_id = @OfferId AND source = @source", new { needId, o.OfferId, source }, tx);
+            // Judgements enter the change log like any written through RecordWriter, so the learning loop sees them.
+            var change = new { entity = Records.RecordKinds.Name(Records.RecordKind.Judgement), id = needId + "\t" + o.OfferId, at };
+            if (o.Grade is not { } grade)
+            {
+                if (removed > 0) connection.Execute("INSERT INTO changes (entity, entity_id, op, at) VALUES (@entity, @id, 'delete', @at)", change, tx);
+                continue;
+            }
             connection.Execute("INSERT INTO judgements (need_id, candidate_id, grade, source, created_at) VALUES (@needId, @OfferId, @grade, @source, @at)",
                 new { needId, o.OfferId, grade, source, at }, tx);
+            connection.Execute("INSERT INTO changes (entity, entity_id, op, at) VALUES (@entity, @id, 'upsert', @at)", change, tx);
             judged++;
         }
         tx.Commit();

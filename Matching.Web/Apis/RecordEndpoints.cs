@@ -27,6 +27,17 @@ public static class RecordEndpoints
                         Detail = $"no need '{RowParser.Printable(id)}' with a live result or expert '{RowParser.Printable(candidateId)}'",
                     }))
             .WithSummary("Score and explain one (need, result) or (need, expert) pair, in the match list or not");
+        group.MapPost("/{id}/feedback", (string id, Feedback feedback, RecordStore store) =>
+        {
+            if (store.GetNeed(id) is null) return Results.NotFound(Missing("need", id));
+            var candidate = feedback.CandidateId ?? "";
+            if (store.ExistingIds(RecordKind.Result, [candidate]).Count == 0 && store.ExistingIds(RecordKind.Expert, [candidate]).Count == 0)
+                return Results.Problem(statusCode: 400, title: "Invalid feedback", detail: $"no result or expert '{RowParser.Printable(candidate)}'");
+            using var writer = store.BeginWrite();
+            writer.Upsert(new Judgement(id, candidate, feedback.Helpful ? FeedbackUp : FeedbackDown, "feedback"));
+            writer.Commit();
+            return Results.NoContent();
+        }).WithSummary("Thumbs up or down on a match: a judgement (up 2, down 0) for the next training run");
         return app;
     }
 
@@ -59,6 +70,12 @@ public static class RecordEndpoints
             (w, o) => w.Upsert(o), o => o, _ => null, (o, _) => o).Map(group);
         return app;
     }
+
+    /// <summary>A thumbs up or down on one of a need's matches.</summary>
+    public sealed record Feedback(string? CandidateId, bool Helpful);
+
+    /// <summary>Grades of feedback: up is "clearly relevant" (2), down "not relevant" (0); 3 is kept for signed contracts.</summary>
+    public const int FeedbackUp = 2, FeedbackDown = 0;
 
     private static ProblemDetails Missing(string kind, string id) =>
         new() { Status = 404, Title = "Not found", Detail = $"no {kind} with id '{RowParser.Printable(id)}'" };

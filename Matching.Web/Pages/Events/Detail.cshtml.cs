@@ -11,9 +11,49 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
     public MatchingEvent? Event { get; private set; }
     public IReadOnlyList<Agenda> Agendas { get; private set; } = [];
     public DashboardFigures? Figures { get; private set; }
+    public IReadOnlyDictionary<(string Enterprise, string OfferKind, string OfferId), MeetingOutcome> Outcomes { get; private set; } =
+        new Dictionary<(string, string, string), MeetingOutcome>();
     public string? Message { get; private set; }
 
     public IActionResult OnGet(string id) => Load(id) ? Page() : this.PageWithStatus(StatusCodes.Status404NotFound);
+
+    /// <summary>Most bytes of an uploaded outcomes sheet.</summary>
+    public const long MaxUpload = 5 * 1024 * 1024;
+
+    /// <summary>One meeting's outcome from the form beside it: stage "absent" means nobody came.</summary>
+    public IActionResult OnPostOutcome(string id, string enterprise, string offerKind, string offerId, string stage, decimal? amount)
+    {
+        if (events.Get(id) is null) return this.PageWithStatus(StatusCodes.Status404NotFound);
+        if (string.IsNullOrEmpty(stage) || (stage != "absent" && !MeetingOutcome.Stages.Contains(stage)))
+        {
+            Message = "请选择进展：未到场、见面、有兴趣、意向或签约。";
+            Load(id);
+            return Page();
+        }
+        var outcome = new MeetingOutcome(enterprise, offerKind, offerId, stage != "absent", stage == "absent" ? null : stage, amount is >= 0 ? amount : null);
+        var report = events.RecordOutcomes(id, [outcome]);
+        Message = report.Rejected.Count > 0 ? "未记录：" + report.Rejected[0].Reason : $"已记录对接成果（{report.Judgements} 条训练标注）。";
+        Load(id);
+        return Page();
+    }
+
+    /// <summary>The filled-in meetings CSV, uploaded: every good row recorded, every bad one reported with its line.</summary>
+    public IActionResult OnPostUpload(string id, IFormFile? sheet)
+    {
+        if (events.Get(id) is null) return this.PageWithStatus(StatusCodes.Status404NotFound);
+        if (sheet is null || sheet.Length == 0) Message = "请选择填好的对接表 CSV。";
+        else if (sheet.Length > MaxUpload) Message = $"文件超过 {MaxUpload / 1024 / 1024} MB。";
+        else
+        {
+            using var stream = sheet.OpenReadStream();
+            var (rows, errors) = OutcomeFile.Read(stream);
+            var report = events.RecordOutcomes(id, rows.Select(r => r.Outcome).ToList());
+            var problems = errors.Select(e => $"第 {e.Line} 行：{e.Reason}").Concat(report.Rejected.Select(r => $"第 {rows[r.Index].Line} 行：{r.Reason}")).ToList();
+            Message = $"已记录 {report.Recorded} 条成果，生成 {report.Judgements} 条训练标注" + (problems.Count > 0 ? $"；{problems.Count} 行未记录：" + string.Join("；", problems.Take(10)) : "。");
+        }
+        Load(id);
+        return Page();
+    }
 
     /// <summary>Generate (or re-generate), publish or close, from the page's buttons.</summary>
     public IActionResult OnPost(string id, string action)
@@ -47,6 +87,7 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
         if (Event is null) return false;
         Agendas = agendas.Agendas(id);
         Figures = dashboard.For(id);
+        Outcomes = events.Outcomes(id).ToDictionary(o => (o.Enterprise, o.OfferKind, o.OfferId));
         return true;
     }
 }

@@ -22,4 +22,18 @@ public class EventPagesTests(MatchingWebFactory factory)
         Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/events/no-such-event")).StatusCode);
     }
+
+    [Fact]
+    public async Task FeedbackOnAMatch_IsAJudgement_AndBadFeedbackIsRefused()
+    {
+        var up = await _client.PostAsync("/api/v1/needs/n-display-01/feedback",
+            new StringContent("""{"candidateId":"r-display-07","helpful":true}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NoContent, up.StatusCode);
+        var unknown = await _client.PostAsync("/api/v1/needs/n-display-01/feedback",
+            new StringContent("""{"candidateId":"<script>","helpful":false}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.DoesNotContain("<script>", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync("/api/v1/needs/none/feedback",
+            new StringContent("""{"candidateId":"r-display-07","helpful":true}""", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+    }
 }
