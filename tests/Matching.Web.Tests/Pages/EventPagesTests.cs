@@ -36,4 +36,32 @@ public class EventPagesTests(MatchingWebFactory factory)
         Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync("/api/v1/needs/none/feedback",
             new StringContent("""{"candidateId":"r-display-07","helpful":true}""", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
     }
+
+    [Fact]
+    public async Task AnOutcomeEnteredOnThePage_ShowsUpInTheFunnel()
+    {
+        var create = await _client.PostAsync("/api/v1/events", new StringContent(
+            """{"id":"page-day","name":"轨道交通专场","startsAt":"2026-12-23T09:00:00","slots":6}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        await _client.PostAsync("/api/v1/events/page-day/participants", new StringContent(
+            """{"filter":{"industries":["轨道交通"]}}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.True((await _client.PostAsync("/api/v1/events/page-day/generate", null)).IsSuccessStatusCode);
+        Assert.True((await _client.PostAsync("/api/v1/events/page-day/publish", null)).IsSuccessStatusCode);
+
+        var page = await _client.GetStringAsync("/events/page-day");
+        var form = System.Text.RegularExpressions.Regex.Match(page,
+            """<form method="post" class="outcome" action="(?<action>[^"]+)">.*?name="enterprise" value="(?<e>[^"]+)".*?name="offerKind" value="(?<k>[^"]+)".*?name="offerId" value="(?<o>[^"]+)".*?name="__RequestVerificationToken" type="hidden" value="(?<t>[^"]+)" """.Trim(),
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(form.Success, "an outcome form with its antiforgery token");
+        var posted = await _client.PostAsync(System.Net.WebUtility.HtmlDecode(form.Groups["action"].Value), new FormUrlEncodedContent(
+        [
+            new("enterprise", System.Net.WebUtility.HtmlDecode(form.Groups["e"].Value)), new("offerKind", form.Groups["k"].Value),
+            new("offerId", System.Net.WebUtility.HtmlDecode(form.Groups["o"].Value)), new("stage", "intent"), new("__RequestVerificationToken", form.Groups["t"].Value),
+        ]));
+        var after = await posted.Content.ReadAsStringAsync();
+        Assert.True(posted.IsSuccessStatusCode, after);
+        Assert.Contains("已记录对接成果（1 条训练标注）", after);
+        var funnel = await _client.GetStringAsync("/api/v1/events/page-day/dashboard");
+        Assert.Contains("\"label\":\"intent\",\"count\":1", funnel);
+    }
 }
