@@ -46,24 +46,32 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         TermsQuery clauses = null!;
         Dictionary<string, float[]> scores = null!;
         List<TextVectors?> theirVectors = null!;
-        Parallel.Invoke(
-            () =>
-            {
-                facts = Facts(kind, ids);
-                var organisationIds = facts.Values.Select(r => r.Organisation).OfType<string>().Append(need.Organisation).OfType<string>().Distinct().ToList();
-                organisations = store.GetOrganisations(organisationIds).ToDictionary(o => o.Id);
-                records = store.JudgementsOfOrganisations(organisationIds).ToLookup(j => j.Organisation, j => (j.NeedId, j.Grade));
-            },
-            () =>
-            {
-                using var lease = indexes[kind].Acquire();
-                var searcher = lease.Searcher;
-                var docs = SegmentIds.Locate(searcher.IndexReader, ids);
-                clauses = new TermsQuery(terms, FeatureFields);
-                var byDoc = ClauseScores.Of(searcher, clauses, docs.Values);
-                scores = docs.ToDictionary(d => d.Key, d => byDoc[d.Value]);
-            },
-            () => theirVectors = candidates.Select(c => candidateVectors?.Invoke(c.Id)).ToList());
+        try
+        {
+            Parallel.Invoke(
+                () =>
+                {
+                    facts = Facts(kind, ids);
+                    var organisationIds = facts.Values.Select(r => r.Organisation).OfType<string>().Append(need.Organisation).OfType<string>().Distinct().ToList();
+                    organisations = store.GetOrganisations(organisationIds).ToDictionary(o => o.Id);
+                    records = store.JudgementsOfOrganisations(organisationIds).ToLookup(j => j.Organisation, j => (j.NeedId, j.Grade));
+                },
+                () =>
+                {
+                    using var lease = indexes[kind].Acquire();
+                    var searcher = lease.Searcher;
+                    var docs = SegmentIds.Locate(searcher.IndexReader, ids);
+                    clauses = new TermsQuery(terms, FeatureFields);
+                    var byDoc = ClauseScores.Of(searcher, clauses, docs.Values);
+                    scores = docs.ToDictionary(d => d.Key, d => byDoc[d.Value]);
+                },
+                () => theirVectors = candidates.Select(c => candidateVectors?.Invoke(c.Id)).ToList());
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // Callers handle what a read throws (an index not open yet is a 503), not the wrapper around it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         var needOrganisation = need.Organisation is { } no ? organisations.GetValueOrDefault(no) : null;
 
         // List-level context: how far each candidate's semantic similarity is from the best in its list. Trees split

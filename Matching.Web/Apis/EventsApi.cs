@@ -154,6 +154,7 @@ public static partial class EventsApi
         if (!EventFormats.All.Contains(format)) return Invalid($"format: one of {string.Join("、", EventFormats.All)}");
         var zone = input.TimeZone ?? "Asia/Shanghai";
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _)) return Invalid($"timeZone: '{RowParser.Printable(zone)}' is not a known time zone");
+        if (input.StartsAt.Year is < 2000 or > 2100) return Invalid("startsAt: a local date and time, e.g. 2026-12-10T09:00:00");
         var slots = input.Slots ?? 6;
         if (slots is < 1 or > 48) return Invalid("slots: 1–48");
         if (input.SlotMinutes is < 5 or > 240) return Invalid("slotMinutes: 5–240");
