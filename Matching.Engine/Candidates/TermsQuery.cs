@@ -29,8 +29,6 @@ public sealed class TermsQuery
     public IReadOnlyDictionary<string, float> Weights { get; }
     public IReadOnlyList<TermClause> Clauses { get; }
 
-    public bool IsEmpty => Clauses.Count == 0;
-
     public Query ToLucene()
     {
         var query = new BooleanQuery();
