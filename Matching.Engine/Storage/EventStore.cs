@@ -9,6 +9,9 @@ public sealed class EventStore(MatchingDatabase database)
 {
     private const string LocalFormat = "yyyy-MM-ddTHH:mm";
 
+    /// <summary>Longest reason kept with an outcome.</summary>
+    public const int MaxReason = 500;
+
     public void Save(MatchingEvent e)
     {
         if (!EventFormats.All.Contains(e.Format)) throw new ArgumentException($"unknown event format '{e.Format}' (one of {string.Join("、", EventFormats.All)})");
@@ -201,7 +204,8 @@ public sealed class EventStore(MatchingDatabase database)
         var at = DateTimeOffset.UtcNow.ToString("O");
         for (var i = 0; i < outcomes.Count; i++)
         {
-            var o = outcomes[i];
+            var o = outcomes[i] is { Reason.Length: > MaxReason } tooLong ? tooLong with { Reason = tooLong.Reason![..MaxReason] } : outcomes[i];
+            if (o.Amount is < 0) { rejected.Add((i, "amount cannot be negative")); continue; }
             if (!needs.TryGetValue((o.Enterprise, o.OfferKind, o.OfferId), out var needId))
             {
                 rejected.Add((i, $"{o.Enterprise} · {o.OfferKind} {o.OfferId} is not a meeting of event {eventId}"));
