@@ -45,6 +45,7 @@ public static class DependencyInjection
         });
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<Scoring.ModelHost>();
+        services.AddSingleton(sp => new Scoring.ModelRegistry(sp.GetRequiredService<MatchingDatabase>(), sp.GetRequiredService<MatchingAnalyzer>(), Data(sp)));
         services.AddSingleton<Vectors.RecordVectors>();
         services.AddSingleton<Vectors.VectorMaintainer>();
         services.AddSingleton<Features.FeatureExtractor>();

@@ -28,7 +28,10 @@ public sealed class EngineStartup(
         var ran = Migrator.Migrate(database);
         logger.LogInformation("Database {File}: {Migrations} migration(s) applied", database.DatabaseFile, ran);
 
-        models.LoadFirst(options.Value.ModelSearchPath);
+        var registry = services.GetRequiredService<Scoring.ModelRegistry>();
+        if (string.IsNullOrWhiteSpace(options.Value.ModelDirectory) && registry.EnsureShipped(Path.Combine(AppContext.BaseDirectory, "models")) is { } shipped)
+            logger.LogInformation("Model registry: the shipped model {Version} is version 1", shipped.Version);
+        models.LoadFirst(registry.ServingFolders(options.Value));
 
         if (options.Value.OwnsIndex)
         {
@@ -85,6 +88,7 @@ public sealed class EngineStartup(
             {
                 if (_maintainer is not null) _maintainer.CatchUp(cancellationToken: stoppingToken);
                 else if (indexHost.IsOpen || TryOpenReaders()) indexHost.Indexes.Refresh();
+                FollowPromotions();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
             catch (Exception e)
@@ -93,6 +97,15 @@ public sealed class EngineStartup(
                 logger.LogError(e, "Index catch-up failed; retrying");
             }
         }
+    }
+
+    /// <summary>A version promoted or rolled back in the registry (by any process) replaces the serving model here.</summary>
+    private void FollowPromotions()
+    {
+        if (!string.IsNullOrWhiteSpace(options.Value.ModelDirectory)) return;
+        var registry = services.GetRequiredService<Scoring.ModelRegistry>();
+        if (registry.ActiveVersion() is not { } active || active.Version == models.Current?.Version) return;
+        if (models.LoadFirst([registry.ActiveFolder()!]) is { } loaded) logger.LogInformation("Now serving model {Version} (promoted in the registry)", loaded.Version);
     }
 
     /// <summary>The demo event is generated once, over the demo data, so the events pages have something on first start.</summary>

@@ -123,7 +123,7 @@ internal static class EventVerbs
         var host = CliHost.Services(data);
         Migrator.Migrate(host.Services.GetRequiredService<MatchingDatabase>());
         var options = host.Services.GetRequiredService<IOptions<MatchingOptions>>().Value;
-        host.Services.GetRequiredService<ModelHost>().LoadFirst(options.ModelSearchPath.Append(RankingVerbs.DefaultModelFolder()).Distinct().ToList());
+        host.Services.GetRequiredService<ModelHost>().LoadFirst(host.Services.GetRequiredService<ModelRegistry>().ServingFolders(options).Append(RankingVerbs.DefaultModelFolder()).Distinct().ToList());
         try { host.Services.GetRequiredService<IndexHost>().OpenReaders(); }
         catch (Exception e) when (e is InvalidOperationException or IOException or Lucene.Net.Index.IndexNotFoundException)
         {

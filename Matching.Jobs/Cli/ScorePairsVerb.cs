@@ -30,9 +30,10 @@ internal static class ScorePairsVerb
             var input = parse.GetValue(pairs)!;
             if (!input.Exists) { Console.Error.WriteLine($"error: no file {input.FullName}"); return 2; }
             using var host = CliHost.Services(parse.GetValue(data));
+            Engine.Storage.Migrator.Migrate(host.Services.GetRequiredService<Engine.Storage.MatchingDatabase>());
             var options = host.Services.GetRequiredService<IOptions<MatchingOptions>>().Value;
             var models = host.Services.GetRequiredService<ModelHost>();
-            var folders = parse.GetValue(modelDir) is { } dir ? [dir.FullName] : options.ModelSearchPath.Append(RankingVerbs.DefaultModelFolder()).Distinct().ToList();
+            var folders = parse.GetValue(modelDir) is { } dir ? [dir.FullName] : host.Services.GetRequiredService<ModelRegistry>().ServingFolders(options).Append(RankingVerbs.DefaultModelFolder()).Distinct().ToList();
             if (models.LoadFirst(folders) is null) { Console.Error.WriteLine($"error: no model in {string.Join(", ", folders)}"); return 2; }
             var indexHost = host.Services.GetRequiredService<IndexHost>();
             try { indexHost.OpenReaders(); }
@@ -41,7 +42,6 @@ internal static class ScorePairsVerb
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 2;
             }
-            Engine.Storage.Migrator.Migrate(host.Services.GetRequiredService<Engine.Storage.MatchingDatabase>());
             using (var progress = new ConsoleProgress())
                 host.Services.GetRequiredService<VectorMaintainer>().CatchUp(progress);
 
