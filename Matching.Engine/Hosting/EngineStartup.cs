@@ -29,8 +29,16 @@ public sealed class EngineStartup(
         logger.LogInformation("Database {File}: {Migrations} migration(s) applied", database.DatabaseFile, ran);
 
         var registry = services.GetRequiredService<Scoring.ModelRegistry>();
-        if (string.IsNullOrWhiteSpace(options.Value.ModelDirectory) && registry.EnsureShipped(Path.Combine(AppContext.BaseDirectory, "models")) is { } shipped)
-            logger.LogInformation("Model registry: the shipped model {Version} is version 1", shipped.Version);
+        try
+        {
+            if (string.IsNullOrWhiteSpace(options.Value.ModelDirectory) && registry.EnsureShipped(Path.Combine(AppContext.BaseDirectory, "models")) is { } shipped)
+                logger.LogInformation("Model registry: the shipped model {Version} is version 1", shipped.Version);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.Data.Common.DbException)
+        {
+            // Two processes starting on one data directory may both try; one registers, the other serves what it did.
+            logger.LogWarning("The shipped model was not registered here: {Message}", e.Message);
+        }
         models.LoadFirst(registry.ServingFolders(options.Value));
 
         if (options.Value.OwnsIndex)
@@ -104,9 +112,12 @@ public sealed class EngineStartup(
     {
         if (!string.IsNullOrWhiteSpace(options.Value.ModelDirectory)) return;
         var registry = services.GetRequiredService<Scoring.ModelRegistry>();
-        if (registry.ActiveVersion() is not { } active || active.Version == models.Current?.Version) return;
+        if (registry.ActiveVersion() is not { } active || active.Version == models.Current?.Version || active.Version == _unloadable) return;
         if (models.LoadFirst([registry.ActiveFolder()!]) is { } loaded) logger.LogInformation("Now serving model {Version} (promoted in the registry)", loaded.Version);
+        else _unloadable = active.Version; // logged once by LoadFirst; tried again when the active version changes
     }
+
+    private string? _unloadable;
 
     /// <summary>The demo event is generated once, over the demo data, so the events pages have something on first start.</summary>
     private void SeedDemoEvent()

@@ -69,7 +69,9 @@ public class MatchScorerTests(ScoringFixture f)
         using var stop = new CancellationTokenSource();
         var swaps = 0;
         var started = 0;
-        var swapper = Task.Run(() =>
+        // Its own thread: the requests below fill the thread pool (each also reads in parallel), and a pooled swapper
+        // could start only after them.
+        var swapper = Task.Factory.StartNew(() =>
         {
             while (!stop.IsCancellationRequested)
             {
@@ -78,7 +80,8 @@ public class MatchScorerTests(ScoringFixture f)
                 var mark = Volatile.Read(ref started);
                 SpinWait.SpinUntil(() => Volatile.Read(ref started) > mark || stop.IsCancellationRequested);
             }
-        });
+        }, TaskCreationOptions.LongRunning);
+        SpinWait.SpinUntil(() => Volatile.Read(ref swaps) > 0);
         var seen = new ConcurrentDictionary<string, int>();
         var torn = new ConcurrentBag<string>();
         Parallel.For(0, 8, t =>
