@@ -29,11 +29,9 @@ public sealed class EventAgendas(RecordStore store, EventStore events)
             var host = hostId is not null ? experts.GetValueOrDefault(hostId) : null;
             var title = result?.Title ?? host?.Name ?? m.OfferId;
             var university = OrganisationName(result?.Organisation ?? host?.Organisation);
-            var status = m.EnterpriseStatus == MeetingStatus.Declined || m.OfferStatus == MeetingStatus.Declined ? MeetingStatus.Declined
-                : m.EnterpriseStatus == MeetingStatus.Confirmed && m.OfferStatus == MeetingStatus.Confirmed ? MeetingStatus.Confirmed : MeetingStatus.Proposed;
             return (Host: hostId is not null ? "expert:" + hostId : "result:" + m.OfferId, HostName: host?.Name ?? title,
                 Entry: new AgendaEntry(m.Slot, start, end, m.Table, m.Enterprise, OrganisationName(m.Enterprise), m.OfferKind, m.OfferId, title, host?.Name,
-                    university, m.Score, status));
+                    university, m.Score, m.Status));
         }).ToList();
         var agendas = new List<Agenda>();
         foreach (var g in entries.GroupBy(e => e.Entry.EnterpriseId).OrderBy(g => g.Key, StringComparer.Ordinal))

@@ -31,9 +31,7 @@ public sealed class EventDashboard(RecordStore store, EventStore events)
             .GroupBy(z => z).Select(g => new Bar(g.Key, g.Count())).OrderByDescending(b => b.Count).ThenBy(b => b.Label, StringComparer.Ordinal).ToList();
         var scores = Enumerable.Range(0, 10).Select(t => new Bar($"{t / 10.0:0.0}–{(t + 1) / 10.0:0.0}",
             meetings.Count(m => Math.Min(9, (int)Math.Floor(m.Score * 10)) == t))).ToList();
-        string Confirmation(StoredMeeting m) => m.EnterpriseStatus == MeetingStatus.Declined || m.OfferStatus == MeetingStatus.Declined ? "declined"
-            : m.EnterpriseStatus == MeetingStatus.Confirmed && m.OfferStatus == MeetingStatus.Confirmed ? "confirmed" : "proposed";
-        var confirmations = new[] { "proposed", "confirmed", "declined" }.Select(c => new Bar(c, meetings.Count(m => Confirmation(m) == c))).ToList();
+        var confirmations = new[] { MeetingStatus.Proposed, MeetingStatus.Confirmed, MeetingStatus.Declined }.Select(c => new Bar(c, meetings.Count(m => m.Status == c))).ToList();
 
         var outcomes = events.Outcomes(eventId);
         int AtLeast(int grade) => outcomes.Count(o => o.Grade >= grade);

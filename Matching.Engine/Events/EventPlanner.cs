@@ -67,7 +67,7 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         var reasons = Conflicts(ev, enterpriseIds, offers, best.Keys);
         foreach (var c in constraints.Where(c => c.Kind == EventConstraint.Forbid))
             reasons[(c.Enterprise, OfferKey(c.OfferKind, c.OfferId))] = "forbidden by the organiser" + (c.Note is { Length: > 0 } note ? $" ({note})" : "");
-        foreach (var m in events.Meetings(ev.Id).Where(m => m.EnterpriseStatus == MeetingStatus.Declined || m.OfferStatus == MeetingStatus.Declined))
+        foreach (var m in events.Meetings(ev.Id).Where(m => m.Status == MeetingStatus.Declined))
             reasons.TryAdd((m.Enterprise, OfferKey(m.OfferKind, m.OfferId)), m.EnterpriseStatus == MeetingStatus.Declined ? "declined by the enterprise" : "declined by the expert");
 
         var problem = new MeetingProblem

@@ -60,7 +60,12 @@ public sealed record EventConstraint(string Enterprise, string OfferKind, string
 
 /// <summary>A generated meeting as stored, with the need it was matched through and each side's confirmation.</summary>
 public sealed record StoredMeeting(string Enterprise, string OfferKind, string OfferId, string? NeedId, double Score, int Slot, int Table, bool Pinned,
-    string EnterpriseStatus = MeetingStatus.Proposed, string OfferStatus = MeetingStatus.Proposed);
+    string EnterpriseStatus = MeetingStatus.Proposed, string OfferStatus = MeetingStatus.Proposed)
+{
+    /// <summary>The meeting's state as both sides made it: declined when either declined, confirmed when both confirmed.</summary>
+    public string Status => EnterpriseStatus == MeetingStatus.Declined || OfferStatus == MeetingStatus.Declined ? MeetingStatus.Declined
+        : EnterpriseStatus == MeetingStatus.Confirmed && OfferStatus == MeetingStatus.Confirmed ? MeetingStatus.Confirmed : MeetingStatus.Proposed;
+}
 
 public static class MeetingStatus
 {

@@ -7,6 +7,9 @@ namespace Matching.Engine.Events;
 /// <summary>One rejected line of an outcomes file: its number (the header is line 1) and why.</summary>
 public sealed record OutcomeRowError(int Line, string Reason);
 
+/// <summary>What recording an outcomes file did: outcomes stored, judgements written, and every rejected line.</summary>
+public sealed record OutcomeFileReport(int Recorded, int Judgements, IReadOnlyList<OutcomeRowError> Rejected);
+
 /// <summary>
 /// Reads outcomes from CSV, as organisers fill them in Excel after an event (UTF-8 with or without BOM):
 /// a header row naming the columns enterprise, offer_kind, offer, attended, stage, amount, reason (ids; the Chinese
@@ -32,6 +35,18 @@ public static class OutcomeFile
         ["met"] = "met", ["见面"] = "met", ["interested"] = "interested", ["有兴趣"] = "interested", ["intent"] = "intent", ["意向"] = "intent",
         ["signed"] = "signed", ["签约"] = "signed",
     };
+
+    /// <summary>
+    /// Reads a file and records its good rows for an event; rows the file or the event refuses come back with their
+    /// line numbers, in line order.
+    /// </summary>
+    public static OutcomeFileReport Record(Storage.EventStore events, string eventId, Stream input)
+    {
+        var (rows, errors) = Read(input);
+        var report = events.RecordOutcomes(eventId, rows.Select(r => r.Outcome).ToList());
+        var rejected = errors.Concat(report.Rejected.Select(r => new OutcomeRowError(rows[r.Index].Line, r.Reason))).OrderBy(e => e.Line).ToList();
+        return new OutcomeFileReport(report.Recorded, report.Judgements, rejected);
+    }
 
     public static (IReadOnlyList<(int Line, MeetingOutcome Outcome)> Outcomes, IReadOnlyList<OutcomeRowError> Errors) Read(Stream input)
     {

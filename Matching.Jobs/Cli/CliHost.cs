@@ -33,4 +33,36 @@ internal static class CliHost
         builder.Services.AddMatchingEngineServices();
         return builder.Build();
     }
+
+    /// <summary>
+    /// The engine over a data directory ready to score: migrated, a model loaded (from <paramref name="modelFolders"/>
+    /// when given, else where a server would look, then the build's own), the index open read-only and the records'
+    /// vectors caught up. Null with <paramref name="error"/> set when the index is missing, or when
+    /// <paramref name="requireModel"/> and no model loads.
+    /// </summary>
+    public static IHost? Scoring(string? data, IReadOnlyList<string>? modelFolders, bool requireModel, out string? error)
+    {
+        error = null;
+        var host = Services(data);
+        Engine.Storage.Migrator.Migrate(host.Services.GetRequiredService<Engine.Storage.MatchingDatabase>());
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MatchingOptions>>().Value;
+        var folders = modelFolders ?? host.Services.GetRequiredService<Engine.Scoring.ModelRegistry>().ServingFolders(options)
+            .Append(RankingVerbs.DefaultModelFolder()).Distinct().ToList();
+        if (host.Services.GetRequiredService<Engine.Scoring.ModelHost>().LoadFirst(folders) is null && requireModel)
+        {
+            error = $"no model in {string.Join(", ", folders)}";
+            host.Dispose();
+            return null;
+        }
+        try { host.Services.GetRequiredService<Engine.Hosting.IndexHost>().OpenReaders(); }
+        catch (Exception e) when (e is InvalidOperationException or IOException or Lucene.Net.Index.IndexNotFoundException)
+        {
+            error = e.Message;
+            host.Dispose();
+            return null;
+        }
+        using (var progress = new ConsoleProgress())
+            host.Services.GetRequiredService<Engine.Vectors.VectorMaintainer>().CatchUp(progress);
+        return host;
+    }
 }

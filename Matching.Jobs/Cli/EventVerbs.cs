@@ -1,13 +1,7 @@
 using System.CommandLine;
-using Matching.Engine;
 using Matching.Engine.Events;
-using Matching.Engine.Hosting;
-using Matching.Engine.Scoring;
 using Matching.Engine.Storage;
-using Matching.Engine.Vectors;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Matching.Jobs.Cli;
 
@@ -20,7 +14,7 @@ internal static class EventVerbs
         var command = new Command("solve-event", "Generate an event's match list and schedule (pins, forbids and declines kept)") { eventId };
         command.SetAction(parse =>
         {
-            using var host = Open(parse.GetValue(data), out var error);
+            using var host = CliHost.Scoring(parse.GetValue(data), modelFolders: null, requireModel: false, out var error);
             if (host is null) { Console.Error.WriteLine($"error: {error}"); return 2; }
             var events = host.Services.GetRequiredService<EventStore>();
             var planner = host.Services.GetRequiredService<EventPlanner>();
@@ -106,33 +100,11 @@ internal static class EventVerbs
             var id = parse.GetValue(eventId)!;
             if (events.Get(id) is null) { Console.Error.WriteLine($"error: no event {id}"); return 2; }
             using var stream = input.OpenRead();
-            var (rows, errors) = OutcomeFile.Read(stream);
-            var report = events.RecordOutcomes(id, rows.Select(r => r.Outcome).ToList());
-            foreach (var e in errors) Console.Error.WriteLine($"line {e.Line}: {e.Reason}");
-            foreach (var (index, reason) in report.Rejected) Console.Error.WriteLine($"line {rows[index].Line}: {reason}");
-            Console.WriteLine($"outcomes: {report.Recorded} recorded, {report.Judgements} judgement(s) written, {errors.Count + report.Rejected.Count} rejected");
+            var report = OutcomeFile.Record(events, id, stream);
+            foreach (var e in report.Rejected) Console.Error.WriteLine($"line {e.Line}: {e.Reason}");
+            Console.WriteLine($"outcomes: {report.Recorded} recorded, {report.Judgements} judgement(s) written, {report.Rejected.Count} rejected");
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The engine over a data directory with the model loaded, readers open and vectors caught up.</summary>
-    internal static IHost? Open(string? data, out string? error)
-    {
-        error = null;
-        var host = CliHost.Services(data);
-        Migrator.Migrate(host.Services.GetRequiredService<MatchingDatabase>());
-        var options = host.Services.GetRequiredService<IOptions<MatchingOptions>>().Value;
-        host.Services.GetRequiredService<ModelHost>().LoadFirst(host.Services.GetRequiredService<ModelRegistry>().ServingFolders(options).Append(RankingVerbs.DefaultModelFolder()).Distinct().ToList());
-        try { host.Services.GetRequiredService<IndexHost>().OpenReaders(); }
-        catch (Exception e) when (e is InvalidOperationException or IOException or Lucene.Net.Index.IndexNotFoundException)
-        {
-            error = e.Message;
-            host.Dispose();
-            return null;
-        }
-        using (var progress = new ConsoleProgress())
-            host.Services.GetRequiredService<VectorMaintainer>().CatchUp(progress);
-        return host;
     }
 }

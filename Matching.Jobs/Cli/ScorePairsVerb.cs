@@ -1,11 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Matching.Engine;
-using Matching.Engine.Hosting;
 using Matching.Engine.Scoring;
-using Matching.Engine.Vectors;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Matching.Jobs.Cli;
 
@@ -29,21 +25,10 @@ internal static class ScorePairsVerb
         {
             var input = parse.GetValue(pairs)!;
             if (!input.Exists) { Console.Error.WriteLine($"error: no file {input.FullName}"); return 2; }
-            using var host = CliHost.Services(parse.GetValue(data));
-            Engine.Storage.Migrator.Migrate(host.Services.GetRequiredService<Engine.Storage.MatchingDatabase>());
-            var options = host.Services.GetRequiredService<IOptions<MatchingOptions>>().Value;
+            var folders = parse.GetValue(modelDir) is { } dir ? [dir.FullName] : (IReadOnlyList<string>?)null;
+            using var host = CliHost.Scoring(parse.GetValue(data), folders, requireModel: true, out var error);
+            if (host is null) { Console.Error.WriteLine($"error: {error}"); return 2; }
             var models = host.Services.GetRequiredService<ModelHost>();
-            var folders = parse.GetValue(modelDir) is { } dir ? [dir.FullName] : host.Services.GetRequiredService<ModelRegistry>().ServingFolders(options).Append(RankingVerbs.DefaultModelFolder()).Distinct().ToList();
-            if (models.LoadFirst(folders) is null) { Console.Error.WriteLine($"error: no model in {string.Join(", ", folders)}"); return 2; }
-            var indexHost = host.Services.GetRequiredService<IndexHost>();
-            try { indexHost.OpenReaders(); }
-            catch (Exception e) when (e is InvalidOperationException or IOException or Lucene.Net.Index.IndexNotFoundException)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
-            using (var progress = new ConsoleProgress())
-                host.Services.GetRequiredService<VectorMaintainer>().CatchUp(progress);
 
             var explainer = host.Services.GetRequiredService<Explainer>();
             var written = 0;

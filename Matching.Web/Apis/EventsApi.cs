@@ -130,7 +130,8 @@ public static partial class EventsApi
         {
             if (events.Get(id) is null) return Missing(id);
             if (outcomes.Count > MaxItems) return Invalid($"at most {MaxItems:N0} outcomes per request");
-            return Results.Ok(Report(events.RecordOutcomes(id, outcomes), outcomes.Select((_, i) => i + 1).ToList(), []));
+            var report = events.RecordOutcomes(id, outcomes);
+            return Results.Ok(new { recorded = report.Recorded, judgements = report.Judgements, rejected = report.Rejected.Select(r => new { line = r.Index + 1, reason = r.Reason }) });
         }).WithSummary("Record outcomes (attended, stage, amount, reason); each becomes a judgement");
         group.MapPost("/{id}/outcomes.csv", async (string id, HttpRequest request, EventStore events) =>
         {
@@ -138,8 +139,8 @@ public static partial class EventsApi
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer);
             buffer.Position = 0;
-            var (rows, errors) = OutcomeFile.Read(buffer);
-            return Results.Ok(Report(events.RecordOutcomes(id, rows.Select(r => r.Outcome).ToList()), rows.Select(r => r.Line).ToList(), errors));
+            var report = OutcomeFile.Record(events, id, buffer);
+            return Results.Ok(new { recorded = report.Recorded, judgements = report.Judgements, rejected = report.Rejected.Select(e => new { line = e.Line, reason = e.Reason }) });
         }).Accepts<IFormFile>("text/csv").WithSummary("Upload the filled-in meetings CSV (or any CSV with the outcome columns)");
         group.MapGet("/{id}/dashboard", (string id, EventStore events, EventDashboard dashboard) =>
             events.Get(id) is null ? Missing(id) : Results.Ok(dashboard.For(id))).WithSummary("Matches by industry and zone, score distribution, outcome funnel");
@@ -221,12 +222,6 @@ public static partial class EventsApi
         }
         catch (InvalidOperationException e) { return Results.Problem(statusCode: 409, title: "Wrong status", detail: e.Message); }
     }
-
-    private static object Report(EventStore.OutcomeReport report, IReadOnlyList<int> lines, IReadOnlyList<OutcomeRowError> errors) => new
-    {
-        recorded = report.Recorded, judgements = report.Judgements,
-        rejected = errors.Select(e => new { line = e.Line, reason = e.Reason }).Concat(report.Rejected.Select(r => new { line = lines[r.Index], reason = r.Reason })).ToList(),
-    };
 
     private static string FileStem(MatchingEvent ev) => Regex.Replace(ev.Id, "[^A-Za-z0-9_-]", "_");
 

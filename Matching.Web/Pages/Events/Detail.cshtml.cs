@@ -46,9 +46,8 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
         else
         {
             using var stream = sheet.OpenReadStream();
-            var (rows, errors) = OutcomeFile.Read(stream);
-            var report = events.RecordOutcomes(id, rows.Select(r => r.Outcome).ToList());
-            var problems = errors.Select(e => $"第 {e.Line} 行：{e.Reason}").Concat(report.Rejected.Select(r => $"第 {rows[r.Index].Line} 行：{r.Reason}")).ToList();
+            var report = OutcomeFile.Record(events, id, stream);
+            var problems = report.Rejected.Select(e => $"第 {e.Line} 行：{e.Reason}").ToList();
             Message = $"已记录 {report.Recorded} 条成果，生成 {report.Judgements} 条训练标注" + (problems.Count > 0 ? $"；{problems.Count} 行未记录：" + string.Join("；", problems.Take(10)) : "。");
         }
         Load(id);
