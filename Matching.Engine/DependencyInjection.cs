@@ -18,9 +18,9 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddMatchingEngine(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration(MatchingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<Scoring.LearningOptions>().BindConfiguration(Scoring.LearningOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddMatchingEngineServices();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineStartup>());
-        builder.Services.AddHostedService<VectorUpkeep>();
         return builder;
     }
 
@@ -51,7 +51,12 @@ public static class DependencyInjection
         services.AddSingleton<Features.FeatureExtractor>();
         services.AddSingleton<Scoring.MatchScorer>();
         services.AddSingleton<Scoring.Explainer>();
+        services.AddSingleton(sp => new Scoring.Retrainer(sp.GetRequiredService<RecordStore>(), sp.GetRequiredService<Scoring.ModelRegistry>(),
+            sp.GetRequiredService<MatchingAnalyzer>(), sp.GetRequiredService<SynonymDictionary>(), sp.GetRequiredService<IndustryTaxonomy>(),
+            Path.Combine(Data(sp), "scratch")));
+        services.AddSingleton<Matches.MatchStore>();
         services.AddSingleton<Matches.MatchLists>();
+        services.AddSingleton<Matches.MatchMaintainer>();
         services.AddSingleton<EventStore>();
         services.AddSingleton<Events.EventPlanner>();
         services.AddSingleton<Events.EventAgendas>();

@@ -11,8 +11,11 @@ namespace Matching.Jobs;
 
 public static class DependencyInjection
 {
-    /// <summary>The queues, in priority order.</summary>
-    public static readonly string[] Queues = ["index", "import", "default"];
+    /// <summary>
+    /// The queues, in priority order. "index" is served only by the process that owns the index writers
+    /// (<see cref="IndexQueueServer"/>); the others by every job server, unless Jobs:Queues narrows them.
+    /// </summary>
+    public static readonly string[] Queues = ["index", "embed", "match", "train", "events", "default"];
 
     /// <summary>
     /// Hangfire on SQLite (its own file, data/hangfire.db), the job classes, and — when <paramref name="runServer"/> —
@@ -34,26 +37,36 @@ public static class DependencyInjection
             {
                 QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),
             }));
-        builder.Services.AddTransient<ImportJob>().AddTransient<IndexJob>().AddTransient<MaintenanceJob>();
+        builder.Services.AddTransient<ImportJob>().AddTransient<IndexJob>().AddTransient<MaintenanceJob>()
+            .AddTransient<VectorJob>().AddTransient<MatchJob>().AddTransient<TrainJob>();
         builder.Services.PostConfigure<MatchingOptions>(o => o.OwnsIndex = server);
         if (server)
         {
             builder.Services.AddHangfireServer(o =>
             {
-                o.Queues = Queues;
+                o.Queues = jobs.Queues is { Length: > 0 } only ? Queues.Skip(1).Where(only.Contains).ToArray() : Queues[1..];
                 o.WorkerCount = jobs.WorkerCount;
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             });
+            builder.Services.AddHostedService<IndexQueueServer>();
+            builder.Services.AddHostedService<ChangeLogWatcher>();
             builder.Services.AddHostedService<RecurringJobsRegistration>();
         }
         return builder;
     }
 
-    private sealed class RecurringJobsRegistration(IRecurringJobManager recurring) : IHostedService
+    private sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IOptions<Matching.Engine.Scoring.LearningOptions> learning) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             recurring.AddOrUpdate<MaintenanceJob>("close-expired-needs", j => j.CloseExpiredNeeds(), Cron.Hourly());
+            // The watcher enqueues catch-ups within a second; this is the floor should it ever be stopped.
+            recurring.AddOrUpdate<MatchJob>("match-catch-up", j => j.CatchUp(null, CancellationToken.None), Cron.Minutely());
+            recurring.AddOrUpdate<IndexJob>("index-check", j => j.Check(CancellationToken.None), Cron.Daily(3));
+            recurring.AddOrUpdate<MaintenanceJob>("cleanup", j => j.Cleanup(), Cron.Daily(4));
+            if (learning.Value.NightlyRetrain)
+                recurring.AddOrUpdate<TrainJob>("retrain", j => j.Retrain(false, null, CancellationToken.None), learning.Value.RetrainCron);
+            else recurring.RemoveIfExists("retrain");
             return Task.CompletedTask;
         }
 

@@ -14,6 +14,12 @@ public sealed class JobsOptions
     [Range(1, 64)]
     public int WorkerCount { get; set; } = 2;
 
+    /// <summary>
+    /// The queues this server takes (of embed, match, train, events, default); empty means all of them. The index queue
+    /// always goes with the index writers.
+    /// </summary>
+    public string[]? Queues { get; set; }
+
     /// <summary>How often an idle server asks SQLite storage for work, in milliseconds (its default is 15 s).</summary>
     [Range(50, 1000)]
     public int QueuePollMilliseconds { get; set; } = 200;

@@ -11,6 +11,9 @@ public sealed class IndexHost(string root, MatchingAnalyzer analyzer) : IDisposa
 {
     private IndexSet? _indexes;
 
+    /// <summary>Holds a set opened elsewhere (a workspace, a test); disposing the host disposes it.</summary>
+    public IndexHost(IndexSet opened, MatchingAnalyzer analyzer) : this(opened.Root, analyzer) => _indexes = opened;
+
     public string Root { get; } = root;
 
     /// <summary>The open indexes.</summary>

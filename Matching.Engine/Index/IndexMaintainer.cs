@@ -5,6 +5,12 @@ using Matching.Engine.Storage;
 
 namespace Matching.Engine.Index;
 
+/// <summary>What the consistency check found (and repaired) at log position <see cref="Seq"/>.</summary>
+public sealed record IndexCheck(int Missing, int Extra, int Duplicates, long Seq)
+{
+    public bool Clean => Missing + Extra + Duplicates == 0;
+}
+
 /// <summary>
 /// Keeps the indexes equal to the database by replaying the change log from each index's applied sequence.
 /// Re-running it is harmless: documents are replaced by id, and an index only records a sequence once the
@@ -80,6 +86,55 @@ public sealed class IndexMaintainer(RecordStore store, IndexSet indexes)
         }
         CatchUp(progress, cancellationToken);
         return written;
+    }
+
+    /// <summary>
+    /// The consistency check: after catching up, the index must hold exactly the database's live records, each once.
+    /// Differences (a document missing, one that should be gone, a duplicate) are counted and, with
+    /// <paramref name="repair"/>, rewritten from the database.
+    /// </summary>
+    public IndexCheck Verify(bool repair = true, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            CatchUp(cancellationToken: cancellationToken);
+            _gate.Wait(cancellationToken);
+            try
+            {
+                var seq = indexes.AppliedSeq;
+                var today = DateOnly.FromDateTime(DateTime.Today);
+                var expected = new Dictionary<RecordKind, HashSet<string>>
+                {
+                    [RecordKind.Result] = store.ActiveIds(RecordKind.Result).ToHashSet(),
+                    [RecordKind.Expert] = store.ActiveIds(RecordKind.Expert).ToHashSet(),
+                    [RecordKind.Need] = store.GetNeeds(store.ActiveIds(RecordKind.Need)).Where(n => n.IsOpen(today)).Select(n => n.Id).ToHashSet(),
+                };
+                // Something written while the ids were read would look like a difference: read again.
+                if (store.LastSeq() != seq && attempt < 5) continue;
+                int missing = 0, extra = 0, duplicates = 0;
+                foreach (var kind in IndexSet.Kinds)
+                {
+                    var held = indexes[kind].Ids();
+                    var heldSet = held.ToHashSet();
+                    var wrong = expected[kind].Where(id => !heldSet.Contains(id)).ToList();
+                    missing += wrong.Count;
+                    var gone = heldSet.Where(id => !expected[kind].Contains(id)).ToList();
+                    extra += gone.Count;
+                    var twice = held.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+                    duplicates += twice.Count;
+                    if (repair && wrong.Count + gone.Count + twice.Count > 0)
+                    {
+                        Write(kind, wrong.Concat(gone).Concat(twice).Distinct().ToList());
+                        indexes[kind].Commit(indexes[kind].AppliedSeq);
+                    }
+                }
+                return new IndexCheck(missing, extra, duplicates, seq);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
     }
 
     private void Apply(IReadOnlyList<Change> batch)

@@ -165,6 +165,27 @@ public sealed class RecordIndex : IDisposable
         return lease.Searcher.IndexReader.NumDocs;
     }
 
+    /// <summary>The id of every live document, in the current searcher (an id twice means a duplicate).</summary>
+    public IReadOnlyList<string> Ids()
+    {
+        using var lease = Acquire();
+        var ids = new List<string>(lease.Searcher.IndexReader.NumDocs);
+        var bytes = new Lucene.Net.Util.BytesRef();
+        foreach (var leaf in lease.Searcher.IndexReader.Leaves)
+        {
+            var reader = leaf.AtomicReader;
+            var live = reader.LiveDocs;
+            var terms = FieldCache.DEFAULT.GetTerms(reader, IdField, false);
+            for (var doc = 0; doc < reader.MaxDoc; doc++)
+            {
+                if (live is not null && !live.Get(doc)) continue;
+                terms.Get(doc, bytes);
+                ids.Add(bytes.Utf8ToString());
+            }
+        }
+        return ids;
+    }
+
     /// <summary>Runs Lucene's CheckIndex over the directory (without fixing anything); true when clean.</summary>
     public static bool Check(string path, out string report)
     {

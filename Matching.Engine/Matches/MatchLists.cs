@@ -27,15 +27,19 @@ public sealed record ExpertMatches(Expert Expert, IReadOnlyList<MatchItem> Needs
 /// <summary>
 /// Match lists for pages and the API. With a scoring model installed, the BM25 top <see cref="MatchScorer.K"/>
 /// candidates are re-ranked by the model and carry calibrated scores; experts combine their profile with their
-/// results. Without one, the BM25 order stands ("bm25"). A need that is not public shows only its public fields, and
+/// results. A need's lists come from the match job's stored lists (<see cref="MatchStore"/>) when it has them for
+/// the version being served, and are computed on the spot otherwise (a need posted a moment ago, a longer list).
+/// Without a model, the BM25 order stands ("bm25"). A need that is not public shows only its public fields, and
 /// never its text in a snippet.
 /// </summary>
-public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, ModelHost models, MatchScorer scorer)
+public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, ModelHost models, MatchScorer scorer, MatchStore? stored = null)
 {
     public const string Bm25Model = "bm25";
     public const int MaxK = 200;
     /// <summary>Needs re-ranked for a result or an expert: each is its own query, so the depth is smaller.</summary>
     public const int ReverseDepth = 50;
+    /// <summary>Entries the match job stores per need and kind; a request for more computes the list.</summary>
+    public const int StoredDepth = 50;
 
     public NeedMatches? ForNeed(string needId, int k = 20)
     {
@@ -45,16 +49,40 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         var bundle = models.Current;
         if (bundle is null)
             return new NeedMatches(need.PublicView(), Describe(retriever.ForNeed(need, RecordKind.Result, k)), Describe(retriever.ForNeed(need, RecordKind.Expert, k)));
+        var lists = k <= StoredDepth && stored?.Serving(bundle.Version) is { } serving ? stored.Get(serving, need.Id) : null;
+        return Present(need, lists ?? Compute(bundle, need, k), k);
+    }
 
+    /// <summary>The version whose stored lists are served now, or null when lists are computed per request.</summary>
+    public string? ServingVersion => models.Current is { } bundle ? stored?.Serving(bundle.Version) : null;
+
+    /// <summary>A need's lists as <paramref name="bundle"/> ranks them, <paramref name="depth"/> deep: what the match job stores.</summary>
+    public StoredLists Compute(ModelBundle bundle, TechNeed need, int depth = StoredDepth)
+    {
         var results = scorer.Score(bundle, need, RecordKind.Result, retriever.ForNeed(need, RecordKind.Result, MatchScorer.K, withSnippets: 0));
-        var topResults = results.OrderByDescending(r => r.Score).ThenByDescending(r => r.Raw).ThenBy(r => r.Candidate.Rank).Take(k).ToList();
+        var topResults = results.OrderByDescending(r => r.Score).ThenByDescending(r => r.Raw).ThenBy(r => r.Candidate.Rank).Take(depth).ToList();
         var experts = scorer.ScoreExperts(bundle, need, retriever.ForNeed(need, RecordKind.Expert, MatchScorer.K, withSnippets: 0), results);
-        var topExperts = experts.OrderByDescending(e => e.Score).ThenByDescending(e => e.Profile.Raw).ThenBy(e => e.Profile.Candidate.Rank).Take(k).ToList();
-        var resultTitles = store.GetResults(topExperts.Select(e => e.BestResultId).OfType<string>().Distinct().ToList()).ToDictionary(r => r.Id, r => r.Title);
+        var topExperts = experts.OrderByDescending(e => e.Score).ThenByDescending(e => e.Profile.Raw).ThenBy(e => e.Profile.Candidate.Rank).Take(depth).ToList();
+        return new StoredLists(bundle.Version, need.Id,
+            topResults.Select(r => Stored(r.Candidate, r.Score)).ToList(),
+            topExperts.Select(e => Stored(e.Profile.Candidate, e.Score) with { BestResultId = e.BestResultId, BestResultScore = e.BestResultId is null ? null : e.BestResult }).ToList());
+
+        static StoredMatch Stored(Candidate c, double score) => new(c.Id, score, c.Score, c.Rank, c.NormalisedScore);
+    }
+
+    /// <summary>The first <paramref name="k"/> of stored or computed lists, with titles, snippets and evidence.</summary>
+    private NeedMatches Present(TechNeed need, StoredLists lists, int k)
+    {
+        var results = lists.Results.Take(k).ToList();
+        var experts = lists.Experts.Take(k).ToList();
+        var resultTitles = store.GetResults(experts.Select(e => e.BestResultId).OfType<string>().Distinct().ToList()).ToDictionary(r => r.Id, r => r.Title);
         return new NeedMatches(need.PublicView(),
-            Describe(retriever.WithSnippets(need, topResults.Select(r => r.Candidate).ToList()), topResults.Select(r => r.Score).ToList(), bundle.Version),
-            Describe(retriever.WithSnippets(need, topExperts.Select(e => e.Profile.Candidate).ToList()), topExperts.Select(e => e.Score).ToList(), bundle.Version,
-                topExperts.Select(e => e.BestResultId is { } id && resultTitles.TryGetValue(id, out var t) ? new Evidence(id, t, e.BestResult) : null).ToList()));
+            Describe(retriever.WithSnippets(need, Candidates(results, RecordKind.Result)), results.Select(r => r.Score).ToList(), lists.Model),
+            Describe(retriever.WithSnippets(need, Candidates(experts, RecordKind.Expert)), experts.Select(e => e.Score).ToList(), lists.Model,
+                experts.Select(e => e.BestResultId is { } id && resultTitles.TryGetValue(id, out var t) ? new Evidence(id, t, e.BestResultScore ?? 0) : null).ToList()));
+
+        static List<Candidate> Candidates(IEnumerable<StoredMatch> entries, RecordKind kind) =>
+            entries.Select(m => new Candidate(m.CandidateId, kind, m.Bm25, m.Bm25Rank, m.Normalised, [])).ToList();
     }
 
     public ResultMatches? ForResult(string resultId, int k = 20)

@@ -19,7 +19,7 @@ public sealed record ModelEvent(string Version, string Action, string? Note, Dat
 /// </summary>
 public sealed class ModelRegistry(MatchingDatabase database, MatchingAnalyzer analyzer, string dataPath)
 {
-    public const string Candidate = "candidate", Active = "active", Retired = "retired";
+    public const string Candidate = "candidate", Active = "active", Retired = "retired", Rejected = "rejected";
 
     public string Root => Path.Combine(dataPath, "models");
 
@@ -73,6 +73,18 @@ public sealed class ModelRegistry(MatchingDatabase database, MatchingAnalyzer an
         connection.Execute("UPDATE model_versions SET status = 'retired' WHERE status = 'active' AND version <> @version", new { version }, tx);
         connection.Execute("UPDATE model_versions SET status = 'active' WHERE version = @version", new { version }, tx);
         connection.Execute("INSERT INTO model_history (version, action, note, at) VALUES (@version, 'promoted', @note, @at)", new { version, note, at }, tx);
+        tx.Commit();
+    }
+
+    /// <summary>Records that a candidate was not promoted, and why (its figures against the active model's).</summary>
+    public void Reject(string version, string note)
+    {
+        if (Find(version) is not { Status: Candidate }) throw new InvalidOperationException($"model {version} is not a candidate");
+        using var connection = database.Open();
+        using var tx = connection.BeginTransaction();
+        connection.Execute("UPDATE model_versions SET status = 'rejected', note = @note WHERE version = @version", new { version, note }, tx);
+        connection.Execute("INSERT INTO model_history (version, action, note, at) VALUES (@version, 'rejected', @note, @at)",
+            new { version, note, at = DateTimeOffset.UtcNow.ToString("O") }, tx);
         tx.Commit();
     }
 

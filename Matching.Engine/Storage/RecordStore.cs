@@ -68,6 +68,13 @@ public sealed class RecordStore(MatchingDatabase database)
     public Page<TechNeed> ListNeeds(ListQuery q) =>
         List<NeedRow, TechNeed>("needs", NeedRow.Columns, q, r => r.ToRecord());
 
+    /// <summary>When the newest judgement was written, or null when there is none.</summary>
+    public DateTimeOffset? LatestJudgementAt()
+    {
+        using var connection = Database.Open();
+        return Rows.Time(connection.ExecuteScalar<string?>("SELECT MAX(created_at) FROM judgements"));
+    }
+
     /// <summary>All judgements, optionally from one source.</summary>
     public IReadOnlyList<Judgement> Judgements(string? source = null)
     {

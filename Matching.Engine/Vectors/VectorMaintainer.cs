@@ -21,6 +21,12 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
     private readonly SemaphoreSlim _gate = new(1, 1);
     private MiniLmEncoder? _encoder;
 
+    /// <summary>The change-log cursor of a model's vectors (shared by models with the same topic model).</summary>
+    public static string CursorName(VectorModels bundle) => "vectors:" + bundle.TopicKey;
+
+    /// <summary>True when the active model's vectors are behind the change log.</summary>
+    public bool Behind() => models?.Current is { } bundle && vectors.Cursor(CursorName(VectorModels.Of(bundle))) < store.LastSeq();
+
     /// <summary>Applies every change after the active model's cursor; returns how many vectors were (re)computed.</summary>
     public int CatchUp(IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default) =>
         models?.Current is { } bundle ? CatchUp(VectorModels.Of(bundle), progress, cancellationToken) : 0;
@@ -32,7 +38,7 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         try
         {
             var clock = Stopwatch.StartNew();
-            var cursorName = "vectors:" + bundle.TopicKey;
+            var cursorName = CursorName(bundle);
             var from = vectors.Cursor(cursorName);
             var last = store.LastSeq();
             var start = from;

@@ -44,8 +44,28 @@ internal static class ModelsVerb
             Console.WriteLine($"active: {back.Version}");
             return 0;
         }));
-        return new Command("models", "The model registry: list, register, promote, rollback") { list, register, promote, rollback };
+        var force = new Option<bool>("--force") { Description = "retrain even when no judgement arrived since the last model" };
+        var tolerance = new Option<double?>("--tolerance") { Description = "how far below the active model's held-out nDCG@10 a candidate may be and still be promoted (default Learning:Tolerance, 0.005)" };
+        var retrain = new Command("retrain", "What the nightly job does: train a candidate on the database's judgements, compare it with the active model on held-out needs, promote it if not worse") { force, tolerance };
+        retrain.SetAction(parse => Run(parse.GetValue(data), registry =>
+        {
+            using var host = CliHost.Services(parse.GetValue(data));
+            var options = new LearningOptions();
+            if (parse.GetValue(tolerance) is { } t)
+            {
+                if (t is < 0 or > 0.2) { Console.Error.WriteLine("error: --tolerance must be between 0 and 0.2"); return 2; }
+                options.Tolerance = t;
+            }
+            var outcome = host.Services.GetRequiredService<Retrainer>().Run(options, parse.GetValue(force), log: Console.WriteLine);
+            Console.WriteLine($"retrain {outcome.Status} candidate={outcome.Candidate ?? "-"} active={outcome.Active ?? "-"} " +
+                $"heldout_ndcg10 candidate={Figure(outcome.CandidateNdcg)} active={Figure(outcome.ActiveNdcg)} bm25={Figure(outcome.Bm25Ndcg)} queries={outcome.HeldOutQueries}");
+            Console.WriteLine(outcome.Reason);
+            return 0;
+        }));
+        return new Command("models", "The model registry: list, register, promote, rollback, retrain") { list, register, promote, rollback, retrain };
     }
+
+    private static string Figure(double? value) => value?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-";
 
     private static int Run(string? data, Func<ModelRegistry, int> action)
     {

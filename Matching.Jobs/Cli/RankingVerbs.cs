@@ -116,24 +116,10 @@ internal static class RankingVerbs
 
                 if (parse.GetValue(folds) is var n and > 1)
                 {
-                    CrossValidate(rows, hp, n, FoldKey);
+                    ModelTrainer.CrossValidate(rows, hp, n, FoldKey, Console.WriteLine);
                     return 0;
                 }
-                // One ranker per language (ModelBundle explains why); each calibrated on its own out-of-fold scores,
-                // what the ranker says about pairs it did not train on.
-                var scorers = new List<LanguageScorer>();
-                var calibrators = new Dictionary<string, IsotonicCalibrator>();
-                foreach (var language in rows.GroupBy(r => ModelBundle.LanguageOf(r.Features)).OrderBy(g => g.Key == "en" ? 0 : 1))
-                {
-                    var languageRows = language.ToList();
-                    Console.WriteLine($"language {language.Key}: {languageRows.Count:N0} rows");
-                    var (outOfFold, cvBm25, cvModel) = CrossValidate(languageRows, hp, 5, FoldKey);
-                    metrics[$"cv5_ndcg10_{language.Key}_bm25"] = cvBm25;
-                    metrics[$"cv5_ndcg10_{language.Key}_model"] = cvModel;
-                    var calibrator = IsotonicCalibrator.Fit(outOfFold.Select(x => (double)x.Score).ToList(), outOfFold.Select(x => x.Label > 0).ToList());
-                    calibrators[language.Key] = calibrator;
-                    scorers.Add(new LanguageScorer(language.Key, RankerModel.Train(languageRows, hp), calibrator));
-                }
+                var scorers = ModelTrainer.Train(rows, hp, FoldKey, metrics, Console.WriteLine);
                 if (servingTopics is null && dataset is not null)
                     servingTopics = TopicModel.Fit(dataset.Corpus.Select(BeirWorkspace.EmbeddingText), new MatchingAnalyzer(), topicParameters);
                 var bundle = new ModelBundle
@@ -267,49 +253,7 @@ internal static class RankingVerbs
         return ModelBundle.Exists(local) ? local : Path.Combine(AppContext.BaseDirectory, "models");
     }
 
-    private static void AddRows(List<RankingRow> rows, string group, QueryCandidates q)
-    {
-        for (var i = 0; i < q.Candidates.Count; i++)
-            rows.Add(new RankingRow { GroupId = group, Label = q.Judged.GetValueOrDefault(q.Candidates[i].Id), Features = Mask(q.Features[i]) });
-    }
-
-    /// <summary>k-fold cross-validation over training queries (folds by a hash of the fold key): nDCG@10 of BM25 order and of the model.</summary>
-    private static (List<(float Score, float Label)> OutOfFold, double Bm25, double Model) CrossValidate(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey)
-    {
-        var outOfFold = new List<(float Score, float Label)>();
-        int FoldOf(string group, int n) => System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(foldKey(group)))[1] % n;
-        var groups = rows.GroupBy(r => r.GroupId).ToList();
-        var bm25 = new List<double>();
-        var learned = new List<double>();
-        var bySource = new Dictionary<string, (List<double> Bm25, List<double> Model)>();
-        for (var f = 0; f < folds; f++)
-        {
-            var model = RankerModel.Train(rows.Where(r => FoldOf(r.GroupId, folds) != f), hp);
-            foreach (var g in groups.Where(g => FoldOf(g.Key, folds) == f))
-            {
-                var list = g.ToList();
-                var scores = model.Score(list.Select(r => r.Features).ToList());
-                outOfFold.AddRange(list.Select((r, i) => (scores[i], r.Label)));
-                var judged = list.Select((r, i) => (Id: i.ToString(CultureInfo.InvariantCulture), r.Label)).Where(x => x.Label > 0).ToDictionary(x => x.Id, x => (int)x.Label);
-                if (judged.Count == 0) continue;
-                var ids = Enumerable.Range(0, list.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
-                var b = RankingMetrics.Ndcg(ids, judged, 10);
-                var m = RankingMetrics.Ndcg(ids.OrderByDescending(id => scores[int.Parse(id, CultureInfo.InvariantCulture)]).ThenBy(id => int.Parse(id, CultureInfo.InvariantCulture)).ToList(), judged, 10);
-                bm25.Add(b);
-                learned.Add(m);
-                var source = g.Key[..g.Key.IndexOf(':')];
-                if (!bySource.TryGetValue(source, out var s)) bySource[source] = s = ([], []);
-                s.Bm25.Add(b);
-                s.Model.Add(m);
-            }
-        }
-        var (mean, low, high) = RankingMetrics.PairedBootstrap(bm25, learned);
-        Console.WriteLine($"cv {folds} folds ({hp}): {bm25.Count} queries with a relevant candidate");
-        foreach (var (source, s) in bySource.OrderBy(x => x.Key))
-            Console.WriteLine($"cv {source}: ndcg@10 bm25={s.Bm25.Average():F4} model={s.Model.Average():F4} ({s.Bm25.Count} queries)");
-        Console.WriteLine($"cv ndcg@10 bm25={bm25.Average():F4} model={learned.Average():F4} (difference {mean:+0.0000;-0.0000}, 95% {low:+0.0000;-0.0000} … {high:+0.0000;-0.0000})");
-        return (outOfFold, bm25.Average(), learned.Average());
-    }
+    private static void AddRows(List<RankingRow> rows, string group, QueryCandidates q) => ModelTrainer.AddRows(rows, group, q, Mask);
 
     /// <summary>The BM25 order and, with a model, its re-ranking of the same candidates, measured per query.</summary>
     private static (Scores Bm25, Scores Learned) Compare(IEnumerable<QueryCandidates> queries, ModelBundle? bundle)

@@ -15,7 +15,7 @@ public sealed class ImportJob(Importer importer, ImportRuns runs, IBackgroundJob
 {
     public static string UploadFolder(string dataPath, string importId) => Path.Combine(dataPath, "uploads", importId);
 
-    [Queue("import")]
+    [Queue("default")]
     [AutomaticRetry(Attempts = 3, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public void Run(string importId, string? encoding, PerformContext? context)
     {
@@ -33,6 +33,6 @@ public sealed class ImportJob(Importer importer, ImportRuns runs, IBackgroundJob
             runs.Fail(importId, e.Message);
             throw;
         }
-        jobs.Enqueue<IndexJob>(j => j.CatchUp(null));
+        jobs.Enqueue<IndexJob>(j => j.CatchUp(null, CancellationToken.None));
     }
 }

@@ -2,30 +2,40 @@ using Hangfire;
 using Hangfire.Server;
 using Matching.Engine.Hosting;
 using Matching.Engine.Index;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Matching.Jobs.Jobs;
 
-/// <summary>Brings the index up to the change log. Re-entrant: the log position makes a second run a no-op.</summary>
+/// <summary>
+/// Index work, on the "index" queue, which only the process owning the index writers serves (IndexQueueServer).
+/// Re-entrant: the index records the log position it has applied, so a second run finds nothing to do.
+/// </summary>
 public sealed class IndexJob(IndexHost host, IServiceProvider services)
 {
     [Queue("index")]
     [AutomaticRetry(Attempts = 5)]
-    [DisableConcurrentExecution(timeoutInSeconds: 600)]
-    public long CatchUp(PerformContext? context)
-    {
-        // Only the process that owns the writers indexes; another server leaves it to the owner's log poller.
-        if (!host.IsOpen || !host.Indexes.CanWrite) return 0;
-        var maintainer = (IndexMaintainer)services.GetService(typeof(IndexMaintainer))!;
-        return maintainer.CatchUp(new JobProgressReporter(context));
-    }
+    public long CatchUp(PerformContext? context, CancellationToken cancellationToken) =>
+        Maintainer().CatchUp(new JobProgressReporter(context), cancellationToken);
 
     [Queue("index")]
     [AutomaticRetry(Attempts = 2)]
-    [DisableConcurrentExecution(timeoutInSeconds: 3600)]
-    public long Rebuild(PerformContext? context)
+    public long Rebuild(PerformContext? context, CancellationToken cancellationToken) =>
+        Maintainer().Rebuild(new JobProgressReporter(context), cancellationToken);
+
+    /// <summary>The consistency check: the index holds exactly the database's live records; differences are rewritten.</summary>
+    [Queue("index")]
+    [AutomaticRetry(Attempts = 2)]
+    public string Check(CancellationToken cancellationToken)
+    {
+        var check = Maintainer().Verify(repair: true, cancellationToken);
+        return check.Clean
+            ? $"clean at sequence {check.Seq}"
+            : $"repaired at sequence {check.Seq}: {check.Missing} missing, {check.Extra} extra, {check.Duplicates} duplicated";
+    }
+
+    private IndexMaintainer Maintainer()
     {
         if (!host.IsOpen || !host.Indexes.CanWrite) throw new InvalidOperationException("this server does not own the index writers");
-        var maintainer = (IndexMaintainer)services.GetService(typeof(IndexMaintainer))!;
-        return maintainer.Rebuild(new JobProgressReporter(context));
+        return services.GetRequiredService<IndexMaintainer>();
     }
 }

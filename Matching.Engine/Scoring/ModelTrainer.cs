@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Matching.Engine.Evaluation;
+
+namespace Matching.Engine.Scoring;
+
+/// <summary>Out-of-fold figures of a cross-validation: the scores (for calibration) and nDCG@10 of BM25 and of the model.</summary>
+public sealed record CrossValidation(List<(float Score, float Label)> OutOfFold, double Bm25, double Model, int Queries,
+    IReadOnlyDictionary<string, (double Bm25, double Model, int Queries)> BySource, (double Mean, double Low, double High) Difference);
+
+/// <summary>
+/// Turns ranking rows into scorers, the same way for the train verb and the nightly retrain: one LambdaMART ranker per
+/// language (ModelBundle explains why), each calibrated on its own out-of-fold scores — what the ranker says about
+/// pairs it did not train on. Rows are grouped by query ("source:query id"); folds go by a hash of a fold key, so
+/// near-duplicate queries can be kept on one side.
+/// </summary>
+public static class ModelTrainer
+{
+    public const int CalibrationFolds = 5;
+
+    /// <summary>One calibrated scorer per language present in <paramref name="rows"/>, with their cross-validated figures in <paramref name="metrics"/>.</summary>
+    public static List<LanguageScorer> Train(List<RankingRow> rows, RankerHyperParameters hp, Func<string, string> foldKey, IDictionary<string, double> metrics, Action<string>? log = null)
+    {
+        var scorers = new List<LanguageScorer>();
+        foreach (var language in rows.GroupBy(r => ModelBundle.LanguageOf(r.Features)).OrderBy(g => g.Key == "en" ? 0 : 1))
+        {
+            var languageRows = language.ToList();
+            log?.Invoke($"language {language.Key}: {languageRows.Count:N0} rows");
+            var cv = CrossValidate(languageRows, hp, CalibrationFolds, foldKey, log);
+            metrics[$"cv5_ndcg10_{language.Key}_bm25"] = cv.Bm25;
+            metrics[$"cv5_ndcg10_{language.Key}_model"] = cv.Model;
+            var calibrator = IsotonicCalibrator.Fit(cv.OutOfFold.Select(x => (double)x.Score).ToList(), cv.OutOfFold.Select(x => x.Label > 0).ToList());
+            scorers.Add(new LanguageScorer(language.Key, RankerModel.Train(languageRows, hp), calibrator));
+        }
+        return scorers;
+    }
+
+    /// <summary>k-fold cross-validation over training queries: nDCG@10 of the BM25 order and of the model, out of fold.</summary>
+    public static CrossValidation CrossValidate(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey, Action<string>? log = null)
+    {
+        var outOfFold = new List<(float Score, float Label)>();
+        int FoldOf(string group) => SHA256.HashData(Encoding.UTF8.GetBytes(foldKey(group)))[1] % folds;
+        var groups = rows.GroupBy(r => r.GroupId).ToList();
+        var bm25 = new List<double>();
+        var learned = new List<double>();
+        var bySource = new Dictionary<string, (List<double> Bm25, List<double> Model)>();
+        for (var f = 0; f < folds; f++)
+        {
+            var training = rows.Where(r => FoldOf(r.GroupId) != f).ToList();
+            if (training.Count == 0) continue;
+            var model = RankerModel.Train(training, hp);
+            foreach (var g in groups.Where(g => FoldOf(g.Key) == f))
+            {
+                var list = g.ToList();
+                var scores = model.Score(list.Select(r => r.Features).ToList());
+                outOfFold.AddRange(list.Select((r, i) => (scores[i], r.Label)));
+                var judged = list.Select((r, i) => (Id: i.ToString(CultureInfo.InvariantCulture), r.Label)).Where(x => x.Label > 0).ToDictionary(x => x.Id, x => (int)x.Label);
+                if (judged.Count == 0) continue;
+                var ids = Enumerable.Range(0, list.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+                var b = RankingMetrics.Ndcg(ids, judged, 10);
+                var m = RankingMetrics.Ndcg(ids.OrderByDescending(id => scores[int.Parse(id, CultureInfo.InvariantCulture)]).ThenBy(id => int.Parse(id, CultureInfo.InvariantCulture)).ToList(), judged, 10);
+                bm25.Add(b);
+                learned.Add(m);
+                var colon = g.Key.IndexOf(':');
+                var source = colon > 0 ? g.Key[..colon] : "";
+                if (!bySource.TryGetValue(source, out var s)) bySource[source] = s = ([], []);
+                s.Bm25.Add(b);
+                s.Model.Add(m);
+            }
+        }
+        if (bm25.Count == 0) throw new InvalidOperationException("no training query has a relevant candidate among its retrieved ones");
+        var difference = RankingMetrics.PairedBootstrap(bm25, learned);
+        log?.Invoke($"cv {folds} folds ({hp}): {bm25.Count} queries with a relevant candidate");
+        foreach (var (source, s) in bySource.OrderBy(x => x.Key, StringComparer.Ordinal))
+            log?.Invoke($"cv {source}: ndcg@10 bm25={s.Bm25.Average():F4} model={s.Model.Average():F4} ({s.Bm25.Count} queries)");
+        log?.Invoke($"cv ndcg@10 bm25={bm25.Average():F4} model={learned.Average():F4} (difference {difference.Mean:+0.0000;-0.0000}, 95% {difference.Low:+0.0000;-0.0000} … {difference.High:+0.0000;-0.0000})");
+        return new CrossValidation(outOfFold, bm25.Average(), learned.Average(), bm25.Count,
+            bySource.ToDictionary(x => x.Key, x => (x.Value.Bm25.Average(), x.Value.Model.Average(), x.Value.Bm25.Count)), difference);
+    }
+
+    /// <summary>The rows of one query's candidates, labelled by its judgements.</summary>
+    public static void AddRows(List<RankingRow> rows, string group, QueryCandidates q, Func<float[], float[]>? mask = null)
+    {
+        for (var i = 0; i < q.Candidates.Count; i++)
+            rows.Add(new RankingRow { GroupId = group, Label = q.Judged.GetValueOrDefault(q.Candidates[i].Id), Features = mask is null ? q.Features[i] : mask(q.Features[i]) });
+    }
+
+    /// <summary>nDCG@10 of the BM25 order and of <paramref name="bundle"/>'s re-ranking over the same candidates, per query.</summary>
+    public static (List<double> Bm25, List<double> Model) Compare(IEnumerable<QueryCandidates> queries, ModelBundle bundle)
+    {
+        var bm25 = new List<double>();
+        var learned = new List<double>();
+        foreach (var q in queries)
+        {
+            bm25.Add(RankingMetrics.Ndcg(q.Candidates.Select(c => c.Id).ToList(), q.Judged, 10));
+            var scores = q.Features.Length == 0 ? [] : bundle.For(q.Features[0]).Ranker.Score(q.Features);
+            learned.Add(RankingMetrics.Ndcg(q.Candidates.Select((c, i) => (c.Id, Score: scores[i], c.Rank)).OrderByDescending(x => x.Score).ThenBy(x => x.Rank).Select(x => x.Id).ToList(), q.Judged, 10));
+        }
+        return (bm25, learned);
+    }
+}

@@ -1,0 +1,62 @@
+using Hangfire;
+using Hangfire.States;
+using Matching.Engine.Matches;
+using Matching.Engine.Vectors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Matching.Jobs.Jobs;
+
+/// <summary>
+/// Turns the change log into jobs. Once a second it compares the log with what is done — the active model's vector
+/// cursor, the stored match lists' position — and enqueues a catch-up job for what is behind, unless one is already
+/// waiting or running. The log, not Hangfire's storage, says what is left, so a server that starts (after a crash, a
+/// restore, a lost job) catches up whatever state the queue was left in. The index itself is caught up by the
+/// process that owns its writers (EngineStartup) and does not go through the queue.
+/// </summary>
+public sealed class ChangeLogWatcher(
+    IBackgroundJobClient jobs, JobStorage storage, IServiceProvider services, ILogger<ChangeLogWatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    /// <summary>After a catch-up job failed for good, the watcher waits this long before trying again.</summary>
+    private static readonly TimeSpan AfterFailure = TimeSpan.FromMinutes(1);
+    private static readonly HashSet<string> Waiting = [EnqueuedState.StateName, ProcessingState.StateName, ScheduledState.StateName, AwaitingState.StateName];
+    private readonly Dictionary<string, string> _pending = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        VectorMaintainer? vectors = null;
+        MatchMaintainer? matches = null;
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                // Resolved once the index is open in this process (a reader may start before the index exists).
+                vectors ??= services.GetRequiredService<VectorMaintainer>();
+                matches ??= services.GetRequiredService<MatchMaintainer>();
+                if (vectors.Behind()) Ensure("embed", () => jobs.Enqueue<VectorJob>(j => j.CatchUp(null, CancellationToken.None)));
+                if (matches.Behind()) Ensure("match", () => jobs.Enqueue<MatchJob>(j => j.CatchUp(null, CancellationToken.None)));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The database or the job storage is away for a moment; the log still says what is left.
+                logger.LogWarning("Change-log watcher: {Message}; retrying", e.Message);
+            }
+        }
+    }
+
+    /// <summary>Enqueues a job of this kind unless the last one is still waiting or running (or failed a moment ago).</summary>
+    private void Ensure(string kind, Func<string> enqueue)
+    {
+        if (_pending.TryGetValue(kind, out var id))
+        {
+            using var connection = storage.GetConnection();
+            var state = connection.GetStateData(id);
+            if (state?.Name is { } name && Waiting.Contains(name)) return;
+            if (state?.Name == FailedState.StateName && connection.GetJobData(id) is { } data && DateTime.UtcNow - data.CreatedAt < AfterFailure) return;
+        }
+        _pending[kind] = enqueue();
+    }
+}

@@ -1,0 +1,26 @@
+using Hangfire;
+using Hangfire.Storage;
+
+namespace Matching.Jobs.Jobs;
+
+/// <summary>
+/// Runs a catch-up under a lock in the job storage, shared by every server: a second copy of the job (two servers
+/// saw the same backlog) finds the lock taken and returns at once, since the copy holding it covers the same log.
+/// </summary>
+public static class JobLocks
+{
+    public static string Run(JobStorage storage, string resource, Func<string> work)
+    {
+        IDisposable held;
+        using var connection = storage.GetConnection();
+        try
+        {
+            held = connection.AcquireDistributedLock("matching:" + resource, TimeSpan.Zero);
+        }
+        catch (DistributedLockTimeoutException)
+        {
+            return $"skipped: {resource} is running on another worker";
+        }
+        using (held) return work();
+    }
+}
