@@ -33,6 +33,7 @@ public static class DependencyInjection
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseJobDetailsRenderer(10, ProgressRenderer.Render)
             .UseSQLiteStorage(Path.Combine(dataPath, "hangfire.db"), new SQLiteStorageOptions
             {
                 QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),

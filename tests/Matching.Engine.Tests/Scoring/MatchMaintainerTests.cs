@@ -98,7 +98,7 @@ public class MatchMaintainerTests(ScoringFixture f)
         Assert.Equal(["A", "B"], store.Versions().Select(v => v.Model).Order());
     }
 
-    private void Write(Action<Storage.RecordWriter> action)
+    private void Write(Action<Matching.Engine.Storage.RecordWriter> action)
     {
         using var writer = f.Workspace.Store.BeginWrite();
         action(writer);

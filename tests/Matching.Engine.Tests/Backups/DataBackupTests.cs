@@ -1,0 +1,124 @@
+using Dapper;
+using Matching.Engine.Index;
+using Matching.Engine.Records;
+using Matching.Engine.Scoring;
+using Matching.Engine.Storage;
+
+namespace Matching.Engine.Tests.Backups;
+
+/// <summary>Backups taken while records are written and indexed restore to a consistent data directory.</summary>
+public class DataBackupTests : IDisposable
+{
+    private readonly TempDataDirectory _data = new();
+    private readonly List<string> _cleanup = [];
+    private static readonly string Shipped = Path.Combine(AppContext.BaseDirectory, "models");
+
+    public void Dispose()
+    {
+        _data.Dispose();
+        foreach (var path in _cleanup)
+        {
+            try { if (Directory.Exists(path)) Directory.Delete(path, recursive: true); else File.Delete(path); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
+    public async Task ABackupTakenWhileJobsRun_RestoresToTheSameConsistentState()
+    {
+        _data.SeedDemo();
+        var registry = new ModelRegistry(_data.Database, TempDataDirectory.Analyzer, _data.Path);
+        registry.EnsureShipped(Shipped);
+        var maintainer = _data.Maintainer();
+        maintainer.CatchUp();
+
+        // Jobs running: an import writing results and judgements in small transactions, and the index catching up.
+        using var stop = new CancellationTokenSource();
+        var written = 0;
+        var writer = Task.Factory.StartNew(() =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                using var w = _data.Store.BeginWrite();
+                for (var j = 0; j < 5; j++)
+                    w.Upsert(new ResearchResult { Id = $"R-BK-{i:D5}-{j}", Title = $"备份期间写入的成果 {i}-{j}：锂电池极片涂布工艺", Keywords = ["锂电池", "涂布"], Language = "zh" });
+                w.Upsert(new Judgement("n-display-01", $"R-BK-{i:D5}-0", i % 4, "feedback"));
+                w.Commit();
+                Interlocked.Add(ref written, 5);
+            }
+        }, TaskCreationOptions.LongRunning);
+        var indexer = Task.Factory.StartNew(() =>
+        {
+            while (!stop.IsCancellationRequested) maintainer.CatchUp();
+        }, TaskCreationOptions.LongRunning);
+
+        var backups = new List<(string File, BackupManifest Manifest)>();
+        while (backups.Count < 3)
+        {
+            var before = Volatile.Read(ref written);
+            while (Volatile.Read(ref written) < before + 50) await Task.Delay(10);
+            var file = Path.Combine(Path.GetTempPath(), $"matching-backup-test-{Guid.NewGuid():N}.zip");
+            _cleanup.Add(file);
+            backups.Add((file, DataBackup.Create(_data.Path, _data.Database, file)));
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(writer, indexer);
+        Assert.True(backups.Select(b => b.Manifest.LastSeq).Distinct().Count() == 3, "the writes went on between backups");
+
+        foreach (var (file, manifest) in backups)
+        {
+            var target = Path.Combine(Path.GetTempPath(), "matching-restore-" + Guid.NewGuid().ToString("N")[..10]);
+            _cleanup.Add(target);
+            var restoredManifest = DataBackup.Restore(file, target);
+            Assert.Equal(manifest.LastSeq, restoredManifest.LastSeq);
+
+            var database = new MatchingDatabase(Path.Combine(target, "matching.db"));
+            Migrator.Migrate(database);
+            var store = new RecordStore(database);
+            using (var connection = database.Open())
+            {
+                // Records and the change log were copied at one moment: every record has its change, every change its record.
+                Assert.Equal(0, connection.ExecuteScalar<long>("SELECT COUNT(*) FROM results WHERE id NOT IN (SELECT entity_id FROM changes WHERE entity = 'result')"));
+                Assert.Equal(0, connection.ExecuteScalar<long>("SELECT COUNT(*) FROM changes WHERE entity = 'result' AND entity_id NOT IN (SELECT id FROM results)"));
+                Assert.Equal(manifest.Rows["results"], connection.ExecuteScalar<long>("SELECT COUNT(*) FROM results"));
+                Assert.Equal(manifest.Rows["judgements"], connection.ExecuteScalar<long>("SELECT COUNT(*) FROM judgements"));
+            }
+            // The same active model, with its files.
+            var restoredRegistry = new ModelRegistry(database, TempDataDirectory.Analyzer, target);
+            Assert.Equal(registry.ActiveVersion()!.Version, restoredRegistry.ActiveVersion()!.Version);
+            Assert.True(ModelBundle.Exists(restoredRegistry.ActiveFolder()!));
+
+            // The index, rebuilt from the restored database, holds exactly its records.
+            using var indexes = IndexSet.OpenWriters(Path.Combine(target, "index"), TempDataDirectory.Analyzer);
+            var restoredMaintainer = new IndexMaintainer(store, indexes);
+            restoredMaintainer.Rebuild();
+            var check = restoredMaintainer.Verify(repair: false);
+            Assert.True(check.Clean, $"{check}");
+            Assert.Equal(store.ActiveIds(RecordKind.Result).Count, indexes[RecordKind.Result].Count());
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public void Restore_RefusesANonEmptyDirectory_AndEntriesOutsideIt()
+    {
+        _data.SeedDemo();
+        var file = Path.Combine(Path.GetTempPath(), $"matching-backup-test-{Guid.NewGuid():N}.zip");
+        _cleanup.Add(file);
+        DataBackup.Create(_data.Path, _data.Database, file);
+        Assert.Throws<InvalidOperationException>(() => DataBackup.Restore(file, _data.Path));
+
+        // A zip with an entry climbing out of the data directory is refused before anything is written there.
+        var hostile = Path.Combine(Path.GetTempPath(), $"matching-hostile-{Guid.NewGuid():N}.zip");
+        _cleanup.Add(hostile);
+        File.Copy(file, hostile);
+        using (var zip = System.IO.Compression.ZipFile.Open(hostile, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            using var entry = new StreamWriter(zip.CreateEntry("models/../../escaped.txt").Open());
+            entry.Write("x");
+        }
+        var target = Path.Combine(Path.GetTempPath(), "matching-restore-" + Guid.NewGuid().ToString("N")[..10]);
+        _cleanup.Add(target);
+        Assert.Throws<InvalidDataException>(() => DataBackup.Restore(hostile, target));
+        Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "escaped.txt")));
+    }
+}
