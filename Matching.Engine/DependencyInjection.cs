@@ -27,7 +27,9 @@ public static class DependencyInjection
     /// <summary>The engine's services without the hosted start-up service (for the CLI).</summary>
     public static IServiceCollection AddMatchingEngineServices(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new MatchingDatabase(Path.Combine(Data(sp), "matching.db")));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MatchingOptions>>().Value is { Database: DatabaseProvider.Postgres } o
+            ? MatchingDatabase.Postgres(o.PostgresConnectionString ?? throw new InvalidOperationException("Matching:Database is postgres but Matching:PostgresConnectionString is empty"))
+            : new MatchingDatabase(Path.Combine(Data(sp), "matching.db")));
         services.AddSingleton<RecordStore>();
         services.AddSingleton<ImportRuns>();
         services.AddSingleton<MatchingAnalyzer>();

@@ -11,6 +11,12 @@ public sealed class MatchingOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>Where the records live: "sqlite" (data/matching.db, one machine) or "postgres" (several machines).</summary>
+    public Storage.DatabaseProvider Database { get; set; } = Storage.DatabaseProvider.Sqlite;
+
+    /// <summary>The Npgsql connection string when <see cref="Database"/> is postgres (the database must exist).</summary>
+    public string? PostgresConnectionString { get; set; }
+
     /// <summary>Seed the demo data when the database is empty.</summary>
     public bool SeedDemoData { get; set; } = true;
 

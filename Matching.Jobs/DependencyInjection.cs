@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
 using Matching.Engine;
 using Matching.Jobs.Jobs;
@@ -29,15 +30,8 @@ public static class DependencyInjection
         var dataPath = Path.GetFullPath(builder.Configuration[$"{MatchingOptions.SectionName}:{nameof(MatchingOptions.DataDirectory)}"] ?? "data");
         Directory.CreateDirectory(dataPath);
 
-        builder.Services.AddHangfire(config => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseJobDetailsRenderer(10, ProgressRenderer.Render)
-            .UseSQLiteStorage(Path.Combine(dataPath, "hangfire.db"), new SQLiteStorageOptions
-            {
-                QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),
-            }));
+        var matching = builder.Configuration.GetSection(MatchingOptions.SectionName).Get<MatchingOptions>() ?? new MatchingOptions();
+        builder.Services.AddHangfire(config => ConfigureStorage(config, matching, jobs, dataPath));
         builder.Services.AddTransient<ImportJob>().AddTransient<IndexJob>().AddTransient<MaintenanceJob>()
             .AddTransient<VectorJob>().AddTransient<MatchJob>().AddTransient<TrainJob>();
         builder.Services.PostConfigure<MatchingOptions>(o => o.OwnsIndex = server);
@@ -54,6 +48,31 @@ public static class DependencyInjection
             builder.Services.AddHostedService<RecurringJobsRegistration>();
         }
         return builder;
+    }
+
+    /// <summary>
+    /// Hangfire's serialisation and job storage. Job storage goes with the records: SQLite beside them (data/hangfire.db)
+    /// on one machine, the same PostgreSQL server (schema "hangfire") for several, so every server sees one queue.
+    /// </summary>
+    public static IGlobalConfiguration ConfigureStorage(IGlobalConfiguration config, MatchingOptions matching, JobsOptions jobs, string dataPath)
+    {
+        config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseJobDetailsRenderer(10, ProgressRenderer.Render!);
+        if (matching.Database == Engine.Storage.DatabaseProvider.Postgres)
+            config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(matching.PostgresConnectionString), new PostgreSqlStorageOptions
+            {
+                QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+            });
+        else
+            config.UseSQLiteStorage(Path.Combine(dataPath, "hangfire.db"), new SQLiteStorageOptions
+            {
+                QueuePollInterval = TimeSpan.FromMilliseconds(jobs.QueuePollMilliseconds),
+            });
+        return config;
     }
 
     private sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IOptions<Matching.Engine.Scoring.LearningOptions> learning) : IHostedService

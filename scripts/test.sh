@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The test command (README). Installs what the tests need when it is missing, then runs every test project.
-# Debian packages: chromium (browser tests through Playwright) and fonts-noto-cjk (Chinese glyphs in the browser).
+# Debian packages: chromium (browser tests through Playwright), fonts-noto-cjk (Chinese glyphs in the browser) and
+# postgresql (the storage tests run against a real server, started here in a temporary folder and stopped at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   SUDO=""
@@ -18,7 +20,9 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+# shellcheck source=scripts/postgres-server.sh
+source scripts/postgres-server.sh
+trap 'rm -f "$log"; stop_postgres' EXIT
 set +e
 dotnet test Matching.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

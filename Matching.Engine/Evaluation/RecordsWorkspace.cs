@@ -59,16 +59,20 @@ public sealed class RecordsWorkspace : IDisposable
     public static RecordsWorkspace FromDatabase(string databaseFile, string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, int embeddingMaxTokens = 256)
     {
         if (!File.Exists(databaseFile)) throw new FileNotFoundException($"no database at {databaseFile}");
-        return Create(scratchRoot, "data", analyzer, synonyms, topics, embeddingMaxTokens, null, databaseFile);
+        return FromDatabase(new MatchingDatabase(databaseFile), scratchRoot, analyzer, synonyms, topics, embeddingMaxTokens);
     }
 
+    /// <summary>A consistent copy of a database (SQLite or PostgreSQL) in a scratch SQLite file.</summary>
+    public static RecordsWorkspace FromDatabase(MatchingDatabase database, string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, int embeddingMaxTokens = 256) =>
+        Create(scratchRoot, "data", analyzer, synonyms, topics, embeddingMaxTokens, null, database);
+
     private static RecordsWorkspace Create(string scratchRoot, string name, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topicSource,
-        int embeddingMaxTokens, Action<RecordStore>? seed, string? copyFrom = null)
+        int embeddingMaxTokens, Action<RecordStore>? seed, MatchingDatabase? copyFrom = null)
     {
         var path = System.IO.Path.Combine(scratchRoot, name + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(path);
         var file = System.IO.Path.Combine(path, "matching.db");
-        if (copyFrom is not null) new MatchingDatabase(copyFrom).BackupTo(file);
+        copyFrom?.BackupTo(file);
         var database = new MatchingDatabase(file);
         Migrator.Migrate(database);
         var store = new RecordStore(database);

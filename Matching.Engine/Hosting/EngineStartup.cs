@@ -26,7 +26,7 @@ public sealed class EngineStartup(
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var ran = Migrator.Migrate(database);
-        logger.LogInformation("Database {File}: {Migrations} migration(s) applied", database.DatabaseFile, ran);
+        logger.LogInformation("Database {Database}: {Migrations} migration(s) applied", database.Description, ran);
 
         var registry = services.GetRequiredService<Scoring.ModelRegistry>();
         try

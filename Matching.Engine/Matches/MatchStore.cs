@@ -126,8 +126,8 @@ public sealed class MatchStore(MatchingDatabase database)
         using var tx = connection.BeginTransaction();
         foreach (var chunk in needIds.Chunk(Chunk))
         {
-            connection.Execute("DELETE FROM match_lists WHERE model = @model AND need_id IN @chunk", new { model, chunk }, tx);
-            connection.Execute("DELETE FROM matched_needs WHERE model = @model AND need_id IN @chunk", new { model, chunk }, tx);
+            connection.Execute(database.Sql("DELETE FROM match_lists WHERE model = @model AND need_id IN @chunk"), new { model, chunk }, tx);
+            connection.Execute(database.Sql("DELETE FROM matched_needs WHERE model = @model AND need_id IN @chunk"), new { model, chunk }, tx);
         }
         tx.Commit();
     }
@@ -139,7 +139,7 @@ public sealed class MatchStore(MatchingDatabase database)
         if (candidateIds.Count == 0) return needs;
         using var connection = database.Open();
         foreach (var chunk in candidateIds.Distinct().Chunk(Chunk))
-            needs.UnionWith(connection.Query<string>("SELECT DISTINCT need_id FROM match_lists WHERE model = @model AND candidate_id IN @chunk", new { model, chunk }));
+            needs.UnionWith(connection.Query<string>(database.Sql("SELECT DISTINCT need_id FROM match_lists WHERE model = @model AND candidate_id IN @chunk"), new { model, chunk }));
         return needs;
     }
 
@@ -171,9 +171,9 @@ public sealed class MatchStore(MatchingDatabase database)
         if (dropped.Count == 0) return dropped;
         using var connection = database.Open();
         using var tx = connection.BeginTransaction();
-        connection.Execute("DELETE FROM match_lists WHERE model IN @dropped", new { dropped }, tx);
-        connection.Execute("DELETE FROM matched_needs WHERE model IN @dropped", new { dropped }, tx);
-        connection.Execute("DELETE FROM match_versions WHERE model IN @dropped", new { dropped }, tx);
+        connection.Execute(database.Sql("DELETE FROM match_lists WHERE model IN @dropped"), new { dropped }, tx);
+        connection.Execute(database.Sql("DELETE FROM matched_needs WHERE model IN @dropped"), new { dropped }, tx);
+        connection.Execute(database.Sql("DELETE FROM match_versions WHERE model IN @dropped"), new { dropped }, tx);
         tx.Commit();
         return dropped;
     }

@@ -60,7 +60,7 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
         var topics = activeBundle?.Manifest.Topics ?? DefaultTopics;
         var tokens = activeBundle?.Manifest.EmbeddingMaxTokens ?? 256;
         Stage("copy and index", 0);
-        using var workspace = RecordsWorkspace.FromDatabase(store.Database.DatabaseFile, scratchRoot, analyzer, synonyms, topics, tokens);
+        using var workspace = RecordsWorkspace.FromDatabase(store.Database, scratchRoot, analyzer, synonyms, topics, tokens);
         cancellationToken.ThrowIfCancellationRequested();
 
         Stage("features", 1);
@@ -108,7 +108,7 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
         if (activeBundle is not null)
         {
             using var activeSpace = activeBundle.Topics is { } activeTopics
-                ? RecordsWorkspace.FromDatabase(workspace.Store.Database.DatabaseFile, scratchRoot, analyzer, synonyms, activeTopics, tokens)
+                ? RecordsWorkspace.FromDatabase(workspace.Store.Database, scratchRoot, analyzer, synonyms, activeTopics, tokens)
                 : null;
             activeNdcg = ModelTrainer.Compare(HeldOutQueries(activeSpace ?? workspace, heldOut), activeBundle).Model.DefaultIfEmpty().Average();
         }

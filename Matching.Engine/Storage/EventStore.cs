@@ -63,7 +63,7 @@ public sealed class EventStore(MatchingDatabase database)
         using var connection = database.Open();
         using var tx = connection.BeginTransaction();
         foreach (var p in participants)
-            connection.Execute("INSERT OR IGNORE INTO event_participants (event_id, kind, id) VALUES (@eventId, @Kind, @Id)", new { eventId, p.Kind, p.Id }, tx);
+            connection.Execute("INSERT INTO event_participants (event_id, kind, id) VALUES (@eventId, @Kind, @Id) ON CONFLICT DO NOTHING", new { eventId, p.Kind, p.Id }, tx);
         tx.Commit();
     }
 
@@ -195,6 +195,7 @@ public sealed class EventStore(MatchingDatabase database)
     {
         using var connection = database.Open();
         using var tx = connection.BeginTransaction();
+        database.LockChangeLog(connection, tx);
         var needs = connection.Query<(string Enterprise, string OfferKind, string OfferId, string? NeedId)>(
                 "SELECT enterprise_id, offer_kind, offer_id, need_id FROM event_meetings WHERE event_id = @eventId", new { eventId }, tx)
             .ToDictionary(r => (r.Enterprise, r.OfferKind, r.OfferId), r => r.NeedId);

@@ -17,13 +17,37 @@ public sealed class ImportRuns(MatchingDatabase database)
     public void Create(string id, IReadOnlyList<string> files)
     {
         using var c = database.Open();
-        c.Execute("INSERT INTO imports (id, status, files, created_at) VALUES (@id, @status, @files, @at)",
+        c.Execute("INSERT INTO imports (id, status, files, created_at, heartbeat_at) VALUES (@id, @status, @files, @at, @at)",
             new { id, status = Queued, files = JsonList.Write(files), at = Rows.Now() });
     }
 
     public void SetJob(string id, string jobId) => Update("job_id = @value", id, jobId);
 
-    public void SetRunning(string id) => Update("status = 'running'", id, null);
+    /// <summary>Claims the run for <paramref name="owner"/> (a process name, <see cref="Hosting.ProcessOwner"/>).</summary>
+    public void SetRunning(string id, string owner)
+    {
+        using var c = database.Open();
+        c.Execute("UPDATE imports SET status = 'running', owner = @owner, heartbeat_at = @at WHERE id = @id", new { id, owner, at = Rows.Now() });
+    }
+
+    /// <summary>The running import says it is alive.</summary>
+    public void Heartbeat(string id) => Update("heartbeat_at = @value", id, Rows.Now());
+
+    /// <summary>Puts a run whose runner died back in the queue, under a new job.</summary>
+    public void Requeue(string id, string jobId)
+    {
+        using var c = database.Open();
+        c.Execute("UPDATE imports SET status = 'queued', owner = NULL, job_id = @jobId, heartbeat_at = @at WHERE id = @id AND finished_at IS NULL",
+            new { id, jobId, at = Rows.Now() });
+    }
+
+    /// <summary>Runs not finished: their id, status, owner, job and last heartbeat.</summary>
+    public IReadOnlyList<(string Id, string Status, string? Owner, string? JobId, DateTimeOffset? Heartbeat)> Unfinished()
+    {
+        using var c = database.Open();
+        return c.Query<(string, string, string?, string?, string?)>("SELECT id, status, owner, job_id, heartbeat_at FROM imports WHERE finished_at IS NULL ORDER BY created_at")
+            .Select(r => (r.Item1, r.Item2, r.Item3, r.Item4, Rows.Time(r.Item5))).ToList();
+    }
 
     public void Finish(string id, ImportReport report)
     {

@@ -45,7 +45,7 @@ public sealed class RecordStore(MatchingDatabase database)
         var pairs = new List<(string Expert, string Result)>();
         foreach (var chunk in expertIds.Chunk(500))
             pairs.AddRange(connection.Query<(string, string)>(
-                "SELECT expert_id, result_id FROM result_experts WHERE expert_id IN @chunk", new { chunk }));
+                Database.Sql("SELECT expert_id, result_id FROM result_experts WHERE expert_id IN @chunk"), new { chunk }));
         var results = GetResults(pairs.Select(p => p.Result).Distinct().ToList()).ToDictionary(r => r.Id);
         return pairs.Where(p => results.ContainsKey(p.Result)).ToLookup(p => p.Expert, p => results[p.Result]);
     }
@@ -95,11 +95,11 @@ public sealed class RecordStore(MatchingDatabase database)
         using var connection = Database.Open();
         var list = new List<(string, string, int)>();
         foreach (var chunk in organisations.Distinct().Chunk(500))
-            list.AddRange(connection.Query<(string, string, long)>("""
+            list.AddRange(connection.Query<(string, string, long)>(Database.Sql("""
                     SELECT r.organisation_id, j.need_id, j.grade FROM judgements j JOIN results r ON r.id = j.candidate_id WHERE r.organisation_id IN @chunk
                     UNION ALL
                     SELECT e.organisation_id, j.need_id, j.grade FROM judgements j JOIN experts e ON e.id = j.candidate_id WHERE e.organisation_id IN @chunk
-                    """, new { chunk })
+                    """), new { chunk })
                 .Select(x => (x.Item1, x.Item2, (int)x.Item3)));
         return list;
     }
@@ -152,7 +152,7 @@ public sealed class RecordStore(MatchingDatabase database)
         var rows = new List<(string Organisation, string Id)>();
         foreach (var chunk in organisations.Distinct().Chunk(500))
             rows.AddRange(connection.Query<(string, string)>(
-                "SELECT organisation_id, id FROM needs WHERE status = 'active' AND organisation_id IN @chunk ORDER BY id", new { chunk }));
+                Database.Sql("SELECT organisation_id, id FROM needs WHERE status = 'active' AND organisation_id IN @chunk ORDER BY id"), new { chunk }));
         return rows.ToLookup(r => r.Organisation, r => r.Id);
     }
 
@@ -171,7 +171,7 @@ public sealed class RecordStore(MatchingDatabase database)
         if (ids.Count == 0) return found;
         using var connection = Database.Open();
         foreach (var chunk in ids.Distinct().Chunk(500))
-            found.UnionWith(connection.Query<string>($"SELECT id FROM {Table(kind)} WHERE id IN @chunk", new { chunk }));
+            found.UnionWith(connection.Query<string>(Database.Sql($"SELECT id FROM {Table(kind)} WHERE id IN @chunk"), new { chunk }));
         return found;
     }
 
@@ -182,7 +182,7 @@ public sealed class RecordStore(MatchingDatabase database)
         using var connection = Database.Open();
         // Chunked: SQLite limits bound parameters per statement.
         foreach (var chunk in ids.Distinct().Chunk(500))
-            rows.AddRange(connection.Query<TRow>($"SELECT {columns} FROM {table} WHERE id IN @chunk", new { chunk }));
+            rows.AddRange(connection.Query<TRow>(Database.Sql($"SELECT {columns} FROM {table} WHERE id IN @chunk"), new { chunk }));
         return rows;
     }
 

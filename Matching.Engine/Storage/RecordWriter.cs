@@ -21,6 +21,7 @@ public sealed class RecordWriter : IDisposable
     {
         _connection = database.Open();
         _tx = _connection.BeginTransaction();
+        database.LockChangeLog(_connection, _tx);
     }
 
     /// <summary>Changes appended by this writer so far.</summary>

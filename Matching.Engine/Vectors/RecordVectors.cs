@@ -24,7 +24,7 @@ public sealed class RecordVectors(MatchingDatabase database)
         using var connection = database.Open();
         foreach (var chunk in ids.Distinct().Chunk(Chunk))
             foreach (var (id, hash, blob) in connection.Query<(string, string, byte[])>(
-                         "SELECT id, text_hash, vector FROM record_vectors WHERE kind = @kind AND model = @model AND id IN @chunk",
+                         database.Sql("SELECT id, text_hash, vector FROM record_vectors WHERE kind = @kind AND model = @model AND id IN @chunk"),
                          new { kind = kind.Name(), model, chunk }))
                 found[id] = new StoredVector(id, hash, MemoryMarshal.Cast<byte, float>(blob).ToArray());
         return found;
@@ -38,7 +38,7 @@ public sealed class RecordVectors(MatchingDatabase database)
         using var connection = database.Open();
         foreach (var chunk in ids.Distinct().Chunk(Chunk))
             foreach (var (id, hash) in connection.Query<(string, string)>(
-                         "SELECT id, text_hash FROM record_vectors WHERE kind = @kind AND model = @model AND id IN @chunk",
+                         database.Sql("SELECT id, text_hash FROM record_vectors WHERE kind = @kind AND model = @model AND id IN @chunk"),
                          new { kind = kind.Name(), model, chunk }))
                 found[id] = hash;
         return found;
@@ -64,7 +64,7 @@ public sealed class RecordVectors(MatchingDatabase database)
         if (ids.Count == 0) return;
         using var connection = database.Open();
         foreach (var chunk in ids.Chunk(Chunk))
-            connection.Execute("DELETE FROM record_vectors WHERE kind = @kind AND id IN @chunk", new { kind = kind.Name(), chunk });
+            connection.Execute(database.Sql("DELETE FROM record_vectors WHERE kind = @kind AND id IN @chunk"), new { kind = kind.Name(), chunk });
     }
 
     public int Count(string model)

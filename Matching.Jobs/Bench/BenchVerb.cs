@@ -38,6 +38,13 @@ internal static class BenchVerb
             parse.GetValue(experts) is > 0 and var x ? Math.Min(x, 100_000) : Math.Clamp(parse.GetValue(offers), 1, 100_000),
             Math.Clamp(parse.GetValue(edges), 1, 1000), Math.Clamp(parse.GetValue(enterpriseCap), 1, 100), Math.Clamp(parse.GetValue(expertCap), 1, 100),
             Math.Clamp(parse.GetValue(slots), 1, 200), Math.Max(1, parse.GetValue(eventRuns)), parse.GetValue(seed)));
-        return new Command("bench", "Benchmarks that print figures (kept out of CI)") { index, embed, match, events };
+        var kills = new Option<int>("--kills") { Description = "times the job server is killed (SIGKILL) and restarted", DefaultValueFactory = _ => 30 };
+        var records = new Option<int>("--records") { Description = "records in the import each round", DefaultValueFactory = _ => 5000 };
+        var maxDelay = new Option<double>("--max-delay") { Description = "longest wait before a kill, in seconds (each wait is uniform from 0.2 s)", DefaultValueFactory = _ => 6 };
+        var keep = new Option<bool>("--keep") { Description = "keep the data directory and the server logs" };
+        var chaos = new Command("chaos", "Kill the job server at random moments of an import and indexing; check nothing is lost, doubled or corrupt") { kills, records, maxDelay, seed, keep };
+        chaos.SetAction(parse => ChaosBench.Run(Math.Clamp(parse.GetValue(kills), 1, 1000), Math.Clamp(parse.GetValue(records), 100, 1_000_000), parse.GetValue(seed),
+            Math.Clamp(parse.GetValue(maxDelay), 0.5, 120), parse.GetValue(keep)));
+        return new Command("bench", "Benchmarks that print figures (kept out of CI)") { index, embed, match, events, chaos };
     }
 }

@@ -21,7 +21,7 @@ internal static class BackupVerbs
             using var host = CliHost.Services(parse.GetValue(data));
             var options = host.Services.GetRequiredService<IOptions<MatchingOptions>>().Value;
             var database = host.Services.GetRequiredService<MatchingDatabase>();
-            if (!File.Exists(database.DatabaseFile)) { Console.Error.WriteLine($"error: no database at {database.DatabaseFile}"); return 2; }
+            if (database.DatabaseFile is { } dbFile && !File.Exists(dbFile)) { Console.Error.WriteLine($"error: no database at {database.DatabaseFile}"); return 2; }
             var file = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("backups", $"matching-{DateTime.UtcNow:yyyyMMdd-HHmmss}.zip"));
             var clock = Stopwatch.StartNew();
             var manifest = DataBackup.Create(options.DataPath, database, file);

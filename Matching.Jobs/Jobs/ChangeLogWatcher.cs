@@ -36,6 +36,7 @@ public sealed class ChangeLogWatcher(
                 // Resolved once the index is open in this process (a reader may start before the index exists).
                 vectors ??= services.GetRequiredService<VectorMaintainer>();
                 matches ??= services.GetRequiredService<MatchMaintainer>();
+                if (++_ticks % 5 == 1) RequeueOrphanedImports();
                 if (vectors.Behind()) Ensure("embed", () => jobs.Enqueue<VectorJob>(j => j.CatchUp(null, CancellationToken.None)));
                 if (matches.Behind()) Ensure("match", () => jobs.Enqueue<MatchJob>(j => j.CatchUp(null, CancellationToken.None)));
             }
@@ -44,6 +45,36 @@ public sealed class ChangeLogWatcher(
                 // The database or the job storage is away for a moment; the log still says what is left.
                 logger.LogWarning("Change-log watcher: {Message}; retrying", e.Message);
             }
+        }
+    }
+
+    private long _ticks;
+
+    /// <summary>How long a running import on another machine may go without a heartbeat before it is run again.</summary>
+    public static readonly TimeSpan ImportHeartbeatTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>How long a queued import may wait on a job that is not waiting in the queue (its runner died as it began).</summary>
+    public static readonly TimeSpan ImportQueuedTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Imports whose runner died (killed, machine lost) are run again — an import upserts its rows by id, so a second
+    /// run loses and doubles nothing. Hangfire would only retry such a job after its invisibility timeout (30 minutes).
+    /// </summary>
+    private void RequeueOrphanedImports()
+    {
+        var imports = services.GetRequiredService<Engine.Storage.ImportRuns>();
+        using var connection = storage.GetConnection();
+        foreach (var run in imports.Unfinished())
+        {
+            var silent = DateTimeOffset.UtcNow - (run.Heartbeat ?? DateTimeOffset.MinValue);
+            var state = run.JobId is null ? null : connection.GetStateData(run.JobId)?.Name;
+            var orphaned = run.Status == Engine.Storage.ImportRuns.Running
+                ? run.Owner is { } owner && Engine.Hosting.ProcessOwner.IsAlive(owner) is var alive && (alive == false || (alive is null && silent > ImportHeartbeatTimeout))
+                : silent > ImportQueuedTimeout && (state is null || !Waiting.Contains(state) || state == ProcessingState.StateName);
+            if (!orphaned) continue;
+            var encoding = run.JobId is null ? null : connection.GetJobData(run.JobId)?.Job?.Args.ElementAtOrDefault(1) as string;
+            var id = jobs.Enqueue<ImportJob>(j => j.Run(run.Id, encoding, null));
+            imports.Requeue(run.Id, id);
+            logger.LogWarning("Import {Import} lost its runner ({Owner}); running it again as job {Job}", run.Id, run.Owner ?? "not started", id);
         }
     }
 

@@ -20,12 +20,12 @@ public sealed class ImportJob(Importer importer, ImportRuns runs, IBackgroundJob
     public void Run(string importId, string? encoding, PerformContext? context)
     {
         var run = runs.Get(importId) ?? throw new InvalidOperationException($"no import {importId}");
-        runs.SetRunning(importId);
+        runs.SetRunning(importId, Engine.Hosting.ProcessOwner.Current);
         try
         {
             var folder = UploadFolder(options.Value.DataPath, importId);
             var files = run.Files.Select(f => (Path.Combine(folder, f), Importer.KindOf(f)!.Value)).ToList();
-            var report = importer.Import(files, encoding, new JobProgressReporter(context));
+            var report = importer.Import(files, encoding, new Heartbeat(runs, importId, new JobProgressReporter(context)));
             runs.Finish(importId, report);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -34,5 +34,19 @@ public sealed class ImportJob(Importer importer, ImportRuns runs, IBackgroundJob
             throw;
         }
         jobs.Enqueue<IndexJob>(j => j.CatchUp(null, CancellationToken.None));
+    }
+
+    /// <summary>Passes progress on, and tells the database every two seconds that this import's runner is alive.</summary>
+    private sealed class Heartbeat(ImportRuns runs, string importId, IProgress<Engine.Progress.JobProgress> inner) : IProgress<Engine.Progress.JobProgress>
+    {
+        private long _last = Environment.TickCount64;
+
+        public void Report(Engine.Progress.JobProgress value)
+        {
+            inner.Report(value);
+            if (Environment.TickCount64 - _last < 2_000) return;
+            _last = Environment.TickCount64;
+            runs.Heartbeat(importId);
+        }
     }
 }

@@ -8,14 +8,20 @@ using Matching.Engine.Candidates;
 
 namespace Matching.Engine.Tests;
 
-/// <summary>A real data directory in the temp folder: a migrated SQLite database, and the index when asked.</summary>
+/// <summary>
+/// A real data directory in the temp folder: a migrated database — a SQLite file, or a fresh database on the test
+/// PostgreSQL server (<see cref="TestPostgres"/>) — and the index when asked.
+/// </summary>
 public sealed class TempDataDirectory : IDisposable
 {
-    public TempDataDirectory()
+    private readonly Action? _drop;
+
+    public TempDataDirectory(DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "matching-test-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(Path);
-        Database = new MatchingDatabase(System.IO.Path.Combine(Path, "matching.db"));
+        if (provider == DatabaseProvider.Postgres) (Database, _drop) = TestPostgres.CreateDatabase();
+        else Database = new MatchingDatabase(System.IO.Path.Combine(Path, "matching.db"));
         Migrator.Migrate(Database);
         Store = new RecordStore(Database);
         Importer = new Importer(Store);
@@ -69,6 +75,7 @@ public sealed class TempDataDirectory : IDisposable
     {
         CloseIndexes();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _drop?.Invoke();
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
     }
 }
