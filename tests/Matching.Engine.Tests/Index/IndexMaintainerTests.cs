@@ -22,6 +22,55 @@ public class IndexMaintainerTests : IDisposable
     private SortedSet<string> ActiveInDatabase(RecordKind kind) => new(_data.Store.ActiveIds(kind));
 
     [Fact]
+    public void ASegmentWithFlippedBytes_IsDetectedAtOpen_MovedAside_AndTheRebuildMatchesTheDatabase()
+    {
+        _data.SeedDemo();
+        _data.Maintainer().CatchUp();
+        _data.CloseIndexes();
+        var results = IndexSet.PathOf(_data.IndexRoot, RecordKind.Result);
+        var segment = Directory.GetFiles(results).Where(f => Path.GetExtension(f) is ".cfs" or ".fdt" or ".tim").OrderByDescending(f => new FileInfo(f).Length).First();
+        using (var stream = new FileStream(segment, FileMode.Open, FileAccess.ReadWrite))
+        {
+            var rng = new Random(3);
+            for (var i = 0; i < 64; i++)
+            {
+                stream.Position = rng.NextInt64(64, stream.Length - 16);
+                var b = stream.ReadByte();
+                stream.Position--;
+                stream.WriteByte((byte)~b);
+            }
+        }
+
+        var messages = new List<string>();
+        using var indexes = IndexSet.OpenWriters(_data.IndexRoot, TempDataDirectory.Analyzer, messages.Add);
+        Assert.Contains(messages, m => m.Contains("failed CheckIndex", StringComparison.Ordinal));
+        Assert.Single(Directory.GetDirectories(_data.IndexRoot, "results.corrupt-*"));
+        Assert.Equal(0, indexes[RecordKind.Result].AppliedSeq);
+        var maintainer = new IndexMaintainer(_data.Store, indexes);
+        maintainer.Rebuild();
+        Assert.True(RecordIndex.Check(results, out _));
+        var check = maintainer.Verify(repair: false);
+        Assert.True(check.Clean, check.ToString());
+        Assert.Equal(ActiveInDatabase(RecordKind.Result), IdsIn(indexes[RecordKind.Result]));
+    }
+
+    [Fact]
+    public void TheConsistencyCheck_FindsAndRepairsMissingExtraAndStaleDocuments()
+    {
+        _data.SeedDemo();
+        var maintainer = _data.Maintainer();
+        maintainer.CatchUp();
+        var index = _data.Indexes![RecordKind.Result];
+        index.Delete("r-display-01");
+        index.Upsert("r-ghost", new Lucene.Net.Documents.Document { new Lucene.Net.Documents.StringField(RecordIndex.IdField, "r-ghost", Lucene.Net.Documents.Field.Store.YES) });
+        index.Commit(index.AppliedSeq);
+        var found = maintainer.Verify(repair: true);
+        Assert.Equal((1, 1, 0), (found.Missing, found.Extra, found.Duplicates));
+        Assert.True(maintainer.Verify(repair: false).Clean);
+        Assert.Equal(ActiveInDatabase(RecordKind.Result), IdsIn(index));
+    }
+
+    [Fact]
     public void Rebuild_GivesAnIndexEqualToTheDatabase()
     {
         _data.SeedDemo();
