@@ -41,8 +41,12 @@ public static class DependencyInjection
             {
                 o.Queues = jobs.Queues is { Length: > 0 } only ? Queues.Skip(1).Where(only.Contains).ToArray() : Queues[1..];
                 o.WorkerCount = jobs.WorkerCount;
+                // SIGTERM: jobs get StopTimeout to finish, then their token is cancelled; the host waits for both.
+                o.StopTimeout = TimeSpan.FromSeconds(jobs.StopTimeoutSeconds);
+                o.ShutdownTimeout = TimeSpan.FromSeconds(jobs.StopTimeoutSeconds + 10);
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             });
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(jobs.StopTimeoutSeconds + 20));
             builder.Services.AddHostedService<IndexQueueServer>();
             builder.Services.AddHostedService<ChangeLogWatcher>();
             builder.Services.AddHostedService<RecurringJobsRegistration>();

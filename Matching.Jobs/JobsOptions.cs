@@ -20,6 +20,13 @@ public sealed class JobsOptions
     /// </summary>
     public string[]? Queues { get; set; }
 
+    /// <summary>
+    /// On shutdown (SIGTERM), how long running jobs get to finish before their cancellation token fires, in seconds. A
+    /// cancelled job goes back to its queue and runs again on the next start.
+    /// </summary>
+    [Range(0, 600)]
+    public int StopTimeoutSeconds { get; set; } = 10;
+
     /// <summary>How often an idle server asks SQLite storage for work, in milliseconds (its default is 15 s).</summary>
     [Range(50, 1000)]
     public int QueuePollMilliseconds { get; set; } = 200;

@@ -30,7 +30,7 @@ internal static class ChaosBench
         SyntheticResults.Write(source, records, seed);
         var lines = File.ReadAllLines(source);
 
-        var server = new ServerProcess(data, root.FullName);
+        var server = new ServeProcess(data, root.FullName, new Dictionary<string, string> { ["Jobs__QueuePollMilliseconds"] = "100" });
         var database = new MatchingDatabase(Path.Combine(data, "matching.db"));
         var checkFailures = 0;
         var imports = new List<string>();
@@ -50,7 +50,7 @@ internal static class ChaosBench
                 Directory.CreateDirectory(folder);
                 File.WriteAllLines(Path.Combine(folder, "results.jsonl"), lines.Select(l => l.Replace("\"title\":\"", $"\"title\":\"第{round}轮 ", StringComparison.Ordinal)));
                 runs.Create(importId, ["results.jsonl"]);
-                runs.SetJob(importId, client.Enqueue<ImportJob>(j => j.Run(importId, null, null)));
+                runs.SetJob(importId, client.Enqueue<ImportJob>(j => j.Run(importId, null, null, CancellationToken.None)));
                 imports.Add(importId);
                 var delay = TimeSpan.FromSeconds(0.2 + rng.NextDouble() * (maxDelaySeconds - 0.2));
                 Thread.Sleep(delay);
@@ -155,67 +155,4 @@ internal static class ChaosBench
             stream.WriteByte((byte)~b);
         }
     }
-
-    /// <summary>`Matching.Jobs serve` as a child process over the bench's data directory.</summary>
-    private sealed class ServerProcess(string data, string logFolder)
-    {
-        private Process? _process;
-        private int _starts;
-
-        public bool Running => _process is { HasExited: false };
-
-        public void Start()
-        {
-            var log = Path.Combine(logFolder, $"serve-{++_starts:D2}.log");
-            var info = new ProcessStartInfo(Environment.ProcessPath!)
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            };
-            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") info.ArgumentList.Add(typeof(ChaosBench).Assembly.Location);
-            foreach (var a in new[] { "serve", "--data", data }) info.ArgumentList.Add(a);
-            info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-            info.Environment["Jobs__QueuePollMilliseconds"] = "100";
-            var started = new ManualResetEventSlim();
-            var writer = new StreamWriter(log) { AutoFlush = true };
-            _process = new Process { StartInfo = info };
-            _process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is null) return;
-                lock (writer) writer.WriteLine(e.Data);
-                if (e.Data.Contains("Application started", StringComparison.Ordinal)) started.Set();
-            };
-            _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (writer) writer.WriteLine(e.Data); };
-            _process.Start();
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-            if (!started.Wait(TimeSpan.FromMinutes(2))) throw new TimeoutException($"the job server did not start within 2 minutes; see {log}");
-        }
-
-        /// <summary>SIGKILL: no shutdown, no flush, no finally blocks.</summary>
-        public void Kill()
-        {
-            if (!Running) return;
-            _process!.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        /// <summary>SIGTERM: the host's graceful shutdown.</summary>
-        public void Stop()
-        {
-            if (!Running) return;
-            Posix.Terminate(_process!.Id);
-            if (!_process.WaitForExit(TimeSpan.FromSeconds(60))) Kill();
-        }
-    }
-}
-
-/// <summary>Sends SIGTERM, as a service manager does to stop a process.</summary>
-internal static class Posix
-{
-#pragma warning disable SYSLIB1054 // LibraryImport needs unsafe code for this one call
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
-#pragma warning restore SYSLIB1054
-
-    public static void Terminate(int pid) => Kill(pid, 15);
 }

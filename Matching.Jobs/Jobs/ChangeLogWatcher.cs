@@ -72,7 +72,7 @@ public sealed class ChangeLogWatcher(
                 : silent > ImportQueuedTimeout && (state is null || !Waiting.Contains(state) || state == ProcessingState.StateName);
             if (!orphaned) continue;
             var encoding = run.JobId is null ? null : connection.GetJobData(run.JobId)?.Job?.Args.ElementAtOrDefault(1) as string;
-            var id = jobs.Enqueue<ImportJob>(j => j.Run(run.Id, encoding, null));
+            var id = jobs.Enqueue<ImportJob>(j => j.Run(run.Id, encoding, null, CancellationToken.None));
             imports.Requeue(run.Id, id);
             logger.LogWarning("Import {Import} lost its runner ({Owner}); running it again as job {Job}", run.Id, run.Owner ?? "not started", id);
         }

@@ -17,16 +17,25 @@ public sealed class ImportJob(Importer importer, ImportRuns runs, IBackgroundJob
 
     [Queue("default")]
     [AutomaticRetry(Attempts = 3, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    public void Run(string importId, string? encoding, PerformContext? context)
+    public void Run(string importId, string? encoding, PerformContext? context, CancellationToken cancellationToken)
     {
         var run = runs.Get(importId) ?? throw new InvalidOperationException($"no import {importId}");
+        // A second copy of a finished import (a requeue that raced the first, a job forced to run again) changes nothing.
+        if (run.FinishedAt is not null) return;
         runs.SetRunning(importId, Engine.Hosting.ProcessOwner.Current);
         try
         {
             var folder = UploadFolder(options.Value.DataPath, importId);
             var files = run.Files.Select(f => (Path.Combine(folder, f), Importer.KindOf(f)!.Value)).ToList();
-            var report = importer.Import(files, encoding, new Heartbeat(runs, importId, new JobProgressReporter(context)));
+            var report = importer.Import(files, encoding, new Heartbeat(runs, importId, new JobProgressReporter(context)), cancellationToken);
             runs.Finish(importId, report);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The server is shutting down past its grace period: the batches committed so far stay, the run goes back
+            // to the queue, and Hangfire runs the job again on the next start (its rows are upserted by id).
+            runs.Requeue(importId, context?.BackgroundJob.Id ?? run.JobId ?? "");
+            throw;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

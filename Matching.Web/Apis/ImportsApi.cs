@@ -66,7 +66,7 @@ public static class ImportsApi
             await files[i].CopyToAsync(target, cancellationToken);
         }
         runs.Create(id, names);
-        var jobId = jobs.Enqueue<ImportJob>(j => j.Run(id, encoding, null));
+        var jobId = jobs.Enqueue<ImportJob>(j => j.Run(id, encoding, null, CancellationToken.None));
         runs.SetJob(id, jobId);
         return TypedResults.Accepted($"/api/v1/imports/{id}",
             new ImportAccepted(id, jobId, ImportRuns.Queued, names, $"/api/v1/imports/{id}", $"/api/v1/jobs/{jobId}"));
