@@ -23,6 +23,15 @@ public sealed class MatchingOptions
     /// <summary>This process owns the index writers (the job server does); otherwise it reads the index read-only.</summary>
     public bool OwnsIndex { get; set; } = true;
 
+    /// <summary>
+    /// The index folder; empty means data/index. A process given a folder of its own (a web node with its own index copy)
+    /// owns that copy's writers and catches it up from the change log like the job server does with the shared one.
+    /// </summary>
+    public string? IndexDirectory { get; set; }
+
+    /// <summary>The resolved index folder.</summary>
+    public string IndexPath => string.IsNullOrWhiteSpace(IndexDirectory) ? Path.Combine(DataPath, "index") : Path.GetFullPath(IndexDirectory);
+
     /// <summary>Candidates retrieved per need and kind (PRODUCT.md: default 200).</summary>
     [Range(1, 2000)]
     public int CandidatesPerNeed { get; set; } = 200;

@@ -34,7 +34,8 @@ public static class DependencyInjection
         builder.Services.AddHangfire(config => ConfigureStorage(config, matching, jobs, dataPath));
         builder.Services.AddTransient<ImportJob>().AddTransient<IndexJob>().AddTransient<MaintenanceJob>()
             .AddTransient<VectorJob>().AddTransient<MatchJob>().AddTransient<TrainJob>();
-        builder.Services.PostConfigure<MatchingOptions>(o => o.OwnsIndex = server);
+        // The job server owns the shared index's writers; a process with an index folder of its own owns that copy's.
+        builder.Services.PostConfigure<MatchingOptions>(o => o.OwnsIndex = server || !string.IsNullOrWhiteSpace(o.IndexDirectory));
         if (server)
         {
             builder.Services.AddHangfireServer(o =>

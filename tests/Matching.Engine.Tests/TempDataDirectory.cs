@@ -2,6 +2,7 @@ using Matching.Engine.Demo;
 using Matching.Engine.Import;
 using Matching.Engine.Index;
 using Matching.Engine.Storage;
+using Matching.Tests.Shared;
 using Matching.Engine.Taxonomy;
 using Matching.Engine.Text;
 using Matching.Engine.Candidates;

@@ -1,7 +1,7 @@
 using Matching.Engine.Storage;
 using Npgsql;
 
-namespace Matching.Engine.Tests;
+namespace Matching.Tests.Shared;
 
 /// <summary>
 /// The PostgreSQL server the test command starts (scripts/postgres-server.sh exports MATCHING_TEST_POSTGRES). Each
