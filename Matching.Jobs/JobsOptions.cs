@@ -27,6 +27,10 @@ public sealed class JobsOptions
     [Range(0, 600)]
     public int StopTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>A running import that has not written its heartbeat (every 2 s) for this long is run again, in seconds.</summary>
+    [Range(5, 3600)]
+    public int ImportHeartbeatTimeoutSeconds { get; set; } = 60;
+
     /// <summary>How often an idle server asks SQLite storage for work, in milliseconds (its default is 15 s).</summary>
     [Range(50, 1000)]
     public int QueuePollMilliseconds { get; set; } = 200;

@@ -71,6 +71,17 @@ public sealed class MatchMaintainer(RecordStore store, MatchStore matches, Match
         }
     }
 
+    /// <summary>
+    /// Re-matches one need now under the active model (a small job: an organiser asked for fresh lists, a bench). It
+    /// stores at the position the index and vectors have reached, like the catch-up would.
+    /// </summary>
+    public bool RematchNeed(string needId)
+    {
+        if (models.Current is not { } bundle || !index.IsOpen) return false;
+        Rematch(bundle, [needId], Ready(bundle));
+        return true;
+    }
+
     private MatchCatchUp FullPass(ModelBundle bundle, MatchVersion? version, IProgress<JobProgress>? progress, CancellationToken cancellationToken)
     {
         var ready = Ready(bundle);

@@ -45,6 +45,12 @@ internal static class BenchVerb
         var chaos = new Command("chaos", "Kill the job server at random moments of an import and indexing; check nothing is lost, doubled or corrupt") { kills, records, maxDelay, seed, keep };
         chaos.SetAction(parse => ChaosBench.Run(Math.Clamp(parse.GetValue(kills), 1, 1000), Math.Clamp(parse.GetValue(records), 100, 1_000_000), parse.GetValue(seed),
             Math.Clamp(parse.GetValue(maxDelay), 0.5, 120), parse.GetValue(keep)));
-        return new Command("bench", "Benchmarks that print figures (kept out of CI)") { index, embed, match, events, chaos };
+        var jobCount = new Option<int>("--jobs") { Description = "small match jobs per run", DefaultValueFactory = _ => 400 };
+        var jobRuns = new Option<int>("--runs") { Description = "timed runs (median reported)", DefaultValueFactory = _ => 3 };
+        var workers = new Option<int>("--workers") { Description = "job server workers", DefaultValueFactory = _ => 2 };
+        var postgres = new Option<string?>("--postgres") { Description = "an Npgsql connection string to a server where a scratch database may be created (default MATCHING_TEST_POSTGRES)" };
+        var jobsCommand = new Command("jobs", "Throughput of small match jobs on SQLite and on PostgreSQL") { jobCount, jobRuns, workers, postgres };
+        jobsCommand.SetAction(parse => JobsBench.Run(Math.Clamp(parse.GetValue(jobCount), 10, 100_000), Math.Max(1, parse.GetValue(jobRuns)), Math.Clamp(parse.GetValue(workers), 1, 64), parse.GetValue(postgres)));
+        return new Command("bench", "Benchmarks that print figures (kept out of CI)") { index, embed, match, events, chaos, jobsCommand };
     }
 }

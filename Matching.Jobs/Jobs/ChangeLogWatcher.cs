@@ -16,7 +16,7 @@ namespace Matching.Jobs.Jobs;
 /// process that owns its writers (EngineStartup) and does not go through the queue.
 /// </summary>
 public sealed class ChangeLogWatcher(
-    IBackgroundJobClient jobs, JobStorage storage, IServiceProvider services, ILogger<ChangeLogWatcher> logger) : BackgroundService
+    IBackgroundJobClient jobs, JobStorage storage, IServiceProvider services, Microsoft.Extensions.Options.IOptions<JobsOptions> options, ILogger<ChangeLogWatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     /// <summary>After a catch-up job failed for good, the watcher waits this long before trying again.</summary>
@@ -50,8 +50,8 @@ public sealed class ChangeLogWatcher(
 
     private long _ticks;
 
-    /// <summary>How long a running import on another machine may go without a heartbeat before it is run again.</summary>
-    public static readonly TimeSpan ImportHeartbeatTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>How long a running import may go without a heartbeat (written every 2 s) before it is run again.</summary>
+    private TimeSpan ImportHeartbeatTimeout => TimeSpan.FromSeconds(options.Value.ImportHeartbeatTimeoutSeconds);
     /// <summary>How long a queued import may wait on a job that is not waiting in the queue (its runner died as it began).</summary>
     public static readonly TimeSpan ImportQueuedTimeout = TimeSpan.FromSeconds(30);
 
@@ -68,7 +68,8 @@ public sealed class ChangeLogWatcher(
             var silent = DateTimeOffset.UtcNow - (run.Heartbeat ?? DateTimeOffset.MinValue);
             var state = run.JobId is null ? null : connection.GetStateData(run.JobId)?.Name;
             var orphaned = run.Status == Engine.Storage.ImportRuns.Running
-                ? run.Owner is { } owner && Engine.Hosting.ProcessOwner.IsAlive(owner) is var alive && (alive == false || (alive is null && silent > ImportHeartbeatTimeout))
+                // Its process is gone, or it has stopped saying it is alive (a runner that lost the database mid-import).
+                ? (run.Owner is { } owner && Engine.Hosting.ProcessOwner.IsAlive(owner) == false) || silent > ImportHeartbeatTimeout
                 : silent > ImportQueuedTimeout && (state is null || !Waiting.Contains(state) || state == ProcessingState.StateName);
             if (!orphaned) continue;
             var encoding = run.JobId is null ? null : connection.GetJobData(run.JobId)?.Job?.Args.ElementAtOrDefault(1) as string;
@@ -85,7 +86,9 @@ public sealed class ChangeLogWatcher(
         {
             using var connection = storage.GetConnection();
             var state = connection.GetStateData(id);
-            if (state?.Name is { } name && Waiting.Contains(name)) return;
+            // Processing with nobody holding the job's lock: its worker lost the database or died mid-job, and the
+            // storage would only hand it out again after its invisibility timeout (30 minutes). Replace it now.
+            if (state?.Name is { } name && Waiting.Contains(name) && !(name == ProcessingState.StateName && !JobLocks.IsHeld(storage, kind))) return;
             if (state?.Name == FailedState.StateName && connection.GetJobData(id) is { } data && DateTime.UtcNow - data.CreatedAt < AfterFailure) return;
         }
         _pending[kind] = enqueue();

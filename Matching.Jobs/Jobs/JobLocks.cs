@@ -23,4 +23,22 @@ public static class JobLocks
         }
         using (held) return work();
     }
+
+    /// <summary>
+    /// True when a worker holds the lock of <paramref name="resource"/> now. A job the storage shows as processing while
+    /// nobody holds its lock is not running (its worker lost the database mid-job, or died): the watcher replaces it.
+    /// </summary>
+    public static bool IsHeld(JobStorage storage, string resource)
+    {
+        using var connection = storage.GetConnection();
+        try
+        {
+            connection.AcquireDistributedLock("matching:" + resource, TimeSpan.Zero).Dispose();
+            return false;
+        }
+        catch (DistributedLockTimeoutException)
+        {
+            return true;
+        }
+    }
 }

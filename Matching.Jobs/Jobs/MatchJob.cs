@@ -22,4 +22,13 @@ public sealed class MatchJob(MatchMaintainer maintainer, IndexHost index, JobSto
             return $"{done.Mode}: {done.Needs} need(s) for model {done.Model ?? "-"} at sequence {done.Seq}";
         });
     }
+
+    /// <summary>Re-matches one need now. Re-entrant: its lists are replaced whole.</summary>
+    [Queue("match")]
+    [AutomaticRetry(Attempts = 3)]
+    public bool Need(string needId)
+    {
+        if (!index.IsOpen) throw new IndexNotOpenException("the index is not open in this process yet; retried");
+        return maintainer.RematchNeed(needId);
+    }
 }
