@@ -21,7 +21,7 @@ public sealed class EngineStartup(
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private const long SynchronousBacklog = 5_000;
     private IndexMaintainer? _maintainer;
-    private bool _corrupt, _rebuildFirst;
+    private bool _corrupt;
     private bool _waitingForIndex;
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -52,6 +52,8 @@ public sealed class EngineStartup(
                     logger.LogWarning("{Message}", message);
                 });
                 _maintainer = services.GetRequiredService<IndexMaintainer>();
+                _maintainer.RebuiltFromEmpty += (documents, took) => logger.LogWarning("Index rebuilt from the database{After}: {Documents} documents in {Seconds:F1} s",
+                    _corrupt ? " after failing CheckIndex" : "", documents, took.TotalSeconds);
             }
             catch (IndexLockedException e)
             {
@@ -88,12 +90,7 @@ public sealed class EngineStartup(
                 if (_corrupt) logger.LogWarning("Index rebuilt after failing CheckIndex in {Seconds:F1} s", clock.Elapsed.TotalSeconds);
             }
             else if (indexHost.Indexes.AppliedSeq == 0)
-            {
-                // An empty index (new, moved aside as corrupt, restored without one) over a long log: rebuilding from
-                // the live records writes each document once; replaying the log would write every version of it.
-                _rebuildFirst = true;
                 logger.LogInformation("Index {Root}: empty, with {Backlog} changes in the log; rebuilding from the database in the background", indexHost.Root, backlog);
-            }
             else logger.LogInformation("Index {Root}: {Backlog} changes behind; catching up in the background", indexHost.Root, backlog);
             // On the first start over the demo data, the demo event is generated once the index holds it.
             if (demoSeeded && backlog <= SynchronousBacklog) SeedDemoEvent();
@@ -108,14 +105,6 @@ public sealed class EngineStartup(
         {
             try
             {
-                if (_rebuildFirst && _maintainer is not null)
-                {
-                    var clock = System.Diagnostics.Stopwatch.StartNew();
-                    var documents = _maintainer.Rebuild(cancellationToken: stoppingToken);
-                    _rebuildFirst = false;
-                    logger.LogWarning("Index rebuilt from the database{After}: {Documents} documents in {Seconds:F1} s",
-                        _corrupt ? " after failing CheckIndex" : "", documents, clock.Elapsed.TotalSeconds);
-                }
                 if (_maintainer is not null) _maintainer.CatchUp(cancellationToken: stoppingToken);
                 else if (indexHost.IsOpen || TryOpenReaders()) indexHost.Indexes.Refresh();
                 FollowPromotions();

@@ -22,6 +22,15 @@ public sealed class IndexMaintainer(RecordStore store, IndexSet indexes)
     private const int CommitEvery = 40_000;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    /// <summary>
+    /// An empty index (new, moved aside as corrupt, restored without one) over a log longer than this is filled from
+    /// the live records — each document written once — rather than by replaying every version of every record.
+    /// </summary>
+    public const long RebuildFromEmptyAbove = 5_000;
+
+    /// <summary>True after a catch-up found the index empty over a long log and rebuilt it from the records.</summary>
+    public event Action<long, TimeSpan>? RebuiltFromEmpty;
+
     /// <summary>Applies every change after the indexes' applied sequence; returns how many changes were read.</summary>
     public long CatchUp(IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -29,6 +38,11 @@ public sealed class IndexMaintainer(RecordStore store, IndexSet indexes)
         try
         {
             var clock = Stopwatch.StartNew();
+            if (indexes.AppliedSeq == 0 && store.LastSeq() > RebuildFromEmptyAbove)
+            {
+                var documents = RebuildLocked(progress, cancellationToken);
+                RebuiltFromEmpty?.Invoke(documents, clock.Elapsed);
+            }
             var from = indexes.AppliedSeq;
             var start = from;
             var last = store.LastSeq();
@@ -58,33 +72,40 @@ public sealed class IndexMaintainer(RecordStore store, IndexSet indexes)
     public long Rebuild(IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         _gate.Wait(cancellationToken);
-        long written = 0;
+        long written;
         try
         {
-            var clock = Stopwatch.StartNew();
-            // Read the log position first: anything committed after it is replayed by the catch-up below.
-            var seq = store.LastSeq();
-            var ids = IndexSet.Kinds.ToDictionary(k => k, store.ActiveIds);
-            var total = ids.Values.Sum(v => v.Count);
-            foreach (var kind in IndexSet.Kinds)
-            {
-                var index = indexes[kind];
-                index.DeleteAll();
-                foreach (var chunk in ids[kind].Chunk(BatchSize))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    Write(kind, chunk);
-                    written += chunk.Length;
-                    progress?.Report(new JobProgress("rebuild", written, total, clock.Elapsed, "documents"));
-                }
-                index.Commit(seq);
-            }
+            written = RebuildLocked(progress, cancellationToken);
         }
         finally
         {
             _gate.Release();
         }
         CatchUp(progress, cancellationToken);
+        return written;
+    }
+
+    private long RebuildLocked(IProgress<JobProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        long written = 0;
+        // Read the log position first: anything committed after it is replayed by the catch-up that follows.
+        var seq = store.LastSeq();
+        var ids = IndexSet.Kinds.ToDictionary(k => k, store.ActiveIds);
+        var total = ids.Values.Sum(v => v.Count);
+        foreach (var kind in IndexSet.Kinds)
+        {
+            var index = indexes[kind];
+            index.DeleteAll();
+            foreach (var chunk in ids[kind].Chunk(BatchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Write(kind, chunk);
+                written += chunk.Length;
+                progress?.Report(new JobProgress("rebuild", written, total, clock.Elapsed, "documents"));
+            }
+            index.Commit(seq);
+        }
         return written;
     }
 

@@ -318,24 +318,8 @@ internal static class RankingVerbs
     /// </summary>
     private static (Func<string, TextVectors?> Query, Func<string, TextVectors?> Document) Vectors(BeirDataset dataset, string? data, int maxTokens, TopicHyperParameters topicParameters)
     {
-        var dataPath = Path.GetFullPath(data ?? "data");
-        using var encoder = new MiniLmEncoder(Math.Clamp(maxTokens, 16, 512));
-        var cache = new EmbeddingCache(dataPath, $"{VectorModels.MiniLm}-{encoder.MaxTokens}", MiniLmEncoder.Dimensions);
-        var corpus = dataset.Corpus;
-        var queryIds = dataset.Qrels.Keys.Where(dataset.Queries.ContainsKey).ToList();
         using var progress = new ConsoleProgress();
-        var documentTexts = corpus.Select(BeirWorkspace.EmbeddingText).ToList();
-        var queryTexts = queryIds.Select(q => BeirWorkspace.EmbeddingText(q, dataset.Queries[q])).ToList();
-        var documents = cache.GetOrEncode(documentTexts, encoder.Encode, progress);
-        var queries = cache.GetOrEncode(queryTexts, encoder.Encode, progress);
-        var clock = Stopwatch.StartNew();
-        var topics = TopicModel.Fit(documentTexts, new MatchingAnalyzer(), topicParameters);
-        var documentTopics = topics.Transform(documentTexts);
-        var queryTopics = topics.Transform(queryTexts);
-        Console.WriteLine($"topics: {topics.Topics} topics fitted on {documentTexts.Count:N0} documents in {clock.Elapsed.TotalSeconds:N0} s");
-        var byDocument = corpus.Select((d, i) => (d.Id, new TextVectors(documents[i], documentTopics[i]))).ToDictionary(x => x.Id, x => x.Item2);
-        var byQuery = queryIds.Select((q, i) => (q, new TextVectors(queries[i], queryTopics[i]))).ToDictionary(x => x.q, x => x.Item2);
-        return (id => byQuery.GetValueOrDefault(id), id => byDocument.GetValueOrDefault(id));
+        return BeirVectors.Compute(dataset, Path.GetFullPath(data ?? "data"), maxTokens, topicParameters, progress, Console.WriteLine);
     }
 
     private static BeirWorkspace Workspace(BeirDataset dataset)

@@ -8,10 +8,10 @@ using Microsoft.Extensions.Options;
 namespace Matching.Jobs.Jobs;
 
 /// <summary>
-/// Imports the files of one upload (saved under data/uploads/{importId}) and stores the report; the index
-/// catches up from the change log afterwards. Re-running it re-imports the same rows, which only updates them.
+/// Imports the files of one upload (saved under data/uploads/{importId}) and stores the report; the index owner
+/// picks the rows up from the change log within a second. Re-running it re-imports the same rows, which only updates them.
 /// </summary>
-public sealed class ImportJob(Importer importer, ImportRuns runs, IBackgroundJobClient jobs, IOptions<MatchingOptions> options)
+public sealed class ImportJob(Importer importer, ImportRuns runs, IOptions<MatchingOptions> options)
 {
     public static string UploadFolder(string dataPath, string importId) => Path.Combine(dataPath, "uploads", importId);
 
@@ -42,7 +42,6 @@ public sealed class ImportJob(Importer importer, ImportRuns runs, IBackgroundJob
             runs.Fail(importId, e.Message);
             throw;
         }
-        jobs.Enqueue<IndexJob>(j => j.CatchUp(null, CancellationToken.None));
     }
 
     /// <summary>Passes progress on, and tells the database every two seconds that this import's runner is alive.</summary>
