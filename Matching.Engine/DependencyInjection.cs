@@ -55,7 +55,7 @@ public static class DependencyInjection
         services.AddSingleton<Scoring.Explainer>();
         services.AddSingleton(sp => new Scoring.Retrainer(sp.GetRequiredService<RecordStore>(), sp.GetRequiredService<Scoring.ModelRegistry>(),
             sp.GetRequiredService<MatchingAnalyzer>(), sp.GetRequiredService<SynonymDictionary>(), sp.GetRequiredService<IndustryTaxonomy>(),
-            Path.Combine(Data(sp), "scratch")));
+            Path.Combine(Data(sp), "scratch")) { DataPath = Data(sp) });
         services.AddSingleton<Matches.MatchStore>();
         services.AddSingleton<Matches.MatchLists>();
         services.AddSingleton<Matches.MatchMaintainer>();

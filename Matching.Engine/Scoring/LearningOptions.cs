@@ -29,6 +29,17 @@ public sealed class LearningOptions
     [Range(1, int.MaxValue)]
     public int MinJudgements { get; set; } = 50;
 
+    /// <summary>
+    /// A BEIR folder (corpus.jsonl, queries.jsonl, qrels/) to also train on (its <see cref="BenchmarkTrainSplit"/>) and to
+    /// compare the candidate with the active model on (its <see cref="BenchmarkTestSplit"/>); empty: held-out judgements only.
+    /// The benchmark's sentence vectors are cached in the data directory, so only the first night encodes them.
+    /// </summary>
+    public string? BenchmarkDirectory { get; set; }
+
+    public string BenchmarkTrainSplit { get; set; } = "train";
+
+    public string BenchmarkTestSplit { get; set; } = "test";
+
     /// <summary>Fewest held-out needs with a relevant candidate for a comparison to count.</summary>
     [Range(1, int.MaxValue)]
     public int MinHeldOutNeeds { get; set; } = 5;

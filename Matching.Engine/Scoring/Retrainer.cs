@@ -17,6 +17,9 @@ namespace Matching.Engine.Scoring;
 /// <summary>What a retrain did: the candidate, both models' held-out figures, and whether the rule promoted it.</summary>
 public sealed record RetrainOutcome(string Status, string? Candidate, string? Active, double? CandidateNdcg, double? ActiveNdcg, double? Bm25Ndcg, int HeldOutQueries, string Reason)
 {
+    /// <summary>nDCG@10 on the public benchmark's test split, when one is configured: the candidate's and the active model's.</summary>
+    public (double Candidate, double? Active)? Benchmark { get; init; }
+
     public const string Promoted = "promoted", Rejected = "rejected", Skipped = "skipped";
 }
 
@@ -34,6 +37,9 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
 
     /// <summary>The ranker's hyper-parameters (the shipped defaults unless a test asks for a small model).</summary>
     public RankerHyperParameters HyperParameters { get; init; } = new();
+
+    /// <summary>The data directory, where a benchmark's sentence vectors are cached (default: the scratch folder's parent).</summary>
+    public string? DataPath { get; init; }
 
     /// <summary>Topic model settings when the active model has none to copy.</summary>
     public TopicHyperParameters DefaultTopics { get; init; } = new();
@@ -79,9 +85,28 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
             data[$"data-{kind.Name()}s"] = $"{rows.Count - before:N0} rows over {needs} needs (database judgements, held-out needs excluded)";
         }
 
+        // The public benchmark, when configured: its train split trains the English ranker beside the judgements.
+        var foldKeys = new Dictionary<string, string>();
+        var benchmark = options.BenchmarkDirectory is { Length: > 0 } folder0 && Directory.Exists(folder0) ? folder0 : null;
+        if (benchmark is not null)
+        {
+            var train = BeirDataset.Load(benchmark, options.BenchmarkTrainSplit);
+            var (queryVectors, documentVectors) = BeirVectors.Compute(train, DataPath ?? Path.GetDirectoryName(scratchRoot)!, tokens, topics, log: log);
+            using var beir = BeirWorkspace.Create(train, scratchRoot, analyzer, synonyms);
+            var before = rows.Count;
+            foreach (var q in beir.Candidates(train, taxonomy, Depth, queryVectors, documentVectors))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ModelTrainer.AddRows(rows, "beir:" + q.QueryId, q);
+                // Near-duplicate claims cite the same evidence: folding by it keeps such pairs on one side.
+                foldKeys["beir:" + q.QueryId] = train.Qrels[q.QueryId].Where(j => j.Value > 0).Select(j => j.Key).Order(StringComparer.Ordinal).FirstOrDefault() ?? q.QueryId;
+            }
+            data[train.Name] = $"{rows.Count - before:N0} rows over {train.Qrels.Count:N0} queries, BM25 top {Depth}";
+        }
+
         Stage("train", 2);
         var metrics = new Dictionary<string, double>();
-        var scorers = ModelTrainer.Train(rows, HyperParameters, group => group[(group.IndexOf(':') + 1)..], metrics, log);
+        var scorers = ModelTrainer.Train(rows, HyperParameters, group => foldKeys.GetValueOrDefault(group) ?? group[(group.IndexOf(':') + 1)..], metrics, log);
         // A language without judgements here (English, trained on a benchmark) keeps the active model's ranker.
         foreach (var kept in activeBundle?.Scorers.Where(s => scorers.All(n => n.Language != s.Language)) ?? [])
         {
@@ -112,6 +137,20 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
                 : null;
             activeNdcg = ModelTrainer.Compare(HeldOutQueries(activeSpace ?? workspace, heldOut), activeBundle).Model.DefaultIfEmpty().Average();
         }
+        (double Candidate, double? Active)? onBenchmark = null;
+        if (benchmark is not null)
+        {
+            var test = BeirDataset.Load(benchmark, options.BenchmarkTestSplit);
+            var (queryVectors, documentVectors) = BeirVectors.Compute(test, DataPath ?? Path.GetDirectoryName(scratchRoot)!, tokens, topics, log: log);
+            using var beir = BeirWorkspace.Create(test, scratchRoot, analyzer, synonyms);
+            var testQueries = beir.Candidates(test, taxonomy, Depth, queryVectors, documentVectors).ToList();
+            var (benchmarkBm25, benchmarkCandidate) = ModelTrainer.Compare(testQueries, candidate);
+            double? benchmarkActive = activeBundle is null ? null : ModelTrainer.Compare(testQueries, activeBundle).Model.DefaultIfEmpty().Average();
+            onBenchmark = (benchmarkCandidate.DefaultIfEmpty().Average(), benchmarkActive);
+            metrics[$"{test.Name}_ndcg10_bm25"] = benchmarkBm25.DefaultIfEmpty().Average();
+            metrics[$"{test.Name}_ndcg10_model"] = onBenchmark.Value.Candidate;
+            if (benchmarkActive is { } ba) metrics[$"{test.Name}_ndcg10_active"] = ba;
+        }
         var queries = candidateNdcg.Count;
         metrics["heldout_ndcg10_bm25"] = bm25.DefaultIfEmpty().Average();
         metrics["heldout_ndcg10_model"] = candidateNdcg.DefaultIfEmpty().Average();
@@ -124,14 +163,18 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
         {
             candidate.Save(folder);
             File.WriteAllText(Path.Combine(folder, "model-card.md"), ModelCard.Write(candidate, rows));
-            var figures = $"held-out nDCG@10 {metrics["heldout_ndcg10_model"]:F4} against {(activeNdcg is { } x ? $"{x:F4} for {active!.Version}" : "no active model")} (BM25 {metrics["heldout_ndcg10_bm25"]:F4}, {queries} queries)";
+            var figures = $"held-out nDCG@10 {metrics["heldout_ndcg10_model"]:F4} against {(activeNdcg is { } x ? $"{x:F4} for {active!.Version}" : "no active model")} (BM25 {metrics["heldout_ndcg10_bm25"]:F4}, {queries} queries)"
+                + (onBenchmark is { } b ? $"; benchmark nDCG@10 {b.Candidate:F4} against {(b.Active is { } y ? $"{y:F4}" : "-")}" : "");
             registry.Register(folder, $"retrained on {training.Count} judgements; {figures}");
-            var (status, rule) = Decide(metrics["heldout_ndcg10_model"], activeNdcg, queries, options);
+            var (status, rule) = Decide(metrics["heldout_ndcg10_model"], activeNdcg, queries, options, onBenchmark);
             var reason = $"{rule}; {figures}";
             if (status == RetrainOutcome.Promoted) registry.Promote(version, reason);
             else registry.Reject(version, reason);
             Stage("done", 5);
-            return new RetrainOutcome(status, version, active?.Version, metrics["heldout_ndcg10_model"], activeNdcg, metrics["heldout_ndcg10_bm25"], queries, reason);
+            return new RetrainOutcome(status, version, active?.Version, metrics["heldout_ndcg10_model"], activeNdcg, metrics["heldout_ndcg10_bm25"], queries, reason)
+            {
+                Benchmark = onBenchmark,
+            };
         }
         finally
         {
@@ -143,16 +186,20 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
 
     /// <summary>
     /// The promotion rule: with enough held-out queries, a candidate is promoted when its nDCG@10 is at least the active
-    /// model's less the tolerance (or when there is no active model); otherwise it is rejected.
+    /// model's less the tolerance — on the held-out judgements, and on the benchmark when one is configured — or when
+    /// there is no active model; otherwise it is rejected.
     /// </summary>
-    public static (string Status, string Reason) Decide(double candidate, double? active, int heldOutQueries, LearningOptions options)
+    public static (string Status, string Reason) Decide(double candidate, double? active, int heldOutQueries, LearningOptions options,
+        (double Candidate, double? Active)? benchmark = null)
     {
         if (heldOutQueries < options.MinHeldOutNeeds)
             return (RetrainOutcome.Rejected, $"only {heldOutQueries} held-out queries ({options.MinHeldOutNeeds} needed to compare)");
         if (active is null) return (RetrainOutcome.Promoted, "no active model to compare with");
-        return candidate >= active.Value - options.Tolerance
-            ? (RetrainOutcome.Promoted, $"not worse than the active model (tolerance {options.Tolerance})")
-            : (RetrainOutcome.Rejected, $"worse than the active model by more than the tolerance {options.Tolerance}");
+        if (candidate < active.Value - options.Tolerance)
+            return (RetrainOutcome.Rejected, $"worse than the active model on the held-out judgements by more than the tolerance {options.Tolerance}");
+        if (benchmark is { Active: { } activeOnBenchmark } b && b.Candidate < activeOnBenchmark - options.Tolerance)
+            return (RetrainOutcome.Rejected, $"worse than the active model on the benchmark by more than the tolerance {options.Tolerance}");
+        return (RetrainOutcome.Promoted, $"not worse than the active model (tolerance {options.Tolerance}){(benchmark is null ? "" : " on the held-out judgements and the benchmark")}");
     }
 
     private IEnumerable<QueryCandidates> HeldOutQueries(RecordsWorkspace workspace, IReadOnlyList<Judgement> heldOut) =>

@@ -9,6 +9,7 @@ using Matching.Engine.Scoring;
 using Matching.Engine.Storage;
 using Matching.Engine.Taxonomy;
 using Matching.Engine.Vectors;
+using Matching.Tests.Shared;
 
 namespace Matching.Engine.Tests.Providers;
 
@@ -31,20 +32,24 @@ public class StorageProviderTests
         var versions = connection.Query<long>("SELECT version FROM schema_migrations ORDER BY version").ToList();
         Assert.Equal(versions.Distinct().Count(), versions.Count);
         Assert.True(versions.Count >= 6);
-        // Racing migrations on a fresh database: the lock (PostgreSQL) or the single writer (SQLite) keeps it to one run.
-        using var fresh = new TempDataDirectory(provider);
-        using (var c = fresh.Database.Open()) c.Execute("DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)");
-        var tables = Tables(fresh.Database);
-        using (var c = fresh.Database.Open())
-            foreach (var table in LastMigrationTables) c.Execute($"DROP TABLE {table}");
-        var ran = new ConcurrentBag<int>();
-        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ => ran.Add(Migrator.Migrate(fresh.Database)));
-        Assert.Equal([0, 0, 0, 1], ran.Order());
-        Assert.Equal(tables, Tables(fresh.Database));
+        // Processes starting together on a new database: the lock (PostgreSQL) or BEGIN IMMEDIATE and a re-check (SQLite)
+        // keep it to one run of each migration.
+        var (fresh, drop) = provider == DatabaseProvider.Postgres
+            ? TestPostgres.CreateDatabase()
+            : (new MatchingDatabase(Path.Combine(data.Path, "fresh.db")), () => { });
+        try
+        {
+            var ran = new ConcurrentBag<int>();
+            Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ => ran.Add(Migrator.Migrate(fresh)));
+            Assert.Equal([0, 0, 0, versions.Count], ran.Order());
+            Assert.Equal(Tables(data.Database), Tables(fresh));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            drop();
+        }
     }
-
-    /// <summary>The tables the newest migration creates (dropped above to make that migration run again).</summary>
-    private static readonly string[] LastMigrationTables = ["match_lists", "matched_needs", "match_versions"];
 
     [Theory]
     [MemberData(nameof(Providers))]
