@@ -8,6 +8,9 @@ namespace Matching.Engine.Storage;
 /// <summary>What a backup holds: when it was taken, the log position of its database snapshot, the active model, and the rows per table.</summary>
 public sealed record BackupManifest(int Format, DateTimeOffset CreatedAt, long LastSeq, string? ActiveModel, IReadOnlyDictionary<string, long> Rows, IReadOnlyList<string> Models)
 {
+    /// <summary>For a PostgreSQL database: whether pg_dump's file is in the backup too, or why not.</summary>
+    public string? PostgresDump { get; init; }
+
     public const int CurrentFormat = 1;
     public const string FileName = "backup.json";
 }
@@ -27,6 +30,8 @@ public sealed record BackupManifest(int Format, DateTimeOffset CreatedAt, long L
 public static class DataBackup
 {
     private const string DatabaseEntry = "matching.db";
+    /// <summary>pg_dump's custom-format file, beside the portable snapshot, in backups of a PostgreSQL database.</summary>
+    public const string PostgresDumpEntry = "postgres.dump";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static BackupManifest Create(string dataPath, MatchingDatabase database, string zipFile)
@@ -56,6 +61,13 @@ public static class DataBackup
                 if (Directory.Exists(taxonomy))
                     foreach (var file in Directory.GetFiles(taxonomy))
                         zip.CreateEntryFromFile(file, $"taxonomy/{Path.GetFileName(file)}", CompressionLevel.Fastest);
+                // From PostgreSQL, also the server's own dump when pg_dump is installed (pg_restore reads it).
+                if (database.Provider == DatabaseProvider.Postgres)
+                {
+                    var (dump, note) = PgDump(database, Path.Combine(scratch.FullName, PostgresDumpEntry));
+                    if (dump is not null) zip.CreateEntryFromFile(dump, PostgresDumpEntry, CompressionLevel.NoCompression);
+                    manifest = manifest with { PostgresDump = note };
+                }
                 using var entry = new StreamWriter(zip.CreateEntry(BackupManifest.FileName).Open());
                 entry.Write(JsonSerializer.Serialize(manifest, Json));
             }
@@ -70,10 +82,11 @@ public static class DataBackup
     }
 
     /// <summary>
-    /// Restores a backup into <paramref name="dataPath"/>, which must be empty or missing. The index is not restored:
-    /// the caller rebuilds it (the restore verb does, and a server would on start).
+    /// Restores a backup into <paramref name="dataPath"/>, which must be empty or missing, with the database in a SQLite
+    /// file there — or, given <paramref name="postgres"/>, into that PostgreSQL database, which must hold no records.
+    /// The index is not restored: the caller rebuilds it (the restore verb does, and a server would on start).
     /// </summary>
-    public static BackupManifest Restore(string zipFile, string dataPath)
+    public static BackupManifest Restore(string zipFile, string dataPath, MatchingDatabase? postgres = null)
     {
         if (!File.Exists(zipFile)) throw new FileNotFoundException($"no backup at {zipFile}");
         if (Directory.Exists(dataPath) && Directory.EnumerateFileSystemEntries(dataPath).Any())
@@ -90,7 +103,7 @@ public static class DataBackup
         var entries = new List<(ZipArchiveEntry Entry, string Path)>();
         foreach (var entry in zip.Entries)
         {
-            if (entry.FullName == BackupManifest.FileName || entry.FullName.EndsWith('/')) continue;
+            if (entry.FullName is BackupManifest.FileName or PostgresDumpEntry || entry.FullName.EndsWith('/')) continue;
             var allowed = entry.FullName == DatabaseEntry || entry.FullName.StartsWith("models/", StringComparison.Ordinal) || entry.FullName.StartsWith("taxonomy/", StringComparison.Ordinal);
             var path = Path.GetFullPath(Path.Combine(root, entry.FullName));
             if (!allowed || !path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
@@ -110,17 +123,51 @@ public static class DataBackup
             var check = connection.ExecuteScalar<string>("PRAGMA integrity_check");
             if (check != "ok") throw new InvalidDataException($"the restored database fails its integrity check: {check}");
         }
+        if (postgres is not null)
+        {
+            // The snapshot goes into the server, and the data directory keeps no database of its own.
+            postgres.RestoreFrom(restored);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in Directory.GetFiles(root, DatabaseEntry + "*")) File.Delete(file);
+            restored = postgres;
+        }
         var (lastSeq, active, rows) = Describe(restored);
-        var differences = manifest.Rows.Where(r => rows.GetValueOrDefault(r.Key, -1) != r.Value).Select(r => $"{r.Key} {rows.GetValueOrDefault(r.Key)} of {r.Value}").ToList();
+        var differences = manifest.Rows.Where(r => r.Key != "schema_migrations" && rows.GetValueOrDefault(r.Key, -1) != r.Value).Select(r => $"{r.Key} {rows.GetValueOrDefault(r.Key)} of {r.Value}").ToList();
         if (differences.Count > 0 || lastSeq != manifest.LastSeq || active != manifest.ActiveModel)
             throw new InvalidDataException($"the restored database differs from the backup's manifest: {string.Join(", ", differences.DefaultIfEmpty($"sequence {lastSeq} of {manifest.LastSeq}"))}");
         return manifest;
     }
 
+    /// <summary>Runs pg_dump (custom format) when it is on the path: the file, or null and why not.</summary>
+    private static (string? File, string Note) PgDump(MatchingDatabase database, string file)
+    {
+        var cs = new Npgsql.NpgsqlConnectionStringBuilder(database.PostgresConnectionString);
+        var info = new System.Diagnostics.ProcessStartInfo("pg_dump") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-Fc", "-f", file, "-h", cs.Host ?? "localhost", "-p", cs.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", cs.Username ?? "postgres", "--no-owner", cs.Database ?? "postgres" })
+            info.ArgumentList.Add(a);
+        if (cs.Password is { Length: > 0 } password) info.Environment["PGPASSWORD"] = password;
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var error = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode == 0 && File.Exists(file)
+                ? (file, $"{PostgresDumpEntry} (pg_dump custom format)")
+                : (null, $"pg_dump failed, the portable snapshot is the backup: {error.Result.Trim()}");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return (null, "pg_dump is not installed; the portable snapshot is the backup");
+        }
+    }
+
     private static (long LastSeq, string? Active, Dictionary<string, long> Rows) Describe(MatchingDatabase database)
     {
         using var connection = database.Open();
-        var tables = connection.Query<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").ToList();
+        var tables = (database.Provider == DatabaseProvider.Postgres
+            ? connection.Query<string>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name")
+            : connection.Query<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")).ToList();
         var rows = tables.ToDictionary(t => t, t => connection.ExecuteScalar<long>($"SELECT COUNT(*) FROM \"{t.Replace("\"", "\"\"")}\""));
         var lastSeq = connection.ExecuteScalar<long?>("SELECT MAX(seq) FROM changes") ?? 0;
         var active = tables.Contains("model_versions") ? connection.ExecuteScalar<string?>("SELECT version FROM model_versions WHERE status = 'active'") : null;

@@ -104,6 +104,67 @@ public sealed partial class MatchingDatabase
     }
 
     /// <summary>
+    /// Fills this PostgreSQL database, which must have no records yet, from a SQLite snapshot written by
+    /// <see cref="BackupTo"/>: the schema is migrated, every table copied in one transaction, and identity sequences
+    /// moved past the copied keys.
+    /// </summary>
+    public void RestoreFrom(MatchingDatabase snapshot)
+    {
+        if (Provider != DatabaseProvider.Postgres || snapshot.Provider != DatabaseProvider.Sqlite) throw new InvalidOperationException("restores a SQLite snapshot into PostgreSQL");
+        Migrator.Migrate(this);
+        using var to = Open();
+        if (to.ExecuteScalar<long>("SELECT (SELECT COUNT(*) FROM changes) + (SELECT COUNT(*) FROM organisations)") > 0)
+            throw new InvalidOperationException("the PostgreSQL database already holds records; restore goes into an empty one");
+        using var write = to.BeginTransaction();
+        using var from = snapshot.Open();
+        var tables = from.Query<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'").ToList();
+        foreach (var table in tables)
+        {
+            var columns = from.Query<string>($"SELECT name FROM pragma_table_info('{table}')").ToList();
+            var list = string.Join(", ", columns);
+            var types = to.Query<(string Column, string Type)>("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = @table", new { table }, write)
+                .ToDictionary(c => c.Column, c => c.Type);
+            using var read = from.CreateCommand();
+            read.CommandText = $"SELECT {list} FROM {table}";
+            using var reader = read.ExecuteReader();
+            using var command = to.CreateCommand();
+            command.Transaction = write;
+            command.CommandText = $"INSERT INTO {table} ({list}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
+            var parameters = columns.Select((c, i) =>
+            {
+                var p = (NpgsqlParameter)command.CreateParameter();
+                p.ParameterName = "@p" + i;
+                p.NpgsqlDbType = types.GetValueOrDefault(c) switch
+                {
+                    "bigint" => NpgsqlTypes.NpgsqlDbType.Bigint,
+                    "double precision" => NpgsqlTypes.NpgsqlDbType.Double,
+                    "bytea" => NpgsqlTypes.NpgsqlDbType.Bytea,
+                    _ => NpgsqlTypes.NpgsqlDbType.Text,
+                };
+                command.Parameters.Add(p);
+                return p;
+            }).ToList();
+            while (reader.Read())
+            {
+                // SQLite keeps a whole number in a REAL or NUMERIC column as an integer: convert to the column's type.
+                for (var i = 0; i < parameters.Count; i++)
+                    parameters[i].Value = reader.GetValue(i) is var value && value is DBNull ? value : parameters[i].NpgsqlDbType switch
+                    {
+                        NpgsqlTypes.NpgsqlDbType.Double => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+                        NpgsqlTypes.NpgsqlDbType.Bigint => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+                        NpgsqlTypes.NpgsqlDbType.Text => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
+                        _ => value,
+                    };
+                command.ExecuteNonQuery();
+            }
+            foreach (var identity in to.Query<string>(
+                         "SELECT column_name FROM information_schema.columns WHERE table_name = @table AND is_identity = 'YES'", new { table }, write))
+                to.Execute($"SELECT setval(pg_get_serial_sequence('{table}', '{identity}'), GREATEST(1, (SELECT COALESCE(MAX({identity}), 0) FROM {table})))", transaction: write);
+        }
+        write.Commit();
+    }
+
+    /// <summary>
     /// Writes a consistent copy of the whole database to the SQLite file <paramref name="targetFile"/>: SQLite's online
     /// backup, or for PostgreSQL every table read in one repeatable-read snapshot into a migrated SQLite file.
     /// </summary>

@@ -36,14 +36,16 @@ internal static class BackupVerbs
     public static Command Restore(Option<string?> data)
     {
         var from = new Argument<FileInfo>("backup") { Description = "a zip file written by backup" };
-        var command = new Command("restore", "Restore a backup into an empty data directory (--data) and rebuild its index") { from };
+        var command = new Command("restore", "Restore a backup into an empty data directory (--data), or an empty PostgreSQL database when Matching:Database is Postgres, and rebuild the index") { from };
         command.SetAction(parse =>
         {
             using var host = CliHost.Services(parse.GetValue(data));
             var options = host.Services.GetRequiredService<IOptions<MatchingOptions>>().Value;
             var clock = Stopwatch.StartNew();
             BackupManifest manifest;
-            try { manifest = DataBackup.Restore(parse.GetValue(from)!.FullName, options.DataPath); }
+            var database = host.Services.GetRequiredService<MatchingDatabase>();
+            // With Matching:Database=Postgres the records go into that (empty) database; else into data/matching.db.
+            try { manifest = DataBackup.Restore(parse.GetValue(from)!.FullName, options.DataPath, database.Provider == DatabaseProvider.Postgres ? database : null); }
             catch (Exception e) when (e is InvalidOperationException or InvalidDataException or FileNotFoundException or IOException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");

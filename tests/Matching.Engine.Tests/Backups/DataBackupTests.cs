@@ -99,6 +99,47 @@ public class DataBackupTests : IDisposable
     }
 
     [Fact]
+    public void APostgresBackup_HoldsPgDumpsFile_AndRestoresIntoAnEmptyPostgresDatabase_WithTheSameRecordsMatchesAndModel()
+    {
+        using var source = new TempDataDirectory(DatabaseProvider.Postgres);
+        source.SeedDemo();
+        var registry = new ModelRegistry(source.Database, TempDataDirectory.Analyzer, source.Path);
+        registry.EnsureShipped(Shipped);
+        var matches = new Matching.Engine.Matches.MatchStore(source.Database);
+        matches.StartPass("v1", 10);
+        matches.Put(10, [new Matching.Engine.Matches.StoredLists("v1", "n-display-01", [new Matching.Engine.Matches.StoredMatch("r-display-01", 0.93, 9.5f, 1, 1)], [])]);
+        matches.CompletePass("v1");
+        var file = Path.Combine(Path.GetTempPath(), $"matching-backup-test-{Guid.NewGuid():N}.zip");
+        _cleanup.Add(file);
+        var manifest = DataBackup.Create(source.Path, source.Database, file);
+        Assert.StartsWith(DataBackup.PostgresDumpEntry, manifest.PostgresDump); // pg_dump is installed with the server
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(file))
+            Assert.True(zip.GetEntry(DataBackup.PostgresDumpEntry)!.Length > 0);
+
+        using var target = new TempDataDirectory(DatabaseProvider.Postgres);
+        var restoreDir = Path.Combine(Path.GetTempPath(), "matching-restore-" + Guid.NewGuid().ToString("N")[..10]);
+        _cleanup.Add(restoreDir);
+        DataBackup.Restore(file, restoreDir, target.Database);
+        Assert.False(File.Exists(Path.Combine(restoreDir, "matching.db")));
+        var store = new RecordStore(target.Database);
+        Assert.Equal(source.Store.ActiveIds(RecordKind.Result), store.ActiveIds(RecordKind.Result));
+        Assert.Equal(source.Store.Judgements(), store.Judgements());
+        Assert.Equal(source.Store.LastSeq(), store.LastSeq());
+        Assert.Equal("r-display-01", new Matching.Engine.Matches.MatchStore(target.Database).Get("v1", "n-display-01")!.Results[0].CandidateId);
+        Assert.Equal("v1", new ModelRegistry(target.Database, TempDataDirectory.Analyzer, restoreDir).ActiveVersion()!.Version);
+        Assert.True(ModelBundle.Exists(Path.Combine(restoreDir, "models", "v1")));
+        // The change log goes on after the restored sequence (identity sequences moved past the copied keys).
+        using (var writer = store.BeginWrite())
+        {
+            writer.Upsert(new ResearchResult { Id = "R-AFTER-RESTORE", Title = "恢复后写入" });
+            writer.Commit();
+        }
+        Assert.Equal(manifest.LastSeq + 1, store.LastSeq());
+        // Into a database that already holds records: refused.
+        Assert.Throws<InvalidOperationException>(() => DataBackup.Restore(file, Path.Combine(restoreDir, "again"), target.Database));
+    }
+
+    [Fact]
     public void Restore_RefusesANonEmptyDirectory_AndEntriesOutsideIt()
     {
         _data.SeedDemo();
