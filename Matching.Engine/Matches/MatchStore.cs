@@ -99,16 +99,42 @@ public sealed class MatchStore(MatchingDatabase database)
         foreach (var list in lists)
         {
             connection.Execute("DELETE FROM match_lists WHERE model = @Model AND need_id = @NeedId", new { list.Model, list.NeedId }, tx);
-            foreach (var (kind, entries) in new[] { (RecordKind.Result, list.Results), (RecordKind.Expert, list.Experts) })
+            var rows = list.Results.Select((m, i) => (Kind: RecordKind.Result, Rank: i + 1, Match: m))
+                .Concat(list.Experts.Select((m, i) => (Kind: RecordKind.Expert, Rank: i + 1, Match: m))).ToList();
+            if (database.Provider == DatabaseProvider.Sqlite)
             {
+                // In process, one prepared statement per row is cheapest (a 1,000-parameter statement is parsed each time).
                 connection.Execute($"""
                     INSERT INTO match_lists (model, need_id, kind, rank, {Columns})
                     VALUES (@Model, @NeedId, @Kind, @Rank, @CandidateId, @Score, @Bm25, @Bm25Rank, @Normalised, @BestResultId, @BestResultScore)
-                    """, entries.Select((m, i) => new
+                    """, rows.Select(x => new
                     {
-                        list.Model, list.NeedId, Kind = kind.Name(), Rank = i + 1, m.CandidateId, m.Score, Bm25 = (double)m.Bm25, m.Bm25Rank,
-                        m.Normalised, m.BestResultId, m.BestResultScore,
+                        list.Model, list.NeedId, Kind = x.Kind.Name(), x.Rank, x.Match.CandidateId, x.Match.Score, Bm25 = (double)x.Match.Bm25, x.Match.Bm25Rank,
+                        x.Match.Normalised, x.Match.BestResultId, x.Match.BestResultScore,
                     }), tx);
+            }
+            else if (rows.Count > 0)
+            {
+                // Over the network, one statement per need: a round trip per row cost more than the scoring (bench jobs).
+                var args = new DynamicParameters();
+                args.Add("model", list.Model);
+                args.Add("need", list.NeedId);
+                var values = new List<string>(rows.Count);
+                for (var r = 0; r < rows.Count; r++)
+                {
+                    var (kind, rank, m) = rows[r];
+                    values.Add($"(@model, @need, @k{r}, @r{r}, @c{r}, @s{r}, @b{r}, @br{r}, @n{r}, @e{r}, @es{r})");
+                    args.Add($"k{r}", kind.Name());
+                    args.Add($"r{r}", (long)rank);
+                    args.Add($"c{r}", m.CandidateId);
+                    args.Add($"s{r}", m.Score);
+                    args.Add($"b{r}", (double)m.Bm25);
+                    args.Add($"br{r}", (long)m.Bm25Rank);
+                    args.Add($"n{r}", m.Normalised);
+                    args.Add($"e{r}", m.BestResultId, System.Data.DbType.String);
+                    args.Add($"es{r}", m.BestResultScore, System.Data.DbType.Double);
+                }
+                connection.Execute($"INSERT INTO match_lists (model, need_id, kind, rank, {Columns}) VALUES {string.Join(", ", values)}", args, tx);
             }
             connection.Execute("""
                 INSERT INTO matched_needs (model, need_id, seq, computed_at) VALUES (@Model, @NeedId, @seq, @now)

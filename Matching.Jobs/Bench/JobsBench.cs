@@ -70,6 +70,11 @@ internal static class JobsBench
             var needs = store.ActiveIds(RecordKind.Need);
             var client = host.Services.GetRequiredService<IBackgroundJobClient>();
             var monitoring = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+            // The same work without the job system, on one thread: what the storage's own queries cost.
+            var maintainer = host.Services.GetRequiredService<MatchMaintainer>();
+            var direct = Stopwatch.StartNew();
+            for (var i = 0; i < Math.Min(jobs, 200); i++) maintainer.RematchNeed(needs[i % needs.Count]);
+            Console.WriteLine($"jobs {name} direct: {Math.Min(jobs, 200) / direct.Elapsed.TotalSeconds:F1} re-matches/s on one thread, without the queue");
             var rates = new List<double>();
             for (var run = 0; run < runs; run++)
             {
