@@ -3,11 +3,12 @@ using System.Diagnostics;
 namespace Matching.Jobs.Bench;
 
 /// <summary>
-/// `Matching.Jobs serve` as a child process over a data directory, for the chaos bench and the lifecycle tests: started
+/// `Matching.Jobs serve` (or another program of the solution, such as Matching.Web) as a child process over a data
+/// directory, for the chaos bench and the process tests: started
 /// and awaited until the host says it has started, killed (SIGKILL) or stopped (SIGTERM) as an operator or a crash would.
 /// Its output goes to serve-NN.log in <paramref name="logFolder"/>.
 /// </summary>
-public sealed class ServeProcess(string data, string logFolder, IReadOnlyDictionary<string, string>? environment = null) : IDisposable
+public sealed class ServeProcess(string data, string logFolder, IReadOnlyDictionary<string, string>? environment = null, string? program = null, IReadOnlyList<string>? arguments = null) : IDisposable
 {
     private Process? _process;
     private int _starts;
@@ -24,8 +25,8 @@ public sealed class ServeProcess(string data, string logFolder, IReadOnlyDiction
     {
         LogFile = Path.Combine(logFolder, $"serve-{++_starts:D2}.log");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(typeof(ServeProcess).Assembly.Location);
-        foreach (var a in new[] { "serve", "--data", data }) info.ArgumentList.Add(a);
+        info.ArgumentList.Add(program ?? typeof(ServeProcess).Assembly.Location);
+        foreach (var a in arguments ?? ["serve", "--data", data]) info.ArgumentList.Add(a);
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
