@@ -33,7 +33,7 @@ public static class DependencyInjection
         var matching = builder.Configuration.GetSection(MatchingOptions.SectionName).Get<MatchingOptions>() ?? new MatchingOptions();
         builder.Services.AddHangfire(config => ConfigureStorage(config, matching, jobs, dataPath));
         builder.Services.AddTransient<ImportJob>().AddTransient<IndexJob>().AddTransient<MaintenanceJob>()
-            .AddTransient<VectorJob>().AddTransient<MatchJob>().AddTransient<TrainJob>();
+            .AddTransient<VectorJob>().AddTransient<MatchJob>().AddTransient<TrainJob>().AddTransient<EventJob>();
         // The job server owns the shared index's writers; a process with an index folder of its own owns that copy's.
         builder.Services.PostConfigure<MatchingOptions>(o => o.OwnsIndex = server || !string.IsNullOrWhiteSpace(o.IndexDirectory));
         if (server)

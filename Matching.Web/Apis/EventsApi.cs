@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Hangfire;
 using Matching.Engine.Events;
 using Matching.Engine.Events.Exports;
 using Matching.Engine.Import;
@@ -56,7 +57,7 @@ public static partial class EventsApi
             return Results.NoContent();
         });
         group.MapGet("/{id}/constraints", (string id, EventStore events) => events.Get(id) is null ? Missing(id) : Results.Ok(events.Constraints(id)));
-        group.MapPost("/{id}/generate", Generate).WithSummary("Check viability, solve, place in slots and store the meetings");
+        group.MapPost("/{id}/generate", Generate).WithSummary("Check viability, solve, place in slots and store the meetings (?background=true: as a job, 202 with its id)");
         group.MapPost("/{id}/publish", (string id, EventStore events) => Move(events, id, EventStatus.Published));
         group.MapPost("/{id}/close", (string id, EventStore events) => Move(events, id, EventStatus.Closed));
         group.MapGet("/{id}/meetings", (string id, EventStore events) => events.Get(id) is null ? Missing(id) : Results.Ok(events.Meetings(id)));
@@ -195,9 +196,17 @@ public static partial class EventsApi
         return Results.Ok(new { added = chosen.Distinct().Count(), total = events.Participants(id).Count });
     }
 
-    private static IResult Generate(string id, EventStore events, EventPlanner planner)
+    private static IResult Generate(string id, bool? background, EventStore events, EventPlanner planner, Hangfire.IBackgroundJobClient jobs)
     {
-        if (events.Get(id) is null) return Missing(id);
+        if (events.Get(id) is not { } ev) return Missing(id);
+        if (background == true)
+        {
+            if (ev.Status is not (EventStatus.Draft or EventStatus.Generated))
+                return Results.Problem(statusCode: 409, title: "Wrong status", detail: $"event {id} is {ev.Status}; only a draft or generated event is generated again");
+            // A large event is built and solved by the job server; the job's page says how it went.
+            var jobId = jobs.Enqueue<Matching.Jobs.Jobs.EventJob>(j => j.Generate(id, null));
+            return Results.Accepted($"/api/v1/jobs/{jobId}", new { jobId, status = $"/api/v1/jobs/{jobId}" });
+        }
         try
         {
             var plan = planner.Generate(id);

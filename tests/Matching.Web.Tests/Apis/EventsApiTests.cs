@@ -70,7 +70,14 @@ public class EventsApiTests(MatchingWebFactory factory)
         var first = (await Json(await _client.GetAsync("/api/v1/events/ai-day/meetings")))[0];
         var pair = new { enterprise = first.GetProperty("enterprise").GetString(), offerKind = first.GetProperty("offerKind").GetString(), offerId = first.GetProperty("offerId").GetString() };
         Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsJsonAsync("/api/v1/events/ai-day/constraints", new { pair.enterprise, pair.offerKind, pair.offerId, kind = "forbid", note = "已有合作" })).StatusCode);
-        await Json(await _client.PostAsync("/api/v1/events/ai-day/generate", null));
+        // This time as a job on the events queue: 202 with the job's address, then the job succeeds.
+        var queued = await _client.PostAsync("/api/v1/events/ai-day/generate?background=true", null);
+        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        var jobId = (await Json(queued)).GetProperty("jobId").GetString();
+        var state = "";
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(60) && state is not ("Succeeded" or "Failed"); await Task.Delay(100))
+            state = (await Json(await _client.GetAsync($"/api/v1/jobs/{jobId}"))).GetProperty("state").GetString();
+        Assert.Equal("Succeeded", state);
         var after = (await Json(await _client.GetAsync("/api/v1/events/ai-day/meetings"))).EnumerateArray().ToList();
         Assert.DoesNotContain(after, m => m.GetProperty("enterprise").GetString() == pair.enterprise && m.GetProperty("offerId").GetString() == pair.offerId);
         var why = await Json(await _client.GetAsync($"/api/v1/events/ai-day/why-not?enterprise={pair.enterprise}&offerKind={pair.offerKind}&offerId={pair.offerId}"));
