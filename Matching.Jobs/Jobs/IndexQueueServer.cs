@@ -27,11 +27,17 @@ public sealed class IndexQueueServer(IndexHost index, JobStorage storage, ILogge
         return Task.CompletedTask;
     }
 
+    /// <summary>Stops taking jobs and waits for the running one (the host may call this more than once).</summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _server?.SendStop();
+        Dispose();
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _server?.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _server, null) is not { } server) return;
+        server.SendStop();
+        server.Dispose();
+    }
 }

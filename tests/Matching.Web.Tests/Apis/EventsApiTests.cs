@@ -78,6 +78,10 @@ public class EventsApiTests(MatchingWebFactory factory)
         for (var clock = System.Diagnostics.Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(60) && state is not ("Succeeded" or "Failed"); await Task.Delay(100))
             state = (await Json(await _client.GetAsync($"/api/v1/jobs/{jobId}"))).GetProperty("state").GetString();
         Assert.Equal("Succeeded", state);
+        // Its progress is on its page in the job dashboard, as the job wrote it.
+        var jobPage = await _client.GetStringAsync($"/hangfire/jobs/details/{jobId}");
+        Assert.Contains("<h3>Progress</h3>", jobPage);
+        Assert.Contains("1 / 1 events (100.0%)", jobPage);
         var after = (await Json(await _client.GetAsync("/api/v1/events/ai-day/meetings"))).EnumerateArray().ToList();
         Assert.DoesNotContain(after, m => m.GetProperty("enterprise").GetString() == pair.enterprise && m.GetProperty("offerId").GetString() == pair.offerId);
         var why = await Json(await _client.GetAsync($"/api/v1/events/ai-day/why-not?enterprise={pair.enterprise}&offerKind={pair.offerKind}&offerId={pair.offerId}"));
