@@ -11,8 +11,8 @@ using Matching.Tests.Shared;
 namespace Matching.Web.Tests.Apis;
 
 /// <summary>
-/// A web process with an index copy of its own, beside a job server, over one PostgreSQL database (both real child
-/// processes): what is written through the web reaches the web's own index (it owns that copy's writer and follows the
+/// A web process with an index copy of its own, beside a job server (a web process with the in-process server), over
+/// one PostgreSQL database (both real child processes): what is written through the web reaches the web's own index (it owns that copy's writer and follows the
 /// change log) and the job server's shared one, and the need's match lists the job server stores are what the web serves.
 /// </summary>
 public sealed class ScaleOutWebTests : IDisposable
@@ -37,7 +37,12 @@ public sealed class ScaleOutWebTests : IDisposable
                 ["Matching__Database"] = "Postgres", ["Matching__PostgresConnectionString"] = database.PostgresConnectionString!,
                 ["Jobs__QueuePollMilliseconds"] = "100",
             };
-            using var jobs = new ServeProcess(data, _root, environment, Path.Combine(AppContext.BaseDirectory, "Matching.Jobs.dll"));
+            // The job server: a web process with its in-process server, which owns the shared index (the Jobs program is
+            // not runnable from this folder: the web's shared framework stands in for some of its packages).
+            using var jobs = new ServeProcess(data, _root, new Dictionary<string, string>(environment)
+            {
+                ["Matching__DataDirectory"] = data, ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}", ["ASPNETCORE_CONTENTROOT"] = AppContext.BaseDirectory,
+            }, Path.Combine(AppContext.BaseDirectory, "Matching.Web.dll"), []);
             jobs.Start();
             var port = FreePort();
             var webIndex = Path.Combine(_root, "web-index");
