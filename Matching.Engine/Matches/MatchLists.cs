@@ -40,6 +40,8 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
     public const int ReverseDepth = 50;
     /// <summary>Entries the match job stores per need and kind; a request for more computes the list.</summary>
     public const int StoredDepth = 50;
+    /// <summary>Entries whose snippets are stored with the list (what pages and the API show by default).</summary>
+    public const int SnippetDepth = 20;
 
     public NeedMatches? ForNeed(string needId, int k = 20)
     {
@@ -63,11 +65,15 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         var topResults = results.OrderByDescending(r => r.Score).ThenByDescending(r => r.Raw).ThenBy(r => r.Candidate.Rank).Take(depth).ToList();
         var experts = scorer.ScoreExperts(bundle, need, retriever.ForNeed(need, RecordKind.Expert, MatchScorer.K, withSnippets: 0), results);
         var topExperts = experts.OrderByDescending(e => e.Score).ThenByDescending(e => e.Profile.Raw).ThenBy(e => e.Profile.Candidate.Rank).Take(depth).ToList();
+        // The first entries carry their snippets, highlighted under the need's rule, so serving them highlights nothing.
+        var resultSnippets = retriever.WithSnippets(need, topResults.Take(SnippetDepth).Select(r => r.Candidate).ToList()).ToDictionary(c => c.Id, c => c.Snippets);
+        var expertSnippets = retriever.WithSnippets(need, topExperts.Take(SnippetDepth).Select(e => e.Profile.Candidate).ToList()).ToDictionary(c => c.Id, c => c.Snippets);
         return new StoredLists(bundle.Version, need.Id,
-            topResults.Select(r => Stored(r.Candidate, r.Score)).ToList(),
-            topExperts.Select(e => Stored(e.Profile.Candidate, e.Score) with { BestResultId = e.BestResultId, BestResultScore = e.BestResultId is null ? null : e.BestResult }).ToList());
+            topResults.Select(r => Stored(r.Candidate, r.Score, resultSnippets)).ToList(),
+            topExperts.Select(e => Stored(e.Profile.Candidate, e.Score, expertSnippets) with { BestResultId = e.BestResultId, BestResultScore = e.BestResultId is null ? null : e.BestResult }).ToList());
 
-        static StoredMatch Stored(Candidate c, double score) => new(c.Id, score, c.Score, c.Rank, c.NormalisedScore);
+        static StoredMatch Stored(Candidate c, double score, Dictionary<string, IReadOnlyList<Snippet>> snippets) =>
+            new(c.Id, score, c.Score, c.Rank, c.NormalisedScore) { Snippets = snippets.GetValueOrDefault(c.Id) };
     }
 
     /// <summary>The first <paramref name="k"/> of stored or computed lists, with titles, snippets and evidence.</summary>
@@ -77,12 +83,19 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         var experts = lists.Experts.Take(k).ToList();
         var resultTitles = store.GetResults(experts.Select(e => e.BestResultId).OfType<string>().Distinct().ToList()).ToDictionary(r => r.Id, r => r.Title);
         return new NeedMatches(need.PublicView(),
-            Describe(retriever.WithSnippets(need, Candidates(results, RecordKind.Result)), results.Select(r => r.Score).ToList(), lists.Model),
-            Describe(retriever.WithSnippets(need, Candidates(experts, RecordKind.Expert)), experts.Select(e => e.Score).ToList(), lists.Model,
+            Describe(Candidates(results, RecordKind.Result), results.Select(r => r.Score).ToList(), lists.Model),
+            Describe(Candidates(experts, RecordKind.Expert), experts.Select(e => e.Score).ToList(), lists.Model,
                 experts.Select(e => e.BestResultId is { } id && resultTitles.TryGetValue(id, out var t) ? new Evidence(id, t, e.BestResultScore ?? 0) : null).ToList()));
 
-        static List<Candidate> Candidates(IEnumerable<StoredMatch> entries, RecordKind kind) =>
-            entries.Select(m => new Candidate(m.CandidateId, kind, m.Bm25, m.Bm25Rank, m.Normalised, [])).ToList();
+        // Stored snippets are used as they are; entries without them (deeper than the stored ones) are highlighted now.
+        IReadOnlyList<Candidate> Candidates(IReadOnlyList<StoredMatch> entries, RecordKind kind)
+        {
+            var candidates = entries.Select(m => new Candidate(m.CandidateId, kind, m.Bm25, m.Bm25Rank, m.Normalised, m.Snippets ?? [])).ToList();
+            var missing = candidates.Where((_, i) => entries[i].Snippets is null).ToList();
+            if (missing.Count == 0) return candidates;
+            var highlighted = retriever.WithSnippets(need, missing).ToDictionary(c => c.Id);
+            return candidates.Select(c => highlighted.TryGetValue(c.Id, out var h) ? h : c).ToList();
+        }
     }
 
     public ResultMatches? ForResult(string resultId, int k = 20)

@@ -5,6 +5,12 @@ namespace Matching.Jobs.Bench;
 /// <summary>bench: end-to-end speed figures printed as one summary line each. Not part of CI.</summary>
 internal static class BenchVerb
 {
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return 2;
+    }
+
     public static Command Create(Option<string?> data)
     {
         var docs = new Option<int>("--docs") { Description = "documents to index", DefaultValueFactory = _ => 20_000 };
@@ -51,6 +57,15 @@ internal static class BenchVerb
         var postgres = new Option<string?>("--postgres") { Description = "an Npgsql connection string to a server where a scratch database may be created (default MATCHING_TEST_POSTGRES)" };
         var jobsCommand = new Command("jobs", "Throughput of small match jobs on SQLite and on PostgreSQL") { jobCount, jobRuns, workers, postgres };
         jobsCommand.SetAction(parse => JobsBench.Run(Math.Clamp(parse.GetValue(jobCount), 10, 100_000), Math.Max(1, parse.GetValue(jobRuns)), Math.Clamp(parse.GetValue(workers), 1, 64), parse.GetValue(postgres)));
-        return new Command("bench", "Benchmarks that print figures (kept out of CI)") { index, embed, match, events, chaos, jobsCommand };
+        var url = new Option<string>("--url") { Description = "a running Matching.Web", DefaultValueFactory = _ => "http://localhost:5000" };
+        var clients = new Option<int>("--clients") { Description = "concurrent clients", DefaultValueFactory = _ => 50 };
+        var seconds = new Option<int>("--seconds") { Description = "timed seconds after the warm-up", DefaultValueFactory = _ => 30 };
+        var rate = new Option<double>("--rate") { Description = "requests per second per client at most (0: as fast as they come back)", DefaultValueFactory = _ => 0 };
+        var web = new Command("web", "Concurrent clients on the need page and the matches API of a running Matching.Web") { url, clients, seconds, rate, seed };
+        web.SetAction((parse, _) => !Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https")
+            ? Task.FromResult(Fail($"--url must be an http(s) address, not '{parse.GetValue(url)}'"))
+            : WebBench.Run(server, Math.Clamp(parse.GetValue(clients), 1, 1000), TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(seconds), 1, 3600)),
+            parse.GetValue(seed), Math.Max(0, parse.GetValue(rate))));
+        return new Command("bench", "Benchmarks that print figures (kept out of CI)") { index, embed, match, events, chaos, jobsCommand, web };
     }
 }

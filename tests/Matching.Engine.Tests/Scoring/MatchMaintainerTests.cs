@@ -44,6 +44,10 @@ public class MatchMaintainerTests(ScoringFixture f)
             var computed = live.ForNeed(q.QueryId, 20)!;
             Assert.Equal(Signature(computed), Signature(served));
             Assert.Equal(computed.Experts.Select(e => e.BestResult?.ResultId), served.Experts.Select(e => e.BestResult?.ResultId));
+            // The snippets come stored with the lists, highlighted as the request path would.
+            Assert.Equal(computed.Results.Concat(computed.Experts).Select(m => string.Join("|", m.Snippets.Select(x => x.Html))),
+                served.Results.Concat(served.Experts).Select(m => string.Join("|", m.Snippets.Select(x => x.Html))));
+            Assert.All(store.Get("A", q.QueryId)!.Results.Take(MatchLists.SnippetDepth), m => Assert.NotNull(m.Snippets));
         }
         var rows = store.Count("A");
 

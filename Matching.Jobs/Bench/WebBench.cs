@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Matching.Jobs.Bench;
+
+/// <summary>
+/// bench web: concurrent clients on loopback against a running Matching.Web (start it first: `dotnet run -c Release
+/// --project Matching.Web`), each alternating the need page and the need's matches API over the open needs, for a
+/// fixed time after a warm-up. Prints the latency percentiles over every request and the count of failed ones.
+/// </summary>
+internal static class WebBench
+{
+    public static async Task<int> Run(Uri server, int clients, TimeSpan duration, int seed, double perClientPerSecond)
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        using var http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        List<string> needs;
+        try
+        {
+            using var list = JsonDocument.Parse(await http.GetStringAsync("/api/v1/needs?pageSize=100"));
+            needs = list.RootElement.GetProperty("items").EnumerateArray().Select(n => n.GetProperty("id").GetString()!).ToList();
+        }
+        catch (HttpRequestException e)
+        {
+            Console.Error.WriteLine($"error: no Matching.Web at {server} ({e.Message}); start it first: dotnet run -c Release --project Matching.Web");
+            return 2;
+        }
+        if (needs.Count == 0) { Console.Error.WriteLine("error: the server has no needs"); return 2; }
+
+        // Warm-up: every need once through both paths, so the timed part measures serving, not first-call work.
+        foreach (var id in needs)
+        {
+            await http.GetAsync($"/needs/{Uri.EscapeDataString(id)}");
+            await http.GetAsync($"/api/v1/needs/{Uri.EscapeDataString(id)}/matches");
+        }
+
+        var latencies = new ConcurrentBag<double>();
+        var errors = 0;
+        var requests = 0;
+        var stop = Stopwatch.StartNew();
+        var interval = perClientPerSecond > 0 ? TimeSpan.FromSeconds(1 / perClientPerSecond) : TimeSpan.Zero;
+        var tasks = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var rng = new Random(seed + c);
+            // Clients start at random points of their interval, as independent users would, not in lockstep.
+            var next = Stopwatch.GetTimestamp() + (long)(rng.NextDouble() * interval.TotalSeconds * Stopwatch.Frequency);
+            if (interval > TimeSpan.Zero) await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next));
+            while (stop.Elapsed < duration)
+            {
+                var id = Uri.EscapeDataString(needs[rng.Next(needs.Count)]);
+                var path = rng.Next(2) == 0 ? $"/needs/{id}" : $"/api/v1/needs/{id}/matches";
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    using var response = await http.GetAsync(path, HttpCompletionOption.ResponseContentRead);
+                    if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+                Interlocked.Increment(ref requests);
+                // Each client keeps within its allowance: the next request waits for its slot.
+                next += (long)(interval.TotalSeconds * Stopwatch.Frequency);
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait);
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks);
+        var sorted = latencies.Order().ToArray();
+        double P(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        Console.WriteLine($"web: {requests:N0} requests in {stop.Elapsed.TotalSeconds:F0} s ({requests / stop.Elapsed.TotalSeconds:F1}/s) over {needs.Count} needs; p99 {P(0.99):F1} ms");
+        Console.WriteLine($"web-bench clients={clients} p50_ms={P(0.5).ToString("F1", CultureInfo.InvariantCulture)} p95_ms={P(0.95).ToString("F1", CultureInfo.InvariantCulture)} errors={errors}");
+        return errors == 0 ? 0 : 1;
+    }
+}
