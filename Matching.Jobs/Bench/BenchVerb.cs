@@ -48,9 +48,10 @@ internal static class BenchVerb
         var records = new Option<int>("--records") { Description = "records in the import each round", DefaultValueFactory = _ => 5000 };
         var maxDelay = new Option<double>("--max-delay") { Description = "longest wait before a kill, in seconds (each wait is uniform from 0.2 s)", DefaultValueFactory = _ => 6 };
         var keep = new Option<bool>("--keep") { Description = "keep the data directory and the server logs" };
-        var chaos = new Command("chaos", "Kill the job server at random moments of an import and indexing; check nothing is lost, doubled or corrupt") { kills, records, maxDelay, seed, keep };
+        var chaosPostgres = new Option<string?>("--postgres") { Description = "run on PostgreSQL: an Npgsql connection string to a server where a scratch database may be created" };
+        var chaos = new Command("chaos", "Kill the job server at random moments of an import and indexing; check nothing is lost, doubled or corrupt") { kills, records, maxDelay, seed, keep, chaosPostgres };
         chaos.SetAction(parse => ChaosBench.Run(Math.Clamp(parse.GetValue(kills), 1, 1000), Math.Clamp(parse.GetValue(records), 100, 1_000_000), parse.GetValue(seed),
-            Math.Clamp(parse.GetValue(maxDelay), 0.5, 120), parse.GetValue(keep)));
+            Math.Clamp(parse.GetValue(maxDelay), 0.5, 120), parse.GetValue(keep), parse.GetValue(chaosPostgres)));
         var jobCount = new Option<int>("--jobs") { Description = "small match jobs per run", DefaultValueFactory = _ => 400 };
         var jobRuns = new Option<int>("--runs") { Description = "timed runs (median reported)", DefaultValueFactory = _ => 3 };
         var workers = new Option<int>("--workers") { Description = "job server workers", DefaultValueFactory = _ => 2 };

@@ -20,7 +20,7 @@ namespace Matching.Jobs.Bench;
 /// </summary>
 internal static class ChaosBench
 {
-    public static int Run(int kills, int records, int seed, double maxDelaySeconds, bool keep)
+    public static int Run(int kills, int records, int seed, double maxDelaySeconds, bool keep, string? postgres = null)
     {
         var root = Directory.CreateTempSubdirectory("matching-chaos-");
         var data = Path.Combine(root.FullName, "data");
@@ -30,15 +30,32 @@ internal static class ChaosBench
         SyntheticResults.Write(source, records, seed);
         var lines = File.ReadAllLines(source);
 
-        var server = new ServeProcess(data, root.FullName, new Dictionary<string, string> { ["Jobs__QueuePollMilliseconds"] = "100" });
-        var database = new MatchingDatabase(Path.Combine(data, "matching.db"));
+        // On PostgreSQL (--postgres): a scratch database on that server holds the records and the job storage.
+        string? scratchDatabase = null;
+        var environment = new Dictionary<string, string> { ["Jobs__QueuePollMilliseconds"] = "100" };
+        MatchingDatabase database;
+        if (postgres is not null)
+        {
+            scratchDatabase = "matching_chaos_" + Guid.NewGuid().ToString("N")[..8];
+            Admin(postgres, $"CREATE DATABASE {scratchDatabase}");
+            var cs = new Npgsql.NpgsqlConnectionStringBuilder(postgres) { Database = scratchDatabase }.ConnectionString;
+            environment["Matching__Database"] = "Postgres";
+            environment["Matching__PostgresConnectionString"] = cs;
+            database = MatchingDatabase.Postgres(cs);
+            Console.WriteLine($"chaos: on PostgreSQL, database {scratchDatabase}");
+        }
+        else database = new MatchingDatabase(Path.Combine(data, "matching.db"));
+        var server = new ServeProcess(data, root.FullName, environment);
         var checkFailures = 0;
         var imports = new List<string>();
         var clock = Stopwatch.StartNew();
         try
         {
             server.Start();
-            var storage = new Hangfire.Storage.SQLite.SQLiteStorage(Path.Combine(data, "hangfire.db"), new Hangfire.Storage.SQLite.SQLiteStorageOptions());
+            JobStorage storage = database.Provider == DatabaseProvider.Postgres
+                ? new Hangfire.PostgreSql.PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(database.PostgresConnectionString!, new Hangfire.PostgreSql.PostgreSqlStorageOptions { SchemaName = "hangfire" }),
+                    new Hangfire.PostgreSql.PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = false })
+                : new Hangfire.Storage.SQLite.SQLiteStorage(Path.Combine(data, "hangfire.db"), new Hangfire.Storage.SQLite.SQLiteStorageOptions());
             Matching.Jobs.DependencyInjection.ConfigureStorage(GlobalConfiguration.Configuration, new MatchingOptions { DataDirectory = data }, new JobsOptions(), data);
             var client = new BackgroundJobClient(storage);
             var runs = new ImportRuns(database);
@@ -108,9 +125,22 @@ internal static class ChaosBench
         {
             server.Kill();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (scratchDatabase is not null)
+            {
+                Npgsql.NpgsqlConnection.ClearAllPools();
+                if (!keep) Admin(postgres!, $"DROP DATABASE IF EXISTS {scratchDatabase} WITH (FORCE)");
+            }
             if (!keep) try { root.Delete(recursive: true); } catch (IOException) { }
             else Console.WriteLine($"chaos: kept {root.FullName}");
         }
+    }
+
+    private static void Admin(string connectionString, string sql)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
     }
 
     /// <summary>What was under way when the kill came: the import's state and the index's distance from the log.</summary>
