@@ -22,11 +22,13 @@ public sealed class SnippetBuilder(MatchingAnalyzer analyzer)
     {
         if (string.IsNullOrWhiteSpace(text)) return [];
         var clean = text.Replace(Open, ' ').Replace(Close, ' ');
-        // Any query term counts, whichever field it was searched in.
-        var scorer = new QueryScorer(query);
+        // Any query term counts, whichever field it was searched in. The queries are disjunctions of terms, so plain
+        // term scoring marks the same words as span scoring does, without building an in-memory index of every text
+        // (a third faster per re-match, bench jobs).
+        var scorer = new QueryTermScorer(query);
         var highlighter = new Highlighter(new SentinelFormatter(), scorer)
         {
-            TextFragmenter = maxFragments == 0 ? new NullFragmenter() : new SimpleSpanFragmenter(scorer, FragmentSize),
+            TextFragmenter = maxFragments == 0 ? new NullFragmenter() : new SimpleFragmenter(FragmentSize),
         };
         string[] fragments;
         using (var tokens = analyzer.GetTokenStream(field, clean))

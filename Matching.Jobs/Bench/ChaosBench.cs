@@ -56,7 +56,11 @@ internal static class ChaosBench
                 ? new Hangfire.PostgreSql.PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(database.PostgresConnectionString!, new Hangfire.PostgreSql.PostgreSqlStorageOptions { SchemaName = "hangfire" }),
                     new Hangfire.PostgreSql.PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = false })
                 : new Hangfire.Storage.SQLite.SQLiteStorage(Path.Combine(data, "hangfire.db"), new Hangfire.Storage.SQLite.SQLiteStorageOptions());
-            Matching.Jobs.DependencyInjection.ConfigureStorage(GlobalConfiguration.Configuration, new MatchingOptions { DataDirectory = data }, new JobsOptions(), data);
+            // The job client serialises as the server does.
+            Matching.Jobs.DependencyInjection.ConfigureStorage(GlobalConfiguration.Configuration, new MatchingOptions
+            {
+                DataDirectory = data, Database = database.Provider, PostgresConnectionString = database.PostgresConnectionString,
+            }, new JobsOptions(), data);
             var client = new BackgroundJobClient(storage);
             var runs = new ImportRuns(database);
             for (var round = 1; round <= kills; round++)
