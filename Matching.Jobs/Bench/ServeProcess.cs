@@ -49,6 +49,9 @@ public sealed class ServeProcess(string data, string logFolder, IReadOnlyDiction
             throw new InvalidOperationException($"the job server did not start (see {LogFile})");
     }
 
+    /// <summary>True when the process exits within <paramref name="timeout"/> (waits on the exit, not on a clock).</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process is null || _process.WaitForExit(timeout);
+
     /// <summary>SIGKILL: no shutdown, no flush, no finally blocks.</summary>
     public void Kill()
     {

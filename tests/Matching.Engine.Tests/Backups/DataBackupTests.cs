@@ -33,7 +33,7 @@ public class DataBackupTests : IDisposable
 
         // Jobs running: an import writing results and judgements in small transactions, and the index catching up.
         using var stop = new CancellationTokenSource();
-        var written = 0;
+        using var committed = new SemaphoreSlim(0); // released once per committed transaction of five results
         var writer = Task.Factory.StartNew(() =>
         {
             for (var i = 0; !stop.IsCancellationRequested; i++)
@@ -43,7 +43,7 @@ public class DataBackupTests : IDisposable
                     w.Upsert(new ResearchResult { Id = $"R-BK-{i:D5}-{j}", Title = $"备份期间写入的成果 {i}-{j}：锂电池极片涂布工艺", Keywords = ["锂电池", "涂布"], Language = "zh" });
                 w.Upsert(new Judgement("n-display-01", $"R-BK-{i:D5}-0", i % 4, "feedback"));
                 w.Commit();
-                Interlocked.Add(ref written, 5);
+                committed.Release();
             }
         }, TaskCreationOptions.LongRunning);
         var indexer = Task.Factory.StartNew(() =>
@@ -54,8 +54,9 @@ public class DataBackupTests : IDisposable
         var backups = new List<(string File, BackupManifest Manifest)>();
         while (backups.Count < 3)
         {
-            var before = Volatile.Read(ref written);
-            while (Volatile.Read(ref written) < before + 50) await Task.Delay(10);
+            // Ten more transactions (50 results) between one backup and the next.
+            while (committed.CurrentCount > 0) await committed.WaitAsync();
+            for (var t = 0; t < 10; t++) await committed.WaitAsync();
             var file = Path.Combine(Path.GetTempPath(), $"matching-backup-test-{Guid.NewGuid():N}.zip");
             _cleanup.Add(file);
             backups.Add((file, DataBackup.Create(_data.Path, _data.Database, file)));

@@ -59,7 +59,7 @@ public sealed class ScaleOutTests() : CliScratch("matching-scale-")
                 runs.SetJob(importId, job);
                 ids.Add((importId, job));
             }
-            Assert.True(WaitUntil(() => ids.All(x => runs.Get(x.Import)!.Status == ImportRuns.Succeeded), TimeSpan.FromMinutes(3)), "the imports did not all finish");
+            Assert.True(Poll.Until(() => ids.All(x => runs.Get(x.Import)!.Status == ImportRuns.Succeeded), TimeSpan.FromMinutes(3)), "the imports did not all finish");
 
             // Each import job was processed once, and both servers of the shared data directory took some.
             var monitoring = storage.GetMonitoringApi();
@@ -76,7 +76,7 @@ public sealed class ScaleOutTests() : CliScratch("matching-scale-")
             Assert.Equal(Imports * Rows, store.ActiveIds(RecordKind.Result).Count(id => id.StartsWith('S')));
 
             // The shared index and the third process's own copy both reach the log and hold exactly the live records.
-            Assert.True(WaitUntil(() => Caught(Path.Combine(Data, "index"), store) && Caught(ownIndex, store), TimeSpan.FromMinutes(2)), "an index did not catch up");
+            Assert.True(Poll.Until(() => Poll.IndexCaughtUp(Path.Combine(Data, "index"), store) && Poll.IndexCaughtUp(ownIndex, store), TimeSpan.FromMinutes(2)), "an index did not catch up");
             third.Stop();
             first.Stop();
             second.Stop();
@@ -91,29 +91,5 @@ public sealed class ScaleOutTests() : CliScratch("matching-scale-")
         {
             drop();
         }
-    }
-
-    private static bool Caught(string root, RecordStore store)
-    {
-        try
-        {
-            using var indexes = IndexSet.OpenReaders(root);
-            return indexes.AppliedSeq >= store.LastSeq();
-        }
-        catch (Exception e) when (e is IOException or Lucene.Net.Index.IndexNotFoundException or InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private static bool WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (condition()) return true;
-            Thread.Sleep(100);
-        }
-        return condition();
     }
 }

@@ -7,6 +7,8 @@ using Matching.Jobs.Jobs;
 using Matching.Engine;
 using Microsoft.Extensions.DependencyInjection;
 
+using Matching.Tests.Shared;
+
 namespace Matching.Jobs.Tests.Cli;
 
 /// <summary>
@@ -35,7 +37,7 @@ public sealed class ServeLifecycleTests() : CliScratch("matching-serve-")
 
         // A long import, stopped once some of its batches are committed: cancelled after the 1 s grace, back in the queue.
         Enqueue(jobs, runs, "long", "L", LongRows);
-        Assert.True(WaitUntil(() => runs.Get("long")!.Status == ImportRuns.Running && store.LastSeq() > 2_000, TimeSpan.FromSeconds(90)), "the long import never got going");
+        Assert.True(Poll.Until(() => runs.Get("long")!.Status == ImportRuns.Running && store.LastSeq() > 2_000, TimeSpan.FromSeconds(90)), "the long import never got going");
         Assert.True(server.Stop(TimeSpan.FromSeconds(60)), "the server did not exit on SIGTERM");
         Assert.Equal(0, server.ExitCode);
         var stopped = runs.Get("long")!;
@@ -46,15 +48,15 @@ public sealed class ServeLifecycleTests() : CliScratch("matching-serve-")
 
         // Restarted: the long import runs again; a short one enqueued meanwhile finishes within the grace period of the next SIGTERM.
         server.Start();
-        Assert.True(WaitUntil(() => runs.Get("long")!.Status == ImportRuns.Running, TimeSpan.FromSeconds(60)), "the cancelled import did not run again");
+        Assert.True(Poll.Until(() => runs.Get("long")!.Status == ImportRuns.Running, TimeSpan.FromSeconds(60)), "the cancelled import did not run again");
         Enqueue(jobs, runs, "short", "S", ShortRows);
-        WaitUntil(() => runs.Get("short")!.Status != ImportRuns.Queued, TimeSpan.FromSeconds(60));
+        Poll.Until(() => runs.Get("short")!.Status != ImportRuns.Queued, TimeSpan.FromSeconds(60));
         Assert.True(server.Stop(TimeSpan.FromSeconds(60)));
         Assert.Equal(ImportRuns.Succeeded, runs.Get("short")!.Status);
 
         // And once more, to the end: every row of both imports once, each report whole.
         server.Start();
-        Assert.True(WaitUntil(() => runs.Get("long")!.Status == ImportRuns.Succeeded, TimeSpan.FromMinutes(3)), "the long import did not finish after the restart");
+        Assert.True(Poll.Until(() => runs.Get("long")!.Status == ImportRuns.Succeeded, TimeSpan.FromMinutes(3)), "the long import did not finish after the restart");
         Assert.True(server.Stop(TimeSpan.FromSeconds(60)));
         Assert.Equal(LongRows, runs.Get("long")!.Report!.Files.Sum(f => f.Accepted));
         Assert.Equal(ShortRows, runs.Get("short")!.Report!.Files.Sum(f => f.Accepted));
@@ -89,16 +91,5 @@ public sealed class ServeLifecycleTests() : CliScratch("matching-serve-")
                 writer.WriteLine($$"""{"id":"{{prefix}}-{{i:D6}}","title":"第{{i}}号成果：锂电池极片干法涂布工艺","abstract":"面向动力电池的干法电极工艺，降低能耗与溶剂排放。","keywords":["锂电池","干法电极"],"language":"zh"}""");
         runs.Create(importId, ["results.jsonl"]);
         runs.SetJob(importId, jobs.Enqueue<ImportJob>(j => j.Run(importId, null, null, CancellationToken.None)));
-    }
-
-    private static bool WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (condition()) return true;
-            Thread.Sleep(50);
-        }
-        return condition();
     }
 }

@@ -75,8 +75,11 @@ public class EventsApiTests(MatchingWebFactory factory)
         Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
         var jobId = (await Json(queued)).GetProperty("jobId").GetString();
         var state = "";
-        for (var clock = System.Diagnostics.Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(60) && state is not ("Succeeded" or "Failed"); await Task.Delay(100))
+        await Matching.Tests.Shared.Poll.Until(async () =>
+        {
             state = (await Json(await _client.GetAsync($"/api/v1/jobs/{jobId}"))).GetProperty("state").GetString();
+            return state is "Succeeded" or "Failed";
+        }, TimeSpan.FromSeconds(60));
         Assert.Equal("Succeeded", state);
         // Its progress is on its page in the job dashboard, as the job wrote it.
         var jobPage = await _client.GetStringAsync($"/hangfire/jobs/details/{jobId}");

@@ -70,11 +70,11 @@ public sealed class ScaleOutWebTests : IDisposable
             Assert.Equal(HttpStatusCode.Created, need.StatusCode);
 
             // The web's own index finds the result within seconds.
-            Assert.True(await WaitUntil(async () => (await http.GetStringAsync("/api/v1/results?q=钙钛矿叠层封装胶膜")).Contains("r-webcopy-01", StringComparison.Ordinal), TimeSpan.FromSeconds(60)),
+            Assert.True(await Poll.Until(async () => (await http.GetStringAsync("/api/v1/results?q=钙钛矿叠层封装胶膜")).Contains("r-webcopy-01", StringComparison.Ordinal), TimeSpan.FromSeconds(60)),
                 "the web process's own index did not pick up the new result");
             // The job server re-matched the new need and stored its lists; the web serves them, the new result on top.
             var store = new Matching.Engine.Matches.MatchStore(database);
-            Assert.True(await WaitUntil(() => Task.FromResult(store.Get("v1", "n-webcopy-01") is { } l && l.Results.Any(m => m.CandidateId == "r-webcopy-01")), TimeSpan.FromSeconds(90)),
+            Assert.True(await Poll.Until(() => Task.FromResult(store.Get("v1", "n-webcopy-01") is { } l && l.Results.Any(m => m.CandidateId == "r-webcopy-01")), TimeSpan.FromSeconds(90)),
                 "the job server did not store the new need's lists");
             using var matches = JsonDocument.Parse(await http.GetStringAsync("/api/v1/needs/n-webcopy-01/matches?k=5"));
             var first = matches.RootElement.GetProperty("results")[0];
@@ -83,7 +83,7 @@ public sealed class ScaleOutWebTests : IDisposable
 
             // Both index copies hold exactly the database's live records.
             var records = new RecordStore(database);
-            Assert.True(await WaitUntil(() => Task.FromResult(Caught(webIndex, records) && Caught(Path.Combine(data, "index"), records)), TimeSpan.FromSeconds(60)));
+            Assert.True(await Poll.Until(() => Task.FromResult(Poll.IndexCaughtUp(webIndex, records) && Poll.IndexCaughtUp(Path.Combine(data, "index"), records)), TimeSpan.FromSeconds(60)));
             web.Stop();
             jobs.Stop();
             foreach (var root in new[] { webIndex, Path.Combine(data, "index") })
@@ -99,38 +99,10 @@ public sealed class ScaleOutWebTests : IDisposable
         }
     }
 
-    private static bool Caught(string root, RecordStore store)
-    {
-        try
-        {
-            using var indexes = IndexSet.OpenReaders(root);
-            return indexes.AppliedSeq >= store.LastSeq();
-        }
-        catch (Exception e) when (e is IOException or Lucene.Net.Index.IndexNotFoundException or InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
     private static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private static async Task<bool> WaitUntil(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            try
-            {
-                if (await condition()) return true;
-            }
-            catch (HttpRequestException) { } // the page is not there yet
-            await Task.Delay(200);
-        }
-        return await condition();
     }
 }
