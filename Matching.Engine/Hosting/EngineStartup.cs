@@ -19,7 +19,8 @@ public sealed class EngineStartup(
     DemoSeeder seeder, Scoring.ModelHost models, IServiceProvider services, ILogger<EngineStartup> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    private const long SynchronousBacklog = 5_000;
+    // Up to this many changes are applied before serving; an empty index over more is rebuilt in the background.
+    private const long SynchronousBacklog = IndexMaintainer.RebuildFromEmptyAbove;
     private IndexMaintainer? _maintainer;
     private bool _corrupt;
     private bool _waitingForIndex;
