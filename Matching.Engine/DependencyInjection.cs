@@ -31,6 +31,10 @@ public static class DependencyInjection
             ? MatchingDatabase.Postgres(o.PostgresConnectionString ?? throw new InvalidOperationException("Matching:Database is postgres but Matching:PostgresConnectionString is empty"))
             : new MatchingDatabase(Path.Combine(Data(sp), "matching.db")));
         services.AddSingleton<RecordStore>();
+        services.AddSingleton<Accounts.AccountStore>();
+        services.AddSingleton<Accounts.ApiKeys>();
+        services.AddSingleton<Accounts.AuditLog>();
+        services.AddSingleton<Accounts.ProtectionKeys>();
         services.AddSingleton<ImportRuns>();
         services.AddSingleton<MatchingAnalyzer>();
         services.AddSingleton(sp => TaxonomyFiles.LoadTaxonomy(Data(sp)));

@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Dashboard;
 using Matching.Engine;
 using Matching.Jobs;
+using Matching.Web.Accounts;
 using Matching.Web.Apis;
 
 namespace Matching.Web;
@@ -13,6 +14,7 @@ public static class DependencyInjection
     {
         builder.AddMatchingEngine();
         builder.AddMatchingJobs();
+        builder.AddMatchingAccounts();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
@@ -28,7 +30,7 @@ public static class DependencyInjection
     /// <summary>
     /// Browser-side defence in depth for the pages: scripts only from this app (the pages have none inline), no
     /// framing, no MIME sniffing. Inline style attributes stay allowed for the score bars. The Hangfire dashboard
-    /// (local only) uses inline scripts and is left out.
+    /// (administrators only) uses inline scripts and is left out.
     /// </summary>
     public static WebApplication UseMatchingSecurityHeaders(this WebApplication app)
     {
@@ -37,7 +39,7 @@ public static class DependencyInjection
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
-            if (!context.Request.Path.StartsWithSegments("/hangfire"))
+            if (!context.Request.Path.StartsWithSegments(JobDashboardPath))
             {
                 headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
                 headers.XFrameOptions = "DENY";
@@ -47,14 +49,18 @@ public static class DependencyInjection
         return app;
     }
 
-    /// <summary>The Hangfire dashboard at /hangfire, for requests from this machine only (accounts come later).</summary>
-    public static WebApplication UseMatchingJobDashboard(this WebApplication app)
+    public const string JobDashboardPath = "/jobs";
+
+    /// <summary>The Hangfire dashboard at /jobs, for administrators (the authorization policy, not the caller's address, decides).</summary>
+    public static WebApplication MapMatchingJobDashboard(this WebApplication app)
     {
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        app.MapHangfireDashboard(JobDashboardPath, new DashboardOptions
         {
-            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
+            // No dashboard filters: the endpoint's policy has already let only administrators through.
+            Authorization = [],
             DashboardTitle = "Matching jobs",
-        });
+            AppPath = "/",
+        }).RequireAuthorization(Policies.Admin);
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Matching.Engine;
 using Matching.Web;
 using Microsoft.Extensions.Options;
+using Matching.Web.Accounts;
 using Matching.Web.Apis;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,9 +12,11 @@ app.UseExceptionHandler();
 app.UseMatchingSecurityHeaders();
 app.UseStatusCodePages();
 app.UseStaticFiles();
-app.UseMatchingJobDashboard();
-app.MapOpenApi();
-app.MapHealthChecks("/health");
+app.UseRouting();
+app.UseMatchingAccounts();
+app.MapMatchingJobDashboard();
+app.MapOpenApi().AllowAnonymous();
+app.MapHealthChecks("/health").AllowAnonymous().DisableRateLimiting();
 app.MapNeedsApi();
 app.MapResultsApi();
 app.MapExpertsApi();

@@ -80,6 +80,25 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
     public IReadOnlyList<Candidate> Search(string text, RecordKind target, int k, int withSnippets = 20) =>
         Retrieve(queries.ForText(text), target, k, withSnippets, exclude: null);
 
+    /// <summary>
+    /// Which of <paramref name="ids"/> match <paramref name="text"/> in their title alone. A viewer who sees a record
+    /// by its public fields only may find it by those, never by words of its hidden text.
+    /// </summary>
+    public ISet<string> TitleMatches(string text, RecordKind target, IReadOnlyCollection<string> ids)
+    {
+        var found = new HashSet<string>();
+        if (ids.Count == 0) return found;
+        var query = new BooleanQuery();
+        foreach (var term in queries.Terms((text, 1f)).Keys) query.Add(new TermQuery(new Term(Index.IndexDocuments.Title, term)), Occur.SHOULD);
+        var only = new BooleanQuery();
+        foreach (var id in ids.Distinct().Take(BooleanQuery.MaxClauseCount)) only.Add(new TermQuery(new Term(RecordIndex.IdField, id)), Occur.SHOULD);
+        using var lease = indexes[target].Acquire();
+        var searcher = lease.Searcher;
+        foreach (var hit in searcher.Search(query, new QueryWrapperFilter(only), ids.Count).ScoreDocs)
+            found.Add(searcher.Doc(hit.Doc).Get(RecordIndex.IdField));
+        return found;
+    }
+
     /// <summary>Runs a query against one index; the first <paramref name="withSnippets"/> candidates get snippets.</summary>
     public IReadOnlyList<Candidate> Retrieve(Query query, RecordKind target, int k, int withSnippets, ISet<string>? exclude, Query? highlight = null)
     {

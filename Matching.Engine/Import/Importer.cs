@@ -1,3 +1,4 @@
+using Matching.Engine.Accounts;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -39,15 +40,20 @@ public sealed class Importer(RecordStore store)
     }
 
     /// <summary>Imports several files in dependency order.</summary>
+    /// <remarks>
+    /// With an <paramref name="owner"/> who is not an administrator, the import is theirs: only the kinds their role
+    /// publishes, every row for their own organisation (a row without one gets it), and no row may replace another
+    /// organisation's record. Rows that break this are rejected with the reason; the others go in.
+    /// </remarks>
     public ImportReport Import(IEnumerable<(string Path, RecordKind Kind)> files, string? encoding = null,
-        IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default, Viewer? owner = null)
     {
         var clock = Stopwatch.StartNew();
         var report = new ImportReport();
         foreach (var (path, kind) in files.OrderBy(f => Order.ToList().IndexOf(f.Kind)))
         {
             using var stream = File.OpenRead(path);
-            report.Files.Add(ImportStream(stream, Path.GetFileName(path), kind, encoding, progress, cancellationToken));
+            report.Files.Add(ImportStream(stream, Path.GetFileName(path), kind, encoding, progress, cancellationToken, owner));
         }
         report.Elapsed = clock.Elapsed;
         return report;
@@ -55,10 +61,15 @@ public sealed class Importer(RecordStore store)
 
     /// <summary>Imports one seekable stream of the given kind.</summary>
     public FileReport ImportStream(Stream stream, string fileName, RecordKind kind, string? encoding = null,
-        IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default, Viewer? owner = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var report = new FileReport { File = fileName, Kind = kind.Name() };
+        if (owner is not null && !MayImport(owner, kind))
+        {
+            report.Error = $"your role ({owner.Role ?? "anonymous"}) cannot import {kind.Name()}s";
+            return report;
+        }
         if (!stream.CanSeek) throw new ArgumentException("the import stream must be seekable", nameof(stream));
         if (stream.Length > MaxFileBytes)
         {
@@ -91,16 +102,16 @@ public sealed class Importer(RecordStore store)
             // UTF-16 cannot be split on 0x0A bytes; re-encode it to UTF-8 first (such files are small and rare).
             using var reader = new StreamReader(stream, chosen, detectEncodingFromByteOrderMarks: true);
             var utf8 = new MemoryStream(Encoding.UTF8.GetBytes(reader.ReadToEnd()));
-            return Rows(utf8, 0, EncodingDetector.StrictUtf8, kind, report, progress, cancellationToken);
+            return Rows(utf8, 0, EncodingDetector.StrictUtf8, kind, report, progress, cancellationToken, owner);
         }
-        return Rows(stream, skip, chosen, kind, report, progress, cancellationToken);
+        return Rows(stream, skip, chosen, kind, report, progress, cancellationToken, owner);
     }
 
     private FileReport Rows(Stream stream, int skip, Encoding encoding, RecordKind kind, FileReport report,
-        IProgress<JobProgress>? progress, CancellationToken cancellationToken)
+        IProgress<JobProgress>? progress, CancellationToken cancellationToken, Viewer? owner)
     {
         var clock = Stopwatch.StartNew();
-        var batch = new Batch(this, kind, report);
+        var batch = new Batch(this, kind, report, owner is { IsAdmin: false } ? owner : null);
         var totalBytes = stream.Length;
         foreach (var line in LineReader.Read(stream, ImportLimits.RowBytes, skip))
         {
@@ -136,7 +147,16 @@ public sealed class Importer(RecordStore store)
     }
 
     /// <summary>Accepted rows waiting for their transaction, and what the file has seen so far.</summary>
-    private sealed class Batch(Importer importer, RecordKind kind, FileReport report)
+    /// <summary>Which kinds a role imports: administrators all, organisers judgements, universities results and experts, enterprises needs.</summary>
+    public static bool MayImport(Viewer owner, RecordKind kind) => owner.IsAdmin || kind switch
+    {
+        RecordKind.Result or RecordKind.Expert => owner.Role == Roles.University,
+        RecordKind.Need => owner.Role == Roles.Enterprise,
+        RecordKind.Judgement => owner.IsStaff,
+        _ => false,
+    };
+
+    private sealed class Batch(Importer importer, RecordKind kind, FileReport report, Viewer? owner)
     {
         private readonly List<(int Row, object Record)> _rows = [];
         private readonly Dictionary<string, List<int>> _seen = new();
@@ -167,6 +187,7 @@ public sealed class Importer(RecordStore store)
                         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
                     };
                 }
+                if (owner is not null) record = Restrict(record);
                 record = ResolveOrganisation(row, record);
                 var key = KeyOf(record);
                 if (!_seen.TryGetValue(key, out var rows)) _seen[key] = rows = [];
@@ -186,6 +207,7 @@ public sealed class Importer(RecordStore store)
 
         public void Flush()
         {
+            if (owner is not null && kind is RecordKind.Result or RecordKind.Expert or RecordKind.Need) DropOthers();
             if (_rows.Count == 0 && _newOrganisations.Count == 0) return;
             var ids = _rows.Select(r => KeyOf(r.Record)).Distinct().ToList();
             var existing = kind == RecordKind.Judgement ? new HashSet<string>() : Store.ExistingIds(kind, ids);
@@ -225,6 +247,36 @@ public sealed class Importer(RecordStore store)
             Judgement j => j.NeedId + "\t" + j.CandidateId,
             _ => throw new ArgumentOutOfRangeException(nameof(record)),
         };
+
+        // A restricted owner's row is for their organisation: it gets theirs when it names none, and naming another
+        // (by id, name or alias) rejects it. Unknown organisations are not created for them.
+        private object Restrict(object record)
+        {
+            var own = owner!.OrganisationId ?? throw new RowException("organisation", "your account belongs to no organisation, so it cannot import records");
+            var reference = record switch { ResearchResult r => r.Organisation, Expert e => e.Organisation, TechNeed n => n.Organisation, _ => own };
+            if (reference is not null && reference != own && Store.ResolveOrganisation(reference) != own)
+                throw new RowException("organisation", $"organisation '{RowParser.Printable(reference)}' is not yours; you import only for your own organisation");
+            return record switch
+            {
+                ResearchResult r => r with { Organisation = own },
+                Expert e => e with { Organisation = own },
+                TechNeed n => n with { Organisation = own },
+                _ => record,
+            };
+        }
+
+        // Rows that would replace another organisation's record are rejected before anything is written.
+        private void DropOthers()
+        {
+            var owners = Store.OrganisationsOf(kind, _rows.Select(r => KeyOf(r.Record)).ToList());
+            _rows.RemoveAll(r =>
+            {
+                if (!owners.TryGetValue(KeyOf(r.Record), out var current) || current == owner!.OrganisationId) return false;
+                report.Accepted--;
+                report.Reject(r.Row, KeyOf(r.Record), "id", $"{kind.Name()} '{KeyOf(r.Record)}' belongs to another organisation");
+                return true;
+            });
+        }
 
         private static Judgement ParseJudgement(string text)
         {

@@ -1,3 +1,4 @@
+using Matching.Engine.Accounts;
 using Matching.Engine.Candidates;
 using Matching.Engine.Records;
 using Matching.Engine.Scoring;
@@ -43,16 +44,23 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
     /// <summary>Entries whose snippets are stored with the list (what pages and the API show by default).</summary>
     public const int SnippetDepth = 20;
 
-    public NeedMatches? ForNeed(string needId, int k = 20)
+    /// <summary>
+    /// A need's lists. With a <paramref name="viewer"/>, candidates they may not see are left out and those they see
+    /// by their public fields only lose their snippets; without one (the engine's own callers) every candidate stays
+    /// and the need is shown by its public view.
+    /// </summary>
+    public NeedMatches? ForNeed(string needId, int k = 20, Viewer? viewer = null)
     {
         var need = store.GetNeed(needId);
         if (need is null) return null;
+        var shown = viewer is null ? need.PublicView() : viewer.View(need);
+        if (shown is null) return null;
         k = Math.Clamp(k, 1, MaxK);
         var bundle = models.Current;
         if (bundle is null)
-            return new NeedMatches(need.PublicView(), Describe(retriever.ForNeed(need, RecordKind.Result, k)), Describe(retriever.ForNeed(need, RecordKind.Expert, k)));
+            return new NeedMatches(shown, Describe(retriever.ForNeed(need, RecordKind.Result, k), viewer), Describe(retriever.ForNeed(need, RecordKind.Expert, k), viewer));
         var lists = k <= StoredDepth && stored?.Serving(bundle.Version) is { } serving ? stored.Get(serving, need.Id) : null;
-        return Present(need, lists ?? Compute(bundle, need, k), k);
+        return Present(need, shown, lists ?? Compute(bundle, need, k), k, viewer);
     }
 
     /// <summary>The version whose stored lists are served now, or null when lists are computed per request.</summary>
@@ -77,14 +85,15 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
     }
 
     /// <summary>The first <paramref name="k"/> of stored or computed lists, with titles, snippets and evidence.</summary>
-    private NeedMatches Present(TechNeed need, StoredLists lists, int k)
+    private NeedMatches Present(TechNeed need, TechNeed shown, StoredLists lists, int k, Viewer? viewer)
     {
         var results = lists.Results.Take(k).ToList();
         var experts = lists.Experts.Take(k).ToList();
-        var resultTitles = store.GetResults(experts.Select(e => e.BestResultId).OfType<string>().Distinct().ToList()).ToDictionary(r => r.Id, r => r.Title);
-        return new NeedMatches(need.PublicView(),
-            Describe(Candidates(results, RecordKind.Result), results.Select(r => r.Score).ToList(), lists.Model),
-            Describe(Candidates(experts, RecordKind.Expert), experts.Select(e => e.Score).ToList(), lists.Model,
+        var resultTitles = store.GetResults(experts.Select(e => e.BestResultId).OfType<string>().Distinct().ToList())
+            .Where(r => viewer is null || viewer.View(r) is not null).ToDictionary(r => r.Id, r => r.Title);
+        return new NeedMatches(shown,
+            Describe(Candidates(results, RecordKind.Result), results.Select(r => r.Score).ToList(), lists.Model, viewer),
+            Describe(Candidates(experts, RecordKind.Expert), experts.Select(e => e.Score).ToList(), lists.Model, viewer,
                 experts.Select(e => e.BestResultId is { } id && resultTitles.TryGetValue(id, out var t) ? new Evidence(id, t, e.BestResultScore ?? 0) : null).ToList()));
 
         // Stored snippets are used as they are; entries without them (deeper than the stored ones) are highlighted now.
@@ -98,34 +107,35 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         }
     }
 
-    public ResultMatches? ForResult(string resultId, int k = 20)
+    public ResultMatches? ForResult(string resultId, int k = 20, Viewer? viewer = null)
     {
         var result = store.GetResult(resultId);
-        if (result is null) return null;
+        if (result is null || (viewer is not null && viewer.View(result) is null)) return null;
         k = Math.Clamp(k, 1, MaxK);
         var bundle = models.Current;
         var needs = retriever.ForResult(result, bundle is null ? k : Math.Max(k, ReverseDepth));
-        return new ResultMatches(result, bundle is null ? Describe(needs) : Reverse(bundle, RecordKind.Result, result.Id, needs, k));
+        return new ResultMatches(viewer?.View(result) ?? result, bundle is null ? Describe(needs, viewer) : Reverse(bundle, RecordKind.Result, result.Id, needs, k, viewer));
     }
 
-    public ExpertMatches? ForExpert(string expertId, int k = 20)
+    public ExpertMatches? ForExpert(string expertId, int k = 20, Viewer? viewer = null)
     {
         var expert = store.GetExpert(expertId);
-        if (expert is null) return null;
+        if (expert is null || (viewer is not null && viewer.View(expert) is null)) return null;
         k = Math.Clamp(k, 1, MaxK);
         var bundle = models.Current;
         var results = store.ResultsOfExperts([expert.Id])[expert.Id].Where(r => r.Status == RecordStatus.Active);
         var needs = retriever.ForExpert(expert, results, bundle is null ? k : Math.Max(k, ReverseDepth));
-        return new ExpertMatches(expert, bundle is null ? Describe(needs) : Reverse(bundle, RecordKind.Expert, expert.Id, needs, k));
+        return new ExpertMatches(expert, bundle is null ? Describe(needs, viewer) : Reverse(bundle, RecordKind.Expert, expert.Id, needs, k, viewer));
     }
 
     /// <summary>
     /// Needs for one result or expert, re-ranked: each need is scored as the query it is (the pair's features are the
     /// same whichever side asked), so a pair's score here equals its score in the need's own list.
     /// </summary>
-    private IReadOnlyList<MatchItem> Reverse(ModelBundle bundle, RecordKind kind, string candidateId, IReadOnlyList<Candidate> needs, int k)
+    private IReadOnlyList<MatchItem> Reverse(ModelBundle bundle, RecordKind kind, string candidateId, IReadOnlyList<Candidate> needs, int k, Viewer? viewer)
     {
-        var byId = store.GetNeeds(needs.Select(n => n.Id).ToList()).ToDictionary(n => n.Id);
+        // Needs the viewer may not see are dropped before the cut, so they still get k.
+        var byId = store.GetNeeds(needs.Select(n => n.Id).ToList()).Where(n => viewer is null || viewer.View(n) is not null).ToDictionary(n => n.Id);
         var scored = new List<(Candidate Need, double Score)>();
         foreach (var n in needs)
         {
@@ -137,22 +147,29 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
             scored.Add((n, score.Value));
         }
         var top = scored.OrderByDescending(x => x.Score).ThenBy(x => x.Need.Rank).Take(k).ToList();
-        return Describe(top.Select(x => x.Need).ToList(), top.Select(x => x.Score).ToList(), bundle.Version);
+        return Describe(top.Select(x => x.Need).ToList(), top.Select(x => x.Score).ToList(), bundle.Version, viewer);
     }
 
-    /// <summary>Adds titles, organisation names and the visibility rule to raw candidates, in BM25 order.</summary>
-    public IReadOnlyList<MatchItem> Describe(IReadOnlyList<Candidate> candidates) =>
-        Describe(candidates, candidates.Select(c => c.NormalisedScore).ToList(), Bm25Model);
+    /// <summary>
+    /// Adds titles, organisation names and the visibility rules to raw candidates, in BM25 order. With a
+    /// <paramref name="viewer"/>, what they may not see is left out and what they see by its public fields has no
+    /// snippets; without one, needs show their public view.
+    /// </summary>
+    public IReadOnlyList<MatchItem> Describe(IReadOnlyList<Candidate> candidates, Viewer? viewer = null) =>
+        Describe(candidates, candidates.Select(c => c.NormalisedScore).ToList(), Bm25Model, viewer);
 
-    private IReadOnlyList<MatchItem> Describe(IReadOnlyList<Candidate> candidates, IReadOnlyList<double> scores, string model, IReadOnlyList<Evidence?>? evidence = null)
+    private IReadOnlyList<MatchItem> Describe(IReadOnlyList<Candidate> candidates, IReadOnlyList<double> scores, string model, Viewer? viewer, IReadOnlyList<Evidence?>? evidence = null)
     {
         if (candidates.Count == 0) return [];
         var ids = candidates.Select(c => c.Id).ToList();
         var heads = candidates[0].Kind switch
         {
-            RecordKind.Result => store.GetResults(ids).ToDictionary(r => r.Id, r => new Head(r.Title, r.Organisation, r.Maturity, r.Industries, true)),
-            RecordKind.Need => store.GetNeeds(ids).ToDictionary(n => n.Id, n => n.PublicView() is var v ? new Head(v.Title, v.Organisation, v.Maturity, v.Industries, n.Visibility == "public") : null!),
-            RecordKind.Expert => store.GetExperts(ids).ToDictionary(e => e.Id, e => new Head($"{e.Name}{(e.Title is null ? "" : " " + e.Title)}", e.Organisation, null, e.Areas, true)),
+            RecordKind.Result => store.GetResults(ids).Select(r => viewer is null ? r : viewer.View(r)).OfType<ResearchResult>()
+                .ToDictionary(r => r.Id, r => new Head(r.Title, r.Organisation, r.Maturity, r.Industries, viewer?.SeesInFull(r) ?? true)),
+            RecordKind.Need => store.GetNeeds(ids).Select(n => (Need: n, Shown: viewer is null ? n.PublicView() : viewer.View(n))).Where(x => x.Shown is not null)
+                .ToDictionary(x => x.Need.Id, x => new Head(x.Shown!.Title, x.Shown.Organisation, x.Shown.Maturity, x.Shown.Industries, viewer?.SeesInFull(x.Need) ?? x.Need.Visibility == "public")),
+            RecordKind.Expert => store.GetExperts(ids).Select(e => viewer is null ? e : viewer.View(e)).OfType<Expert>()
+                .ToDictionary(e => e.Id, e => new Head($"{e.Name}{(e.Title is null ? "" : " " + e.Title)}", e.Organisation, null, e.Areas, true)),
             _ => throw new ArgumentOutOfRangeException(nameof(candidates)),
         };
         var organisations = store.GetOrganisations(heads.Values.Select(h => h.Organisation).OfType<string>().Distinct().ToList()).ToDictionary(o => o.Id, o => o.Name);

@@ -17,4 +17,7 @@ public sealed record ResearchResult
     public string Visibility { get; init; } = "public";
     public string Status { get; init; } = RecordStatus.Active;
     public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>What a viewer outside the organisation sees of a "summary" result: no abstract, keywords or price.</summary>
+    public ResearchResult PublicView() => Visibility == "public" ? this : this with { Abstract = null, Keywords = [], Price = null };
 }

@@ -24,8 +24,9 @@ public sealed record TechNeed
         Status == RecordStatus.Active && (Deadline is null || Deadline.Value >= today);
 
     /// <summary>
-    /// What anyone may see. Until accounts exist, a need that is not public shows only these fields:
-    /// "summary" keeps the title, "organisers" hides that too.
+    /// What a viewer outside the enterprise and the organisers may see (<see cref="Accounts.Viewer"/>): "summary"
+    /// keeps the title and the public fields; "organisers" hides the title too (such a need is normally not shown
+    /// to them at all).
     /// </summary>
     public TechNeed PublicView() => Visibility switch
     {

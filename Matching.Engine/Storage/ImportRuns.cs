@@ -14,11 +14,23 @@ public sealed class ImportRuns(MatchingDatabase database)
     public const string Queued = "queued", Running = "running", Succeeded = "succeeded", Failed = "failed";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public void Create(string id, IReadOnlyList<string> files)
+    /// <summary>Registers a run; <paramref name="owner"/> is who asked (null: the command line, which imports anything).</summary>
+    public void Create(string id, IReadOnlyList<string> files, Accounts.Viewer? owner = null)
     {
         using var c = database.Open();
-        c.Execute("INSERT INTO imports (id, status, files, created_at, heartbeat_at) VALUES (@id, @status, @files, @at, @at)",
-            new { id, status = Queued, files = JsonList.Write(files), at = Rows.Now() });
+        c.Execute("""
+            INSERT INTO imports (id, status, files, created_at, heartbeat_at, requested_by, requester_role, requester_organisation)
+            VALUES (@id, @status, @files, @at, @at, @actor, @role, @organisation)
+            """, new { id, status = Queued, files = JsonList.Write(files), at = Rows.Now(), actor = owner?.Actor, role = owner?.Role, organisation = owner?.OrganisationId });
+    }
+
+    /// <summary>Who asked for the run, with the role and organisation they had then; null for the command line.</summary>
+    public Accounts.Viewer? OwnerOf(string id)
+    {
+        using var c = database.Open();
+        var row = c.QueryFirstOrDefault<(string? Actor, string? Role, string? Organisation)>(
+            "SELECT requested_by, requester_role, requester_organisation FROM imports WHERE id = @id", new { id });
+        return row.Actor is null ? null : new Accounts.Viewer(row.Actor, row.Role, row.Organisation);
     }
 
     public void SetJob(string id, string jobId) => Update("job_id = @value", id, jobId);

@@ -13,6 +13,11 @@ public sealed record ListQuery
     public string Status { get; init; } = "active";
     /// <summary>"updated", "created", "title", "id" or "name", with a leading '-' for descending.</summary>
     public string Sort { get; init; } = "-updated";
+    /// <summary>
+    /// Who lists: records they may not see are left out in the query (so counts and pages are theirs). Null lists
+    /// everything (the engine's own callers); callers show each item through <see cref="Accounts.Viewer"/>'s View.
+    /// </summary>
+    public Accounts.Viewer? Viewer { get; init; }
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = 20;
 

@@ -175,6 +175,18 @@ public sealed class RecordStore(MatchingDatabase database)
         return found;
     }
 
+    /// <summary>The organisation of each existing record among <paramref name="ids"/> (null when it has none).</summary>
+    public IReadOnlyDictionary<string, string?> OrganisationsOf(RecordKind kind, IReadOnlyCollection<string> ids)
+    {
+        var found = new Dictionary<string, string?>();
+        if (ids.Count == 0) return found;
+        using var connection = Database.Open();
+        foreach (var chunk in ids.Distinct().Chunk(500))
+            foreach (var (id, organisation) in connection.Query<(string, string?)>(Database.Sql($"SELECT id, organisation_id FROM {Table(kind)} WHERE id IN @chunk"), new { chunk }))
+                found[id] = organisation;
+        return found;
+    }
+
     private List<TRow> ByIds<TRow>(string table, string columns, IReadOnlyCollection<string> ids)
     {
         var rows = new List<TRow>(ids.Count);
@@ -206,6 +218,14 @@ public sealed class RecordStore(MatchingDatabase database)
         }
         if (q.Organisation is not null && table != "organisations") { where.Append(" AND organisation_id = @organisation"); args.Add("organisation", q.Organisation); }
         if (q.Kind is not null && table == "organisations") { where.Append(" AND kind = @kind"); args.Add("kind", q.Kind); }
+        if (q.Viewer is { IsStaff: false } viewer)
+        {
+            // The same rule as Viewer.View: their own organisation's records, else active ones that are not organisers-only.
+            var own = table == "organisations" ? "id" : "organisation_id";
+            var open = table is "results" or "needs" ? "status = 'active' AND visibility <> 'organisers'" : "status = 'active'";
+            where.Append(viewer.OrganisationId is null ? $" AND {open}" : $" AND ({own} = @viewerOrganisation OR ({open}))");
+            args.Add("viewerOrganisation", viewer.OrganisationId);
+        }
 
         var descending = q.Sort.StartsWith('-');
         var key = q.Sort.TrimStart('-', '+');

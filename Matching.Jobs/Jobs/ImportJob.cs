@@ -27,7 +27,7 @@ public sealed class ImportJob(Importer importer, ImportRuns runs, IOptions<Match
         {
             var folder = UploadFolder(options.Value.DataPath, importId);
             var files = run.Files.Select(f => (Path.Combine(folder, f), Importer.KindOf(f)!.Value)).ToList();
-            var report = importer.Import(files, encoding, new Heartbeat(runs, importId, new JobProgressReporter(context)), cancellationToken);
+            var report = importer.Import(files, encoding, new Heartbeat(runs, importId, new JobProgressReporter(context)), cancellationToken, runs.OwnerOf(importId));
             runs.Finish(importId, report);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -7,13 +7,17 @@ using Matching.Engine.Import;
 using Matching.Engine.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using System.Security.Claims;
+using Matching.Engine.Accounts;
+using Matching.Web.Accounts;
 
 namespace Matching.Web.Apis;
 
 /// <summary>
 /// /api/v1/events: create an event, choose participants by filter or by hand, pin and forbid pairs, generate the list
 /// and schedule, publish, confirm or decline meetings, ask why a pair is missing, export, record outcomes, and the
-/// dashboard's figures.
+/// dashboard's figures. Organisers and administrators run events; a participant confirms or declines their own side
+/// of a meeting and asks for meetings for their own organisation.
 /// </summary>
 public static partial class EventsApi
 {
@@ -36,7 +40,8 @@ public static partial class EventsApi
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/events").WithTags("Events");
+        var group = app.MapGroup("/api/v1/events").WithTags("Events").RequireAuthorization(Policies.Staff);
+        var participants = app.MapGroup("/api/v1/events").WithTags("Events");
         group.MapGet("/", (EventStore events) => TypedResults.Ok(events.List())).WithSummary("All events, newest first");
         group.MapPost("/", Create).WithSummary("Create or update an event (draft)");
         group.MapGet("/{id}", (string id, EventStore events) => Found(events.Get(id), id)).WithSummary("One event and its settings");
@@ -61,9 +66,11 @@ public static partial class EventsApi
         group.MapPost("/{id}/publish", (string id, EventStore events) => Move(events, id, EventStatus.Published));
         group.MapPost("/{id}/close", (string id, EventStore events) => Move(events, id, EventStatus.Closed));
         group.MapGet("/{id}/meetings", (string id, EventStore events) => events.Get(id) is null ? Missing(id) : Results.Ok(events.Meetings(id)));
-        group.MapPost("/{id}/meetings/respond", (string id, Response r, EventStore events) =>
+        participants.MapPost("/{id}/meetings/respond", (string id, Response r, ClaimsPrincipal user, EventStore events, RecordStore store) =>
         {
             if (events.Get(id) is not { } ev) return Missing(id);
+            if (!Speaks(user.ToViewer(), store, r.Side == "enterprise" ? null : r.OfferKind, r.Side == "enterprise" ? r.Enterprise : r.OfferId))
+                return Results.Problem(statusCode: 403, title: "Forbidden", detail: "you answer only for your own organisation's side of a meeting");
             if (ev.Status != EventStatus.Published) return Results.Problem(statusCode: 409, title: "Not published", detail: "meetings are confirmed or declined once the event is published");
             try { return events.Respond(id, r.Enterprise, r.OfferKind, r.OfferId, r.Side, r.Status) ? Results.NoContent() : Results.NotFound(); }
             catch (ArgumentException e) { return Invalid(e.Message); }
@@ -75,9 +82,11 @@ public static partial class EventsApi
             var meetings = events.Meetings(id).Select(m => new Meeting(m.Enterprise, EventPlanner.OfferKey(m.OfferKind, m.OfferId), m.Score, m.Pinned)).ToList();
             return Results.Ok(WhyNot.Explain(problem, new MeetingAssignment(meetings), enterprise, EventPlanner.OfferKey(offerKind, offerId)));
         }).WithSummary("Why a pair someone asked for is not on the list");
-        group.MapPost("/{id}/requests", (string id, RequestInput r, EventStore events) =>
+        participants.MapPost("/{id}/requests", (string id, RequestInput r, ClaimsPrincipal user, EventStore events, RecordStore store) =>
         {
             if (events.Get(id) is not { } ev) return Missing(id);
+            if (!Speaks(user.ToViewer(), store, r.RequestedBy == "enterprise" ? null : r.OfferKind, r.RequestedBy == "enterprise" ? r.Enterprise : r.OfferId))
+                return Results.Problem(statusCode: 403, title: "Forbidden", detail: "you ask for meetings only for your own organisation");
             if (ev.Status is not (EventStatus.Draft or EventStatus.Generated))
                 return Results.Problem(statusCode: 409, title: "Too late", detail: "requests are made before the list is published");
             if (r.RequestedBy is not ("enterprise" or "expert") || r.OfferKind is not (EventParticipant.Result or EventParticipant.Expert)
@@ -240,4 +249,22 @@ public static partial class EventsApi
         Results.Problem(statusCode: 404, title: "Not found", detail: $"no event with id '{RowParser.Printable(id)}'");
 
     private static IResult Invalid(string detail) => Results.Problem(statusCode: 400, title: "Invalid event input", detail: detail);
+
+    /// <summary>
+    /// Whether the viewer speaks for a participant: the enterprise (<paramref name="offerKind"/> null: the id is the
+    /// enterprise's organisation), or the organisation of the offered result or expert. Organisers speak for anyone.
+    /// </summary>
+    private static bool Speaks(Viewer viewer, RecordStore store, string? offerKind, string id)
+    {
+        if (viewer.IsStaff) return true;
+        if (id.Length > ImportLimits.Id) return false;
+        var organisation = offerKind switch
+        {
+            null => id,
+            EventParticipant.Result => store.GetResult(id)?.Organisation,
+            EventParticipant.Expert => store.GetExpert(id)?.Organisation,
+            _ => null,
+        };
+        return viewer.Owns(organisation);
+    }
 }

@@ -5,6 +5,8 @@ using Matching.Engine.Storage;
 using Matching.Jobs.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using System.Security.Claims;
+using Matching.Web.Accounts;
 using Microsoft.Extensions.Options;
 
 namespace Matching.Web.Apis;
@@ -27,16 +29,18 @@ public static class ImportsApi
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes })
             .WithSummary("Upload interchange files (multipart, field name any; the file name tells the kind); imported by a background job");
-        group.MapGet("/{id}", (string id, ImportRuns runs) =>
-                runs.Get(id) is { } run ? (Results<Ok<ImportRun>, NotFound>)TypedResults.Ok(run) : TypedResults.NotFound())
-            .WithSummary("An import's status and report");
+        group.MapGet("/{id}", (string id, ClaimsPrincipal user, ImportRuns runs) =>
+                id.Length <= 64 && runs.Get(id) is { } run && (user.ToViewer() is var viewer && (viewer.IsAdmin || runs.OwnerOf(id)?.Actor == viewer.Actor))
+                    ? (Results<Ok<ImportRun>, NotFound>)TypedResults.Ok(run) : TypedResults.NotFound())
+            .WithSummary("An import's status and report (its requester's and the administrators')");
         return app;
     }
 
     private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem>> Upload(
-        IFormFileCollection files, [FromForm] string? encoding, ImportRuns runs, IBackgroundJobClient jobs, IOptions<MatchingOptions> options,
+        IFormFileCollection files, [FromForm] string? encoding, ClaimsPrincipal user, ImportRuns runs, IBackgroundJobClient jobs, IOptions<MatchingOptions> options,
         CancellationToken cancellationToken)
     {
+        var viewer = user.ToViewer();
         if (files.Count == 0) return Invalid("files", "no files were uploaded");
         if (files.Count > MaxFiles) return Invalid("files", $"{files.Count} files; at most {MaxFiles} per import");
         if (encoding is not null)
@@ -50,6 +54,8 @@ public static class ImportsApi
         {
             if (Importer.KindOf(file.FileName) is not { } kind)
                 return Invalid("files", $"cannot tell what '{RowParser.Printable(file.FileName)}' holds; name it organisations*, results*, experts*, needs* or judgements*");
+            if (!Importer.MayImport(viewer, kind))
+                return Invalid("files", $"your role ({viewer.Role}) cannot import {Engine.Records.RecordKinds.Name(kind)}s");
             if (file.Length > options.Value.MaxImportFileBytes)
                 return Invalid("files", $"'{RowParser.Printable(file.FileName)}' is over {options.Value.MaxImportFileBytes / 1048576} MB");
             // Stored under a name we make, never the client's path: no traversal, no collisions.
@@ -65,7 +71,7 @@ public static class ImportsApi
             await using var target = File.Create(Path.Combine(folder, names[i]));
             await files[i].CopyToAsync(target, cancellationToken);
         }
-        runs.Create(id, names);
+        runs.Create(id, names, viewer);
         var jobId = jobs.Enqueue<ImportJob>(j => j.Run(id, encoding, null, CancellationToken.None));
         runs.SetJob(id, jobId);
         return TypedResults.Accepted($"/api/v1/imports/{id}",

@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using System.Text.Json;
+using Matching.Engine.Accounts;
+using Matching.Web.Accounts;
 using Matching.Engine.Candidates;
 using Matching.Engine.Import;
 using Matching.Engine.Records;
@@ -10,7 +13,10 @@ namespace Matching.Web.Apis;
 
 /// <summary>
 /// The list / get / create / update / withdraw endpoints that results, needs, experts and organisations share.
-/// Bodies use the interchange format and go through the same validation as a file import.
+/// Bodies use the interchange format and go through the same validation as a file import. Reads apply the caller's
+/// visibility rules (<see cref="Viewer"/>); writes need a role that may publish the kind (<paramref name="MayPublish"/>)
+/// and touch only the caller's organisation's records, unless the caller is an administrator. A record posted without
+/// an organisation by a member of one is theirs.
 /// </summary>
 internal sealed record RecordApi<T>(
     RecordKind Kind,
@@ -19,9 +25,11 @@ internal sealed record RecordApi<T>(
     Func<RecordStore, IReadOnlyCollection<string>, IReadOnlyList<T>> Get,
     Func<RecordStore, ListQuery, Page<T>> List,
     Action<RecordWriter, T> Upsert,
-    Func<T, T> View,
+    Func<Viewer, T, T?> View,
     Func<T, string?> OrganisationOf,
-    Func<T, string, T> WithOrganisation) where T : class
+    Func<T, string, T> WithOrganisation,
+    Func<Viewer, bool> MayPublish,
+    Func<CandidateRetriever, string, IReadOnlyCollection<string>, ISet<string>>? TitleMatches = null) where T : class
 {
     /// <summary>Largest JSON body for one record.</summary>
     public const long MaxBodyBytes = 1024 * 1024;
@@ -36,10 +44,11 @@ internal sealed record RecordApi<T>(
         return group;
     }
 
-    private Results<Ok<PageResponse<T>>, ValidationProblem> ListRecords([AsParameters] ListParameters parameters, RecordStore store, CandidateRetriever retriever)
+    private Results<Ok<PageResponse<T>>, ValidationProblem> ListRecords([AsParameters] ListParameters parameters, ClaimsPrincipal user, RecordStore store, CandidateRetriever retriever)
     {
+        var viewer = user.ToViewer();
         ListQuery query;
-        try { query = parameters.ToQuery(); }
+        try { query = parameters.ToQuery() with { Viewer = viewer }; }
         catch (ArgumentException e) { return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["query"] = [e.Message] }); }
         var pageSize = Math.Clamp(query.PageSize, 1, ListQuery.MaxPageSize);
         if (string.IsNullOrWhiteSpace(parameters.Q) || Kind == RecordKind.Organisation)
@@ -47,53 +56,76 @@ internal sealed record RecordApi<T>(
             Page<T> page;
             try { page = List(store, query); }
             catch (ArgumentException e) { return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sort"] = [e.Message] }); }
-            return TypedResults.Ok(new PageResponse<T>(page.Items.Select(View).ToList(), page.PageNumber, page.PageSize, page.Total));
+            return TypedResults.Ok(new PageResponse<T>(page.Items.Select(r => View(viewer, r)).OfType<T>().ToList(), page.PageNumber, page.PageSize, page.Total));
         }
         if (parameters.Q.Length > 500) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = ["q is over 500 characters"] });
         // Text search ranks by BM25 over the index; paging walks that ranking.
         var hits = retriever.Search(parameters.Q, Kind, 200, withSnippets: 0).Select(c => c.Id).ToList();
-        var records = Get(store, hits).ToDictionary(IdOf);
-        var ranked = hits.Where(records.ContainsKey).Select(id => records[id]).ToList();
+        var records = Get(store, hits).Select(r => (Record: r, Shown: View(viewer, r))).Where(x => x.Shown is not null).ToDictionary(x => IdOf(x.Record));
+        // A record seen by its public fields only is found by those (its title), never by its hidden text.
+        var partial = records.Values.Where(x => !ReferenceEquals(x.Record, x.Shown)).Select(x => IdOf(x.Record)).ToList();
+        var byTitle = partial.Count > 0 && TitleMatches is not null ? TitleMatches(retriever, parameters.Q, partial) : new HashSet<string>();
+        var ranked = hits.Where(id => records.ContainsKey(id) && (ReferenceEquals(records[id].Record, records[id].Shown) || byTitle.Contains(id)))
+            .Select(id => records[id].Shown!).ToList();
         var pageNumber = Math.Max(1, query.Page);
-        var items = ranked.Skip((pageNumber - 1) * pageSize).Take(pageSize).Select(View).ToList();
+        var items = ranked.Skip((pageNumber - 1) * pageSize).Take(pageSize).ToList();
         return TypedResults.Ok(new PageResponse<T>(items, pageNumber, pageSize, ranked.Count));
     }
 
-    private Results<Ok<T>, NotFound<ProblemDetails>> GetOne(string id, RecordStore store) =>
-        Get(store, [id]).FirstOrDefault() is { } record
-            ? TypedResults.Ok(View(record))
+    private Results<Ok<T>, NotFound<ProblemDetails>> GetOne(string id, ClaimsPrincipal user, RecordStore store) =>
+        Get(store, [id]).FirstOrDefault() is { } record && View(user.ToViewer(), record) is { } shown
+            ? TypedResults.Ok(shown)
             : TypedResults.NotFound(NotFoundProblem(id));
 
-    private Results<Created<T>, ValidationProblem, Conflict<ProblemDetails>> Create(JsonElement body, RecordStore store)
+    private Results<Created<T>, ValidationProblem, Conflict<ProblemDetails>, ProblemHttpResult> Create(JsonElement body, ClaimsPrincipal user, RecordStore store)
     {
-        var (record, problem) = Validate(body, null, store);
+        var viewer = user.ToViewer();
+        if (!MayPublish(viewer)) return Forbidden($"your role cannot publish {Kind.Name()}s");
+        var (record, problem) = Validate(body, null, store, viewer);
         if (problem is not null) return problem;
+        if (!viewer.MayEdit(OwnerOf(record!))) return Forbidden($"you may publish {Kind.Name()}s only for your own organisation");
         var id = IdOf(record!);
         if (Get(store, [id]).Count > 0)
             return TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "Already exists", Detail = $"{Kind.Name()} {id} exists; PUT /api/v1/{Kind.Name()}s/{id} replaces it" });
         Save(store, record!);
-        return TypedResults.Created($"/api/v1/{Kind.Name()}s/{Uri.EscapeDataString(id)}", View(Get(store, [id])[0]));
+        return TypedResults.Created($"/api/v1/{Kind.Name()}s/{Uri.EscapeDataString(id)}", View(viewer, Get(store, [id])[0]));
     }
 
-    private Results<Ok<T>, Created<T>, ValidationProblem> Update(string id, JsonElement body, RecordStore store)
+    private Results<Ok<T>, Created<T>, ValidationProblem, ProblemHttpResult> Update(string id, JsonElement body, ClaimsPrincipal user, RecordStore store)
     {
-        var (record, problem) = Validate(body, id, store);
+        var viewer = user.ToViewer();
+        if (!MayPublish(viewer)) return Forbidden($"your role cannot publish {Kind.Name()}s");
+        var existing = id.Length <= ImportLimits.Id ? Get(store, [id]).FirstOrDefault() : null;
+        // Someone else's record is refused before its body is read, so the answer says nothing about the body.
+        if (existing is not null && !viewer.MayEdit(OwnerOf(existing)))
+            return Forbidden($"{Kind.Name()} '{RowParser.Printable(id)}' belongs to another organisation");
+        var (record, problem) = Validate(body, id, store, viewer);
         if (problem is not null) return problem;
-        var existed = Get(store, [id]).Count > 0;
+        if (!viewer.MayEdit(OwnerOf(record!))) return Forbidden($"you may publish {Kind.Name()}s only for your own organisation");
         Save(store, record!);
-        var saved = View(Get(store, [id])[0]);
-        return existed ? TypedResults.Ok(saved) : TypedResults.Created($"/api/v1/{Kind.Name()}s/{Uri.EscapeDataString(id)}", saved);
+        var saved = View(viewer, Get(store, [id])[0]);
+        return existing is not null ? TypedResults.Ok(saved) : TypedResults.Created($"/api/v1/{Kind.Name()}s/{Uri.EscapeDataString(id)}", saved);
     }
 
-    private Results<NoContent, NotFound<ProblemDetails>> Withdraw(string id, RecordStore store)
+    private Results<NoContent, NotFound<ProblemDetails>, ProblemHttpResult> Withdraw(string id, ClaimsPrincipal user, RecordStore store)
     {
+        var viewer = user.ToViewer();
+        var existing = Get(store, [id]).FirstOrDefault();
+        if (existing is null || View(viewer, existing) is null) return TypedResults.NotFound(NotFoundProblem(id));
+        if (!viewer.MayEdit(OwnerOf(existing)))
+            return Forbidden($"{Kind.Name()} '{RowParser.Printable(id)}' belongs to another organisation");
         using var writer = store.BeginWrite();
         if (!writer.SetStatus(Kind, id, RecordStatus.Withdrawn)) return TypedResults.NotFound(NotFoundProblem(id));
         writer.Commit();
         return TypedResults.NoContent();
     }
 
-    private (T? Record, ValidationProblem? Problem) Validate(JsonElement body, string? routeId, RecordStore store)
+    /// <summary>The organisation a record belongs to: its own id for an organisation.</summary>
+    private string? OwnerOf(T record) => Kind == RecordKind.Organisation ? IdOf(record) : OrganisationOf(record);
+
+    private static ProblemHttpResult Forbidden(string detail) => TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: detail);
+
+    private (T? Record, ValidationProblem? Problem) Validate(JsonElement body, string? routeId, RecordStore store, Viewer viewer)
     {
         if (body.ValueKind != JsonValueKind.Object) return (null, Invalid("body", "the body must be a JSON object"));
         T record;
@@ -116,6 +148,8 @@ internal sealed record RecordApi<T>(
                 return (null, Invalid("organisation", $"organisation '{RowParser.Printable(reference)}' is not known; create it with POST /api/v1/organisations first"));
             record = WithOrganisation(record, organisation);
         }
+        else if (Kind != RecordKind.Organisation && viewer.OrganisationId is { } own)
+            record = WithOrganisation(record, own);
         return (record, null);
     }
 

@@ -1,25 +1,35 @@
+using System.Security.Claims;
+using Matching.Engine.Accounts;
+using Matching.Engine.Candidates;
 using Matching.Engine.Import;
 using Matching.Engine.Matches;
 using Matching.Engine.Records;
 using Matching.Engine.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Matching.Web.Accounts;
 
 namespace Matching.Web.Apis;
 
-/// <summary>/api/v1/needs, /results, /experts, /organisations, and the match lists.</summary>
+/// <summary>
+/// /api/v1/needs, /results, /experts, /organisations, and the match lists. A need's lists, explanations and feedback
+/// are its enterprise's and the organisers'; which needs fit a result or an expert is their organisation's and the
+/// organisers'. Anything the caller may not see answers 404, as if it did not exist.
+/// </summary>
 public static class RecordEndpoints
 {
     public static IEndpointRouteBuilder MapNeedsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/needs").WithTags("Needs");
         new RecordApi<TechNeed>(RecordKind.Need, RowParser.Need, n => n.Id, (s, ids) => s.GetNeeds(ids), (s, q) => s.ListNeeds(q),
-            (w, n) => w.Upsert(n), n => n.PublicView(), n => n.Organisation, (n, o) => n with { Organisation = o }).Map(group);
-        group.MapGet("/{id}/matches", (string id, int? k, MatchLists matches) =>
-                matches.ForNeed(id, k ?? 20) is { } list ? (Results<Ok<NeedMatches>, NotFound<ProblemDetails>>)TypedResults.Ok(list) : TypedResults.NotFound(Missing("need", id)))
-            .WithSummary("Top results and experts for a need, with highlighted snippets");
-        group.MapGet("/{id}/explain/{candidateId}", (string id, string candidateId, Engine.Scoring.Explainer explainer) =>
-                explainer.Explain(id, candidateId) is { } explanation
+            (w, n) => w.Upsert(n), (v, n) => v.View(n), n => n.Organisation, (n, o) => n with { Organisation = o },
+            v => v.Role is Roles.Enterprise or Roles.Admin, (r, q, ids) => r.TitleMatches(q, RecordKind.Need, ids)).Map(group);
+        group.MapGet("/{id}/matches", (string id, int? k, ClaimsPrincipal user, RecordStore store, MatchLists matches) =>
+                MatchesOf(store, id, user.ToViewer()) is { } viewer && matches.ForNeed(id, k ?? 20, viewer) is { } list
+                    ? (Results<Ok<NeedMatches>, NotFound<ProblemDetails>>)TypedResults.Ok(list) : TypedResults.NotFound(Missing("need", id)))
+            .WithSummary("Top results and experts for a need, with highlighted snippets (the need's enterprise and organisers)");
+        group.MapGet("/{id}/explain/{candidateId}", (string id, string candidateId, ClaimsPrincipal user, RecordStore store, Engine.Scoring.Explainer explainer) =>
+                MatchesOf(store, id, user.ToViewer()) is not null && Visible(store, candidateId, user.ToViewer()) && explainer.Explain(id, candidateId) is { } explanation
                     ? (Results<Ok<Engine.Scoring.Explanation>, NotFound<ProblemDetails>>)TypedResults.Ok(explanation)
                     : TypedResults.NotFound(new ProblemDetails
                     {
@@ -27,9 +37,9 @@ public static class RecordEndpoints
                         Detail = $"no need '{RowParser.Printable(id)}' with a live result or expert '{RowParser.Printable(candidateId)}'",
                     }))
             .WithSummary("Score and explain one (need, result) or (need, expert) pair, in the match list or not");
-        group.MapPost("/{id}/feedback", (string id, Feedback feedback, RecordStore store) =>
+        group.MapPost("/{id}/feedback", (string id, Feedback feedback, ClaimsPrincipal user, RecordStore store) =>
         {
-            if (store.GetNeed(id) is null) return Results.NotFound(Missing("need", id));
+            if (MatchesOf(store, id, user.ToViewer()) is null) return Results.NotFound(Missing("need", id));
             var candidate = feedback.CandidateId ?? "";
             if (store.ExistingIds(RecordKind.Result, [candidate]).Count == 0 && store.ExistingIds(RecordKind.Expert, [candidate]).Count == 0)
                 return Results.Problem(statusCode: 400, title: "Invalid feedback", detail: $"no result or expert '{RowParser.Printable(candidate)}'");
@@ -45,9 +55,12 @@ public static class RecordEndpoints
     {
         var group = app.MapGroup("/api/v1/results").WithTags("Results");
         new RecordApi<ResearchResult>(RecordKind.Result, RowParser.Result, r => r.Id, (s, ids) => s.GetResults(ids), (s, q) => s.ListResults(q),
-            (w, r) => w.Upsert(r), r => r, r => r.Organisation, (r, o) => r with { Organisation = o }).Map(group);
-        group.MapGet("/{id}/matches", (string id, int? k, MatchLists matches) =>
-                matches.ForResult(id, k ?? 20) is { } list ? (Results<Ok<ResultMatches>, NotFound<ProblemDetails>>)TypedResults.Ok(list) : TypedResults.NotFound(Missing("result", id)))
+            (w, r) => w.Upsert(r), (v, r) => v.View(r), r => r.Organisation, (r, o) => r with { Organisation = o },
+            v => v.Role is Roles.University or Roles.Admin, (r, q, ids) => r.TitleMatches(q, RecordKind.Result, ids)).Map(group);
+        group.MapGet("/{id}/matches", (string id, int? k, ClaimsPrincipal user, RecordStore store, MatchLists matches) =>
+                user.ToViewer() is var viewer && store.GetResult(id) is { } result && viewer.MaySeeMatchesOf(result.Organisation)
+                && matches.ForResult(id, k ?? 20, viewer) is { } list
+                    ? (Results<Ok<ResultMatches>, NotFound<ProblemDetails>>)TypedResults.Ok(list) : TypedResults.NotFound(Missing("result", id)))
             .WithSummary("Top needs for a research result");
         return app;
     }
@@ -56,9 +69,12 @@ public static class RecordEndpoints
     {
         var group = app.MapGroup("/api/v1/experts").WithTags("Experts");
         new RecordApi<Expert>(RecordKind.Expert, RowParser.Expert, e => e.Id, (s, ids) => s.GetExperts(ids), (s, q) => s.ListExperts(q),
-            (w, e) => w.Upsert(e), e => e, e => e.Organisation, (e, o) => e with { Organisation = o }).Map(group);
-        group.MapGet("/{id}/matches", (string id, int? k, MatchLists matches) =>
-                matches.ForExpert(id, k ?? 20) is { } list ? (Results<Ok<ExpertMatches>, NotFound<ProblemDetails>>)TypedResults.Ok(list) : TypedResults.NotFound(Missing("expert", id)))
+            (w, e) => w.Upsert(e), (v, e) => v.View(e), e => e.Organisation, (e, o) => e with { Organisation = o },
+            v => v.Role is Roles.University or Roles.Admin).Map(group);
+        group.MapGet("/{id}/matches", (string id, int? k, ClaimsPrincipal user, RecordStore store, MatchLists matches) =>
+                user.ToViewer() is var viewer && store.GetExpert(id) is { } expert && viewer.MaySeeMatchesOf(expert.Organisation)
+                && matches.ForExpert(id, k ?? 20, viewer) is { } list
+                    ? (Results<Ok<ExpertMatches>, NotFound<ProblemDetails>>)TypedResults.Ok(list) : TypedResults.NotFound(Missing("expert", id)))
             .WithSummary("Needs that fit an expert's areas, bio and results");
         return app;
     }
@@ -67,9 +83,18 @@ public static class RecordEndpoints
     {
         var group = app.MapGroup("/api/v1/organisations").WithTags("Organisations");
         new RecordApi<Organisation>(RecordKind.Organisation, RowParser.Organisation, o => o.Id, (s, ids) => s.GetOrganisations(ids), (s, q) => s.ListOrganisations(q),
-            (w, o) => w.Upsert(o), o => o, _ => null, (o, _) => o).Map(group);
+            (w, o) => w.Upsert(o), (v, o) => v.View(o), _ => null, (o, _) => o, v => v.IsAdmin).Map(group);
         return app;
     }
+
+    /// <summary>The viewer when they may read the need's match lists (its enterprise, organisers), else null.</summary>
+    private static Viewer? MatchesOf(RecordStore store, string needId, Viewer viewer) =>
+        needId.Length <= ImportLimits.Id && store.GetNeed(needId) is { } need && viewer.MaySeeMatchesOf(need) ? viewer : null;
+
+    /// <summary>Whether the viewer may see the result or expert <paramref name="id"/> names.</summary>
+    private static bool Visible(RecordStore store, string id, Viewer viewer) =>
+        store.GetResult(id) is { } result ? viewer.View(result) is not null
+        : store.GetExpert(id) is { } expert && viewer.View(expert) is not null;
 
     /// <summary>A thumbs up or down on one of a need's matches.</summary>
     public sealed record Feedback(string? CandidateId, bool Helpful);

@@ -4,12 +4,18 @@ using Matching.Engine.Matches;
 using Matching.Engine.Records;
 using Matching.Engine.Storage;
 using Matching.Engine.Taxonomy;
+using Matching.Web.Accounts;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Matching.Web.Pages;
 
-/// <summary>The home page: text search over needs, results and experts, or browse lists with filters and paging.</summary>
+/// <summary>
+/// The home page: text search over needs, results and experts, or browse lists with filters and paging, each as the
+/// viewer may see them. A record seen by its public fields only is found by its title, not by its hidden text.
+/// </summary>
+[AllowAnonymous]
 public sealed class IndexModel(RecordStore store, CandidateRetriever retriever, MatchLists matches, IndustryTaxonomy taxonomy) : PageModel
 {
     public const int PageSize = 20, OverviewSize = 8, SearchDepth = 200, SearchPreview = 5, MaxPage = 10_000;
@@ -77,32 +83,59 @@ public sealed class IndexModel(RecordStore store, CandidateRetriever retriever, 
             var shown = Tab is null || Tab == tab;
             var skip = Tab is null ? 0 : (PageNumber - 1) * PageSize;
             var take = Tab is null ? SearchPreview : PageSize;
-            var candidates = retriever.Search(Query!, KindOf(tab), SearchDepth, withSnippets: shown ? Math.Min(SearchDepth, skip + take) : 0);
+            var candidates = Visible(KindOf(tab), retriever.Search(Query!, KindOf(tab), SearchDepth, withSnippets: shown ? Math.Min(SearchDepth, skip + take) : 0));
             counts[tab] = candidates.Count;
             if (!shown) continue;
             // Describe numbers its items from 1; on later pages the rank continues from the pages before.
-            var items = matches.Describe(candidates.Skip(skip).Take(take).ToList()).Select(i => i with { Rank = skip + i.Rank }).ToList();
+            var items = matches.Describe(candidates.Skip(skip).Take(take).ToList(), User.ToViewer()).Select(i => i with { Rank = skip + i.Rank }).ToList();
             sections.Add(new SearchSection(tab, items, candidates.Count, (candidates.Count + PageSize - 1) / PageSize));
         }
         Hits = sections;
         Counts = counts;
     }
 
+    /// <summary>The hits the viewer may see, and of those seen by their public fields only, the ones found by title.</summary>
+    private List<Engine.Candidates.Candidate> Visible(RecordKind kind, IReadOnlyList<Engine.Candidates.Candidate> hits)
+    {
+        var viewer = User.ToViewer();
+        var ids = hits.Select(h => h.Id).ToList();
+        var (visible, partial) = kind switch
+        {
+            RecordKind.Need => Split(store.GetNeeds(ids), n => n.Id, viewer.View, viewer.SeesInFull),
+            RecordKind.Result => Split(store.GetResults(ids), r => r.Id, viewer.View, viewer.SeesInFull),
+            _ => Split(store.GetExperts(ids), e => e.Id, viewer.View, _ => true),
+        };
+        var byTitle = retriever.TitleMatches(Query!, kind, partial);
+        return hits.Where(h => visible.Contains(h.Id) && (!partial.Contains(h.Id) || byTitle.Contains(h.Id))).ToList();
+
+        static (HashSet<string> Visible, HashSet<string> Partial) Split<T>(IEnumerable<T> records, Func<T, string> id, Func<T, T?> view, Func<T, bool> full) where T : class
+        {
+            var seen = records.Where(r => view(r) is not null).ToList();
+            return (seen.Select(id).ToHashSet(), seen.Where(r => !full(r)).Select(id).ToHashSet());
+        }
+    }
+
     private void Browse()
     {
+        var viewer = User.ToViewer();
         var query = new ListQuery
         {
+            Viewer = viewer,
             Industry = Industry, Maturity = Maturity, Cooperation = Cooperation, Region = Region,
             Page = Tab is null ? 1 : PageNumber, PageSize = Tab is null ? OverviewSize : PageSize,
         };
         Lists = (Tab is null ? ["needs", "results"] : new[] { Tab }).Select(tab => tab switch
         {
-            "needs" => Section(tab, store.ListNeeds(query), n => n.PublicView().Organisation, ListEntry.From),
-            "results" => Section(tab, store.ListResults(query), r => r.Organisation, ListEntry.From),
+            "needs" => Section(tab, Shown(store.ListNeeds(query), viewer.View), n => n.Organisation, ListEntry.From),
+            "results" => Section(tab, Shown(store.ListResults(query), viewer.View), r => r.Organisation, ListEntry.From),
             // Experts carry no industry, maturity or cooperation columns; only the region applies.
             _ => Section(tab, store.ListExperts(query with { Industry = null, Maturity = null, Cooperation = null }), e => e.Organisation, ListEntry.From),
         }).ToList();
     }
+
+    /// <summary>A page's items as the viewer sees them (the query already left out what they may not see).</summary>
+    private static Page<T> Shown<T>(Page<T> page, Func<T, T?> view) where T : class =>
+        page with { Items = page.Items.Select(view).OfType<T>().ToList() };
 
     private ListSection Section<T>(string tab, Page<T> page, Func<T, string?> organisation, Func<T, IReadOnlyDictionary<string, string>, ListEntry> entry)
     {

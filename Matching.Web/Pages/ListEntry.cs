@@ -7,10 +7,10 @@ public sealed record ListEntry(
     string Kind, string Id, string Title, string? OrganisationName, string? Summary, string? Maturity,
     IReadOnlyList<string> Tags, IReadOnlyList<string> Cooperation, IReadOnlyList<(string Label, string Value)> Facts, string? Badge)
 {
-    /// <summary>Only the public view of a need is ever shown.</summary>
+    /// <summary>The need as given: callers pass the viewer's view of it.</summary>
     public static ListEntry From(TechNeed need, IReadOnlyDictionary<string, string> names)
     {
-        var view = need.PublicView();
+        var view = need;
         return new("need", view.Id, view.Title, Name(view.Organisation, names), Display.Excerpt(view.Description), view.Maturity,
             view.Industries, view.Cooperation, [("预算", Display.Money(view.Budget)), ("截止", Display.Date(view.Deadline))], Display.NeedStatus(need));
     }

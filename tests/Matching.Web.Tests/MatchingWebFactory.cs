@@ -1,5 +1,11 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Matching.Engine.Accounts;
+using Matching.Web.Accounts;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Matching.Web.Tests;
 
@@ -21,10 +27,58 @@ public sealed class MatchingWebFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "matching-web-" + Guid.NewGuid().ToString("N")[..10]);
 
+    /// <summary>The first administrator's password for this run (configured, so no one-time password is made).</summary>
+    public string AdminPassword { get; } = FirstAdmin.OneTimePassword();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Matching:DataDirectory", DataDirectory);
+        builder.UseSetting("Accounts:AdminPassword", AdminPassword);
+    }
+
+    /// <summary>A client with a new API key of its own (so its own rate-limit allowance) for the role and organisation.</summary>
+    public HttpClient ClientWithKey(string role, string? organisation = null)
+    {
+        var (_, secret) = Services.GetRequiredService<ApiKeys>().Issue($"test {role} {organisation}", role, organisation, "tests");
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, secret);
+        return client;
+    }
+
+    public HttpClient AdminClient() => ClientWithKey(Roles.Admin);
+
+    /// <summary>Makes a user (a fresh name) and returns the name and password.</summary>
+    public async Task<(string UserName, string Password)> CreateUser(string role, string? organisation = null, string? email = null)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<Account>>();
+        var name = $"{role}-{Guid.NewGuid().ToString("N")[..8]}";
+        var password = FirstAdmin.OneTimePassword();
+        var created = await users.CreateAsync(new Account { UserName = name, Role = role, OrganisationId = organisation, Email = email }, password);
+        Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+        return (name, password);
+    }
+
+    /// <summary>A cookie client signed in through the sign-in form, as a browser would be.</summary>
+    public async Task<HttpClient> SignedInClient(string userName, string password)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        var token = await FormToken(client, "/account/login");
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = userName, ["Password"] = password, ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    /// <summary>The antiforgery token of the form on <paramref name="path"/>.</summary>
+    public static async Task<string> FormToken(HttpClient client, string path)
+    {
+        var html = await client.GetStringAsync(path);
+        return Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value is { Length: > 0 } token
+            ? token : throw new InvalidOperationException($"no antiforgery token on {path}");
     }
 
     public override async ValueTask DisposeAsync()

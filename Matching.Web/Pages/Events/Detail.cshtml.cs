@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Matching.Web.Pages.Events;
 
 /// <summary>One event: its schedule by slot, the dashboard as charts, exports, and the organiser's actions.</summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Matching.Web.Accounts.Policies.Staff)]
 public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDashboard dashboard, EventPlanner planner) : PageModel
 {
     public MatchingEvent? Event { get; private set; }

@@ -8,7 +8,7 @@ namespace Matching.Web.Tests.Apis;
 [Collection(WebCollection.Name)]
 public class EventsApiTests(MatchingWebFactory factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.AdminClient();
 
     private static async Task<JsonElement> Json(HttpResponseMessage response)
     {

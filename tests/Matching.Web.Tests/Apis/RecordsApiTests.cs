@@ -7,7 +7,7 @@ namespace Matching.Web.Tests.Apis;
 [Collection(WebCollection.Name)]
 public class RecordsApiTests(MatchingWebFactory factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.AdminClient();
 
     private static async Task<JsonElement> Json(HttpResponseMessage response)
     {

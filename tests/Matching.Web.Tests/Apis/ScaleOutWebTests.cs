@@ -54,6 +54,9 @@ public sealed class ScaleOutWebTests : IDisposable
             Directory.CreateDirectory(Path.Combine(_root, "web"));
             web.Start();
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            // A key written straight into the shared database works on every node.
+            http.DefaultRequestHeaders.Add(Matching.Web.Accounts.ApiKeyAuthentication.Header,
+                new Matching.Engine.Accounts.ApiKeys(database).Issue("scale-out test", Matching.Engine.Accounts.Roles.Admin, null, "tests").Secret);
 
             // A result and a need written through the web.
             var result = await http.PostAsJsonAsync("/api/v1/results", new

@@ -35,6 +35,7 @@ public class BrowserTests(MatchingWebFactory factory) : IAsyncLifetime
     public async Task SearchingAndOpeningANeed_ShowsItsMatchesWithHighlights()
     {
         var page = await _browser!.NewPageAsync();
+        await SignIn(page, "admin", factory.AdminPassword);
         await page.GotoAsync(factory.BaseAddress.ToString());
         Assert.Contains("高校科技成果", await page.TextContentAsync("body"));
 
@@ -55,7 +56,7 @@ public class BrowserTests(MatchingWebFactory factory) : IAsyncLifetime
     [Fact]
     public async Task ScriptInATitle_IsShownAsText_AndNeverRuns()
     {
-        using var client = factory.CreateClient();
+        using var client = factory.AdminClient();
         var created = await client.PutAsJsonAsync("/api/v1/results/r-xss-1", new { title = "<script>window.__xss = 1</script><img src=x onerror=\"window.__xss = 2\">智能温控", organisation = "org-scu" });
         Assert.True(created.IsSuccessStatusCode);
 
@@ -71,5 +72,15 @@ public class BrowserTests(MatchingWebFactory factory) : IAsyncLifetime
         // And were markup ever to slip through, the policy forbids inline scripts.
         var response = await client.GetAsync("/results/r-xss-1");
         Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single());
+    }
+
+    /// <summary>Signs in through the form, as a person would, and waits for the page it leads to.</summary>
+    private async Task SignIn(IPage page, string userName, string password)
+    {
+        await page.GotoAsync(new Uri(factory.BaseAddress, "/account/login").ToString());
+        await page.FillAsync("input[name=UserName]", userName);
+        await page.FillAsync("input[name=Password]", password);
+        await Task.WhenAll(page.WaitForURLAsync(url => !url.Contains("/account/login"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded }),
+            page.ClickAsync("form button[type=submit]"));
     }
 }

@@ -3,9 +3,19 @@ using System.Net;
 namespace Matching.Web.Tests.Pages;
 
 [Collection(WebCollection.Name)]
-public class EventPagesTests(MatchingWebFactory factory)
+public class EventPagesTests(MatchingWebFactory factory) : IAsyncLifetime
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _api = factory.AdminClient();
+    private HttpClient _client = null!;
+
+    /// <summary>The pages as an organiser signed in through the form; the API with an administrator's key.</summary>
+    public async Task InitializeAsync()
+    {
+        var (name, password) = await factory.CreateUser(Engine.Accounts.Roles.Organiser);
+        _client = await factory.SignedInClient(name, password);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task TheEventPage_ShowsTheScheduleAndChartsAsSvg_AndItsFormsNeedAnAntiforgeryToken()
@@ -26,27 +36,27 @@ public class EventPagesTests(MatchingWebFactory factory)
     [Fact]
     public async Task FeedbackOnAMatch_IsAJudgement_AndBadFeedbackIsRefused()
     {
-        var up = await _client.PostAsync("/api/v1/needs/n-display-01/feedback",
+        var up = await _api.PostAsync("/api/v1/needs/n-display-01/feedback",
             new StringContent("""{"candidateId":"r-display-07","helpful":true}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.NoContent, up.StatusCode);
-        var unknown = await _client.PostAsync("/api/v1/needs/n-display-01/feedback",
+        var unknown = await _api.PostAsync("/api/v1/needs/n-display-01/feedback",
             new StringContent("""{"candidateId":"<script>","helpful":false}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.DoesNotContain("<script>", await unknown.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsync("/api/v1/needs/none/feedback",
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.PostAsync("/api/v1/needs/none/feedback",
             new StringContent("""{"candidateId":"r-display-07","helpful":true}""", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
     }
 
     [Fact]
     public async Task AnOutcomeEnteredOnThePage_ShowsUpInTheFunnel()
     {
-        var create = await _client.PostAsync("/api/v1/events", new StringContent(
+        var create = await _api.PostAsync("/api/v1/events", new StringContent(
             """{"id":"page-day","name":"轨道交通专场","startsAt":"2026-12-23T09:00:00","slots":6}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, create.StatusCode);
-        await _client.PostAsync("/api/v1/events/page-day/participants", new StringContent(
+        await _api.PostAsync("/api/v1/events/page-day/participants", new StringContent(
             """{"filter":{"industries":["轨道交通"]}}""", System.Text.Encoding.UTF8, "application/json"));
-        Assert.True((await _client.PostAsync("/api/v1/events/page-day/generate", null)).IsSuccessStatusCode);
-        Assert.True((await _client.PostAsync("/api/v1/events/page-day/publish", null)).IsSuccessStatusCode);
+        Assert.True((await _api.PostAsync("/api/v1/events/page-day/generate", null)).IsSuccessStatusCode);
+        Assert.True((await _api.PostAsync("/api/v1/events/page-day/publish", null)).IsSuccessStatusCode);
 
         var page = await _client.GetStringAsync("/events/page-day");
         var form = System.Text.RegularExpressions.Regex.Match(page,
@@ -61,7 +71,7 @@ public class EventPagesTests(MatchingWebFactory factory)
         var after = await posted.Content.ReadAsStringAsync();
         Assert.True(posted.IsSuccessStatusCode, after);
         Assert.Contains("已记录对接成果（1 条训练标注）", after);
-        var funnel = await _client.GetStringAsync("/api/v1/events/page-day/dashboard");
+        var funnel = await _api.GetStringAsync("/api/v1/events/page-day/dashboard");
         Assert.Contains("\"label\":\"intent\",\"count\":1", funnel);
     }
 }
