@@ -82,7 +82,7 @@ public class EventsApiTests(MatchingWebFactory factory)
         }, TimeSpan.FromSeconds(60));
         Assert.Equal("Succeeded", state);
         // Its progress is on its page in the job dashboard, as the job wrote it.
-        var jobPage = await _client.GetStringAsync($"/hangfire/jobs/details/{jobId}");
+        var jobPage = await _client.GetStringAsync($"/jobs/jobs/details/{jobId}");
         Assert.Contains("<h3>Progress</h3>", jobPage);
         Assert.Contains("1 / 1 events (100.0%)", jobPage);
         var after = (await Json(await _client.GetAsync("/api/v1/events/ai-day/meetings"))).EnumerateArray().ToList();

@@ -170,17 +170,23 @@ public class RecordsApiTests(MatchingWebFactory factory)
     }
 
     [Fact]
-    public async Task NonPublicNeeds_ShowOnlyPublicFields()
+    public async Task NonPublicNeeds_ShowOnlyPublicFieldsToOtherEnterprises_AndAreWholeForTheirOwnAndOrganisers()
     {
-        var list = await Json(await _client.GetAsync("/api/v1/needs?pageSize=200&status=all"));
+        using var other = factory.ClientWithKey(Engine.Accounts.Roles.Enterprise, "org-no-such-enterprise");
+        var list = await Json(await other.GetAsync("/api/v1/needs?pageSize=200&status=all"));
         var summary = list.GetProperty("items").EnumerateArray().First(n => n.GetProperty("visibility").GetString() == "summary");
         Assert.Equal(JsonValueKind.Null, summary.GetProperty("description").ValueKind);
         Assert.Equal(JsonValueKind.Null, summary.GetProperty("budget").ValueKind);
         Assert.False(string.IsNullOrEmpty(summary.GetProperty("title").GetString()));
-        var secret = list.GetProperty("items").EnumerateArray().First(n => n.GetProperty("visibility").GetString() == "organisers");
-        var one = await Json(await _client.GetAsync($"/api/v1/needs/{secret.GetProperty("id").GetString()}"));
-        Assert.Equal(JsonValueKind.Null, one.GetProperty("description").ValueKind);
-        Assert.Equal(JsonValueKind.Null, one.GetProperty("organisation").ValueKind);
+        // Organisers-only needs are not listed for them, and asking by id answers as if there were none.
+        Assert.DoesNotContain(list.GetProperty("items").EnumerateArray(), n => n.GetProperty("visibility").GetString() == "organisers");
+        var all = await Json(await _client.GetAsync("/api/v1/needs?pageSize=200&status=all"));
+        var secret = all.GetProperty("items").EnumerateArray().First(n => n.GetProperty("visibility").GetString() == "organisers");
+        Assert.False(string.IsNullOrEmpty(secret.GetProperty("description").GetString()));
+        var id = secret.GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/v1/needs/{id}")).StatusCode);
+        using var owner = factory.ClientWithKey(Engine.Accounts.Roles.Enterprise, secret.GetProperty("organisation").GetString());
+        Assert.False(string.IsNullOrEmpty((await Json(await owner.GetAsync($"/api/v1/needs/{id}"))).GetProperty("description").GetString()));
     }
 
     [Fact]
