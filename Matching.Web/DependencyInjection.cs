@@ -49,6 +49,25 @@ public static class DependencyInjection
         return app;
     }
 
+    /// <summary>
+    /// Refuses a body declared larger than the endpoint allows (its RequestSizeLimit, else Kestrel's 30 MB) with 413
+    /// before anything reads it: otherwise a form's antiforgery check, which reads the form first, turns the limit into
+    /// a 400.
+    /// </summary>
+    public static WebApplication UseMatchingRequestLimits(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            var limit = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize
+                ?? context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            if (context.Request.ContentLength is { } length && limit is { } max && length > max)
+                return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large",
+                    detail: $"the body is {length / 1048576.0:N1} MB; this address takes at most {max / 1048576.0:N1} MB").ExecuteAsync(context);
+            return next(context);
+        });
+        return app;
+    }
+
     public const string JobDashboardPath = "/jobs";
 
     /// <summary>The Hangfire dashboard at /jobs, for administrators (the authorization policy, not the caller's address, decides).</summary>

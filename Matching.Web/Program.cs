@@ -13,6 +13,7 @@ app.UseMatchingSecurityHeaders();
 app.UseStatusCodePages();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseMatchingRequestLimits();
 app.UseMatchingAccounts();
 app.MapMatchingJobDashboard();
 app.MapOpenApi().AllowAnonymous();
