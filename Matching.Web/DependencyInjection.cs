@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.AspNetCore.Localization;
 using Hangfire.Dashboard;
 using Matching.Engine;
 using Matching.Jobs;
@@ -18,7 +19,17 @@ public static class DependencyInjection
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.AddRazorPages();
+        // zh-CN first; English by the switch in the header (a cookie) or ?culture=en. The browser's language is not
+        // consulted: the site's users and its data are Chinese.
+        builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+        builder.Services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.SetDefaultCulture(Text.Chinese).AddSupportedCultures([.. Text.Cultures]).AddSupportedUICultures([.. Text.Cultures]);
+            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
+        });
+        builder.Services.AddRazorPages()
+            .AddViewLocalization()
+            .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Text)));
         builder.Services.AddHealthChecks().AddCheck<MatchingHealthCheck>("matching");
         // Chinese text in pages as characters, not &#x...; entities (still HTML-encoded where it matters).
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>

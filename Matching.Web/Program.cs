@@ -12,6 +12,7 @@ app.UseExceptionHandler();
 app.UseMatchingSecurityHeaders();
 app.UseStatusCodePages();
 app.UseStaticFiles();
+app.UseRequestLocalization();
 app.UseRouting();
 app.UseMatchingRequestLimits();
 app.UseMatchingAccounts();

@@ -34,19 +34,19 @@ public sealed class LoginModel(SignInManager<Engine.Accounts.Account> signIn, Us
         var user = await users.FindByNameAsync(name) ?? (name.Contains('@') ? await users.FindByEmailAsync(name) : null);
         if (user is null)
         {
-            Error = "用户名或密码不正确。";
+            Error = Text.T("用户名或密码不正确。");
             return Page();
         }
         var result = await signIn.PasswordSignInAsync(user, Password, Remember, lockoutOnFailure: true);
         if (result.IsLockedOut)
         {
             logger.LogWarning("Sign-in refused: {User} is locked out", user.UserName);
-            Error = "连续输错密码次数过多，账号已暂时锁定，请稍后再试或联系管理员。";
+            Error = Text.T("连续输错密码次数过多，账号已暂时锁定，请稍后再试或联系管理员。");
             return Page();
         }
         if (!result.Succeeded)
         {
-            Error = "用户名或密码不正确。";
+            Error = Text.T("用户名或密码不正确。");
             return Page();
         }
         if (user.MustChangePassword) return Redirect("/account/password");

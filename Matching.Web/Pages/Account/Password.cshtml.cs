@@ -30,7 +30,7 @@ public sealed class PasswordModel(UserManager<Engine.Accounts.Account> users, Si
         if (!ModelState.IsValid) return Page();
         if (New == Current)
         {
-            ModelState.AddModelError(nameof(New), "新密码不能与当前密码相同");
+            ModelState.AddModelError(nameof(New), Text.T("新密码不能与当前密码相同"));
             return Page();
         }
         user.MustChangePassword = false;
@@ -49,10 +49,10 @@ public sealed class PasswordModel(UserManager<Engine.Accounts.Account> users, Si
 
     private static string Describe(IdentityError error) => error.Code switch
     {
-        "PasswordMismatch" => "当前密码不正确",
-        "PasswordTooShort" => "新密码至少 10 个字符",
-        "PasswordRequiresDigit" => "新密码需要包含数字",
-        "PasswordRequiresLower" => "新密码需要包含小写字母",
+        "PasswordMismatch" => Text.T("当前密码不正确"),
+        "PasswordTooShort" => Text.T("新密码至少 10 个字符"),
+        "PasswordRequiresDigit" => Text.T("新密码需要包含数字"),
+        "PasswordRequiresLower" => Text.T("新密码需要包含小写字母"),
         _ => error.Description,
     };
 }

@@ -1,0 +1,27 @@
+using System.Globalization;
+using System.Resources;
+
+namespace Matching.Web;
+
+/// <summary>
+/// The site's words. Chinese is the source language: a string's key is its zh-CN text, and Resources/Text.en.resx
+/// holds the English. Views use the injected <c>L["…"]</c> (an IStringLocalizer of this type); code that has no
+/// localizer at hand (display helpers, validation messages) uses <see cref="T(string)"/>. A test checks every key
+/// used in the code has its English.
+/// </summary>
+public sealed class Text
+{
+    public const string Chinese = "zh-CN", English = "en";
+    public static readonly IReadOnlyList<string> Cultures = [Chinese, English];
+
+    private static readonly ResourceManager Resources = new("Matching.Web.Resources.Text", typeof(Text).Assembly);
+
+    /// <summary>The text in the current UI culture (the key itself in Chinese).</summary>
+    public static string T(string key) =>
+        CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "zh" ? key : Resources.GetString(key, CultureInfo.CurrentUICulture) ?? key;
+
+    public static string T(string key, params object?[] args) => string.Format(CultureInfo.CurrentCulture, T(key), args);
+
+    /// <summary>Whether the page is being shown in English.</summary>
+    public static bool IsEnglish => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+}
