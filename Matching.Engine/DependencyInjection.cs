@@ -35,6 +35,7 @@ public static class DependencyInjection
         services.AddSingleton<Accounts.ApiKeys>();
         services.AddSingleton<Accounts.AuditLog>();
         services.AddSingleton<Accounts.ProtectionKeys>();
+        services.AddSingleton<Accounts.PersonalData>();
         services.AddSingleton<ImportRuns>();
         services.AddSingleton<MatchingAnalyzer>();
         services.AddSingleton(sp => TaxonomyFiles.LoadTaxonomy(Data(sp)));

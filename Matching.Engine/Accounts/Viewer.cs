@@ -38,9 +38,9 @@ public sealed record Viewer(string Actor, string? Role, string? OrganisationId)
         : result.Status != RecordStatus.Active || result.Visibility == "organisers" ? null
         : result.Visibility == "public" ? result : result.PublicView();
 
-    /// <summary>The expert as this viewer may see them, or null.</summary>
+    /// <summary>The expert as this viewer may see them, or null: outside their organisation and the organisers, only an active expert who consented to a public profile.</summary>
     public Expert? View(Expert expert) =>
-        Privileged(expert.Organisation) || expert.Status == RecordStatus.Active ? expert : null;
+        Privileged(expert.Organisation) || (expert.Status == RecordStatus.Active && expert.PublicProfile) ? expert : null;
 
     public Organisation? View(Organisation organisation) =>
         IsStaff || Owns(organisation.Id) || organisation.Status == RecordStatus.Active ? organisation : null;

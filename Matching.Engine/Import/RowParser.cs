@@ -52,6 +52,7 @@ public static class RowParser
         Title = Text(o, "title", ImportLimits.ShortText),
         Areas = List(o, "areas", ImportLimits.ListItems, ImportLimits.ListItemLength),
         Bio = Text(o, "bio", ImportLimits.Bio),
+        PublicProfile = Flag(o, "publicProfile"),
     };
 
     public static TechNeed Need(JsonElement o) => new()
@@ -131,6 +132,15 @@ public static class RowParser
         if (tooLong is not null) throw new RowException(field, $"an item of {field} is {tooLong.Length:N0} characters; the limit is {maxLength}");
         return list;
     }
+
+    /// <summary>A true/false field; missing or null is false.</summary>
+    private static bool Flag(JsonElement o, string field) =>
+        !o.TryGetProperty(field, out var value) ? false : value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False or JsonValueKind.Null => false,
+            _ => throw new RowException(field, $"{field} must be true or false"),
+        };
 
     private static string? Choice(JsonElement o, string field, IReadOnlyList<string> allowed)
     {

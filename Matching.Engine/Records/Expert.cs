@@ -9,6 +9,8 @@ public sealed record Expert
     public string? Title { get; init; }
     public IReadOnlyList<string> Areas { get; init; } = [];
     public string? Bio { get; init; }
+    /// <summary>The expert consented to a public profile (PIPL); without it only their organisation and the organisers see them.</summary>
+    public bool PublicProfile { get; init; }
     public string Status { get; init; } = RecordStatus.Active;
     public DateTimeOffset? UpdatedAt { get; init; }
 }

@@ -222,7 +222,12 @@ public sealed class RecordStore(MatchingDatabase database)
         {
             // The same rule as Viewer.View: their own organisation's records, else active ones that are not organisers-only.
             var own = table == "organisations" ? "id" : "organisation_id";
-            var open = table is "results" or "needs" ? "status = 'active' AND visibility <> 'organisers'" : "status = 'active'";
+            var open = table switch
+            {
+                "results" or "needs" => "status = 'active' AND visibility <> 'organisers'",
+                "experts" => "status = 'active' AND public_profile = 1",
+                _ => "status = 'active'",
+            };
             where.Append(viewer.OrganisationId is null ? $" AND {open}" : $" AND ({own} = @viewerOrganisation OR ({open}))");
             args.Add("viewerOrganisation", viewer.OrganisationId);
         }

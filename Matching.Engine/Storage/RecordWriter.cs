@@ -83,12 +83,12 @@ public sealed class RecordWriter : IDisposable
     public void Upsert(Expert e)
     {
         _connection.Execute("""
-            INSERT INTO experts (id, name, organisation_id, title, areas, bio, status, created_at, updated_at)
-            VALUES (@Id, @Name, @Organisation, @Title, @Areas, @Bio, @Status, @now, @now)
+            INSERT INTO experts (id, name, organisation_id, title, areas, bio, public_profile, status, created_at, updated_at)
+            VALUES (@Id, @Name, @Organisation, @Title, @Areas, @Bio, @PublicProfile, @Status, @now, @now)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, organisation_id = excluded.organisation_id,
-                title = excluded.title, areas = excluded.areas, bio = excluded.bio, status = excluded.status,
-                updated_at = excluded.updated_at
-            """, new { e.Id, e.Name, e.Organisation, e.Title, Areas = JsonList.Write(e.Areas), e.Bio, e.Status, now = _now }, _tx);
+                title = excluded.title, areas = excluded.areas, bio = excluded.bio, public_profile = excluded.public_profile,
+                status = excluded.status, updated_at = excluded.updated_at
+            """, new { e.Id, e.Name, e.Organisation, e.Title, Areas = JsonList.Write(e.Areas), e.Bio, PublicProfile = e.PublicProfile ? 1 : 0, e.Status, now = _now }, _tx);
         Log(RecordKind.Expert, e.Id, "upsert");
     }
 
@@ -137,6 +137,32 @@ public sealed class RecordWriter : IDisposable
         if (kind == RecordKind.Result)
             foreach (var expert in _connection.Query<string>("SELECT expert_id FROM result_experts WHERE result_id = @id", new { id }, _tx))
                 Log(RecordKind.Expert, expert, "touch");
+        return true;
+    }
+
+    /// <summary>
+    /// Erases an expert for good (PIPL): their row, their place on results, judgements about them, their vectors and
+    /// their part in events. The change log says "erase", so the index drops them and every stored list that held
+    /// them is computed again. Returns false when there is no such expert.
+    /// </summary>
+    public bool EraseExpert(string id)
+    {
+        var results = _connection.Query<string>("SELECT result_id FROM result_experts WHERE expert_id = @id", new { id }, _tx).ToList();
+        foreach (var resultId in results)
+        {
+            var experts = JsonList.Read(_connection.QueryFirst<string>("SELECT experts FROM results WHERE id = @resultId", new { resultId }, _tx));
+            _connection.Execute("UPDATE results SET experts = @experts, updated_at = @now WHERE id = @resultId",
+                new { resultId, experts = JsonList.Write(experts.Where(e => e != id).ToList()), now = _now }, _tx);
+        }
+        _connection.Execute("DELETE FROM result_experts WHERE expert_id = @id", new { id }, _tx);
+        _connection.Execute("DELETE FROM judgements WHERE candidate_id = @id", new { id }, _tx);
+        _connection.Execute("DELETE FROM record_vectors WHERE kind = 'expert' AND id = @id", new { id }, _tx);
+        _connection.Execute("DELETE FROM event_participants WHERE kind = 'expert' AND id = @id", new { id }, _tx);
+        foreach (var table in new[] { "event_constraints", "event_meetings", "event_outcomes", "event_requests" })
+            _connection.Execute($"DELETE FROM {table} WHERE offer_kind = 'expert' AND offer_id = @id", new { id }, _tx);
+        if (_connection.Execute("DELETE FROM experts WHERE id = @id", new { id }, _tx) == 0) return false;
+        Log(RecordKind.Expert, id, "erase");
+        foreach (var resultId in results) Log(RecordKind.Result, resultId, "touch");
         return true;
     }
 

@@ -61,15 +61,16 @@ internal sealed class ExpertRow
     public string? Title { get; set; }
     public string Areas { get; set; } = "[]";
     public string? Bio { get; set; }
+    public long PublicProfile { get; set; }
     public string Status { get; set; } = RecordStatus.Active;
     public string UpdatedAt { get; set; } = "";
 
-    public const string Columns = "id AS Id, name AS Name, organisation_id AS OrganisationId, title AS Title, areas AS Areas, bio AS Bio, status AS Status, updated_at AS UpdatedAt";
+    public const string Columns = "id AS Id, name AS Name, organisation_id AS OrganisationId, title AS Title, areas AS Areas, bio AS Bio, public_profile AS PublicProfile, status AS Status, updated_at AS UpdatedAt";
 
     public Expert ToRecord() => new()
     {
         Id = Id, Name = Name, Organisation = OrganisationId, Title = Title, Areas = JsonList.Read(Areas), Bio = Bio,
-        Status = Status, UpdatedAt = Rows.Time(UpdatedAt),
+        PublicProfile = PublicProfile != 0, Status = Status, UpdatedAt = Rows.Time(UpdatedAt),
     };
 }
 

@@ -72,10 +72,14 @@ internal sealed record RecordApi<T>(
         return TypedResults.Ok(new PageResponse<T>(items, pageNumber, pageSize, ranked.Count));
     }
 
-    private Results<Ok<T>, NotFound<ProblemDetails>> GetOne(string id, ClaimsPrincipal user, RecordStore store) =>
-        Get(store, [id]).FirstOrDefault() is { } record && View(user.ToViewer(), record) is { } shown
-            ? TypedResults.Ok(shown)
-            : TypedResults.NotFound(NotFoundProblem(id));
+    private Results<Ok<T>, NotFound<ProblemDetails>> GetOne(string id, ClaimsPrincipal user, RecordStore store, AuditLog audit)
+    {
+        var viewer = user.ToViewer();
+        if (Get(store, [id]).FirstOrDefault() is not { } record || View(viewer, record) is not { } shown) return TypedResults.NotFound(NotFoundProblem(id));
+        // Reading a need that is not public in full is on the audit log (PIPL).
+        if (record is TechNeed { Visibility: not "public" } need && viewer.SeesInFull(need)) audit.Record(viewer, AuditLog.Viewed, RecordKind.Need, need.Id, "api");
+        return TypedResults.Ok(shown);
+    }
 
     private Results<Created<T>, ValidationProblem, Conflict<ProblemDetails>, ProblemHttpResult> Create(JsonElement body, ClaimsPrincipal user, RecordStore store)
     {

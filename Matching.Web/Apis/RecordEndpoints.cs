@@ -76,6 +76,16 @@ public static class RecordEndpoints
                 && matches.ForExpert(id, k ?? 20, viewer) is { } list
                     ? (Results<Ok<ExpertMatches>, NotFound<ProblemDetails>>)TypedResults.Ok(list) : TypedResults.NotFound(Missing("expert", id)))
             .WithSummary("Needs that fit an expert's areas, bio and results");
+        group.MapGet("/{id}/personal-data", (string id, ClaimsPrincipal user, RecordStore store, PersonalData data) =>
+                user.ToViewer() is var viewer && id.Length <= ImportLimits.Id && store.GetExpert(id) is { } expert && viewer.MayEdit(expert.Organisation)
+                && data.Export(id, viewer) is { } export
+                    ? (Results<Ok<ExpertData>, NotFound<ProblemDetails>>)TypedResults.Ok(export) : TypedResults.NotFound(Missing("expert", id)))
+            .WithSummary("Everything held about an expert, for a request under PIPL (their organisation, administrators); the export is audited");
+        group.MapPost("/{id}/erase", (string id, ClaimsPrincipal user, RecordStore store, PersonalData data) =>
+                user.ToViewer() is var viewer && id.Length <= ImportLimits.Id && store.GetExpert(id) is { } expert && viewer.MayEdit(expert.Organisation)
+                && data.Erase(id, viewer)
+                    ? (Results<NoContent, NotFound<ProblemDetails>>)TypedResults.NoContent() : TypedResults.NotFound(Missing("expert", id)))
+            .WithSummary("Erase an expert for good (PIPL): record, links, judgements, event places; the index and match lists follow");
         return app;
     }
 
