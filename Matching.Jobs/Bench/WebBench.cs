@@ -8,18 +8,27 @@ namespace Matching.Jobs.Bench;
 /// <summary>
 /// bench web: concurrent clients on loopback against a running Matching.Web (start it first: `dotnet run -c Release
 /// --project Matching.Web`), each alternating the need page and the need's matches API over the open needs, for a
-/// fixed time after a warm-up. Prints the latency percentiles over every request and the count of failed ones.
+/// fixed time after a warm-up. Each client sends its own API key, so each has its own rate allowance, as separate
+/// users would. Prints the latency percentiles over every request and the count of failed ones (a 429 counts).
 /// </summary>
 internal static class WebBench
 {
-    public static async Task<int> Run(Uri server, int clients, TimeSpan duration, int seed, double perClientPerSecond)
+    public static async Task<int> Run(Uri server, int clients, TimeSpan duration, int seed, double perClientPerSecond, IReadOnlyList<string> keys)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         using var http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        Task<HttpResponseMessage> Get(string path, int client)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("X-Api-Key", keys[client]);
+            return http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+        }
         List<string> needs;
         try
         {
-            using var list = JsonDocument.Parse(await http.GetStringAsync("/api/v1/needs?pageSize=100"));
+            using var first = await Get("/api/v1/needs?pageSize=100", 0);
+            if (!first.IsSuccessStatusCode) { Console.Error.WriteLine($"error: the server answered {(int)first.StatusCode} to the first key; is it a live key of this server's database?"); return 2; }
+            using var list = JsonDocument.Parse(await first.Content.ReadAsStringAsync());
             needs = list.RootElement.GetProperty("items").EnumerateArray().Select(n => n.GetProperty("id").GetString()!).ToList();
         }
         catch (HttpRequestException e)
@@ -30,10 +39,11 @@ internal static class WebBench
         if (needs.Count == 0) { Console.Error.WriteLine("error: the server has no needs"); return 2; }
 
         // Warm-up: every need once through both paths, so the timed part measures serving, not first-call work.
-        foreach (var id in needs)
+        for (var i = 0; i < needs.Count; i++)
         {
-            await http.GetAsync($"/needs/{Uri.EscapeDataString(id)}");
-            await http.GetAsync($"/api/v1/needs/{Uri.EscapeDataString(id)}/matches");
+            // Spread over the clients' keys, so the warm-up stays within every allowance.
+            (await Get($"/needs/{Uri.EscapeDataString(needs[i])}", i % clients)).Dispose();
+            (await Get($"/api/v1/needs/{Uri.EscapeDataString(needs[i])}/matches", (i + 1) % clients)).Dispose();
         }
 
         var latencies = new ConcurrentBag<double>();
@@ -54,7 +64,7 @@ internal static class WebBench
                 var clock = Stopwatch.StartNew();
                 try
                 {
-                    using var response = await http.GetAsync(path, HttpCompletionOption.ResponseContentRead);
+                    using var response = await Get(path, c);
                     if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
