@@ -159,6 +159,16 @@ public static partial class EventsApi
 
     private static IResult Create(EventInput input, EventStore events)
     {
+        var (ev, status, error) = Validate(input, events);
+        if (error is not null) return status == 409 ? Results.Problem(statusCode: 409, title: "Event fixed", detail: error) : Invalid(error);
+        events.Save(ev!);
+        return Results.Created($"/api/v1/events/{ev!.Id}", events.Get(ev.Id));
+    }
+
+    /// <summary>An event's settings checked (the API and the event form share it): the event, or the status and the reason.</summary>
+    internal static (MatchingEvent? Event, int Status, string? Error) Validate(EventInput input, EventStore events)
+    {
+        static (MatchingEvent?, int, string?) Invalid(string message) => (null, 400, message);
         if (input.Id is null || !IdPattern().IsMatch(input.Id)) return Invalid("id: 1–64 letters, digits, '-' or '_'");
         if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Length > 200) return Invalid("name: 1–200 characters");
         var format = input.Format ?? EventFormats.ScientistsInParks;
@@ -177,7 +187,7 @@ public static partial class EventsApi
         if (input.Venue is { Length: > 200 }) return Invalid("venue: at most 200 characters");
         var existing = events.Get(input.Id);
         if (existing is not null && existing.Status != EventStatus.Draft && existing.Status != EventStatus.Generated)
-            return Results.Problem(statusCode: 409, title: "Event fixed", detail: $"event {input.Id} is {existing.Status}; its settings no longer change");
+            return (null, 409, $"event {input.Id} is {existing.Status}; its settings no longer change");
         var ev = new MatchingEvent
         {
             Id = input.Id, Name = input.Name.Trim(), Format = format, Status = existing?.Status ?? EventStatus.Draft, TimeZone = zone, StartsAtLocal = input.StartsAt,
@@ -185,8 +195,7 @@ public static partial class EventsApi
             OfferCap = input.OfferCap ?? Math.Min(4, slots), ExpertCap = input.ExpertCap ?? Math.Min(5, slots), OnePerUniversity = input.OnePerUniversity ?? false,
             CandidatesPerEnterprise = input.CandidatesPerEnterprise ?? 30, MinScore = input.MinScore ?? 0,
         };
-        events.Save(ev);
-        return Results.Created($"/api/v1/events/{ev.Id}", events.Get(ev.Id));
+        return (ev, 200, null);
     }
 
     private static IResult AddParticipants(string id, ParticipantsInput input, EventStore events, EventPlanner planner)
