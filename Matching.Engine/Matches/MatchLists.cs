@@ -14,7 +14,11 @@ namespace Matching.Engine.Matches;
 public sealed record MatchItem(
     string Id, string Kind, string Title, string? Organisation, string? OrganisationName, double Score, float Bm25, int Rank,
     double NormalisedScore, string Model, string? Maturity, IReadOnlyList<string> Industries, IReadOnlyList<Snippet> Snippets,
-    Evidence? BestResult = null);
+    Evidence? BestResult = null)
+{
+    /// <summary>What moved the score most, as sentences (a need's own lists, first entries); empty otherwise.</summary>
+    public IReadOnlyList<Reason> Reasons { get; init; } = [];
+}
 
 /// <summary>A need with its top results and experts.</summary>
 public sealed record NeedMatches(TechNeed Need, IReadOnlyList<MatchItem> Results, IReadOnlyList<MatchItem> Experts);
@@ -33,7 +37,7 @@ public sealed record ExpertMatches(Expert Expert, IReadOnlyList<MatchItem> Needs
 /// Without a model, the BM25 order stands ("bm25"). A need that is not public shows only its public fields, and
 /// never its text in a snippet.
 /// </summary>
-public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, ModelHost models, MatchScorer scorer, MatchStore? stored = null)
+public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, ModelHost models, MatchScorer scorer, MatchStore? stored = null, Explainer? explainer = null)
 {
     public const string Bm25Model = "bm25";
     public const int MaxK = 200;
@@ -77,11 +81,24 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         var resultSnippets = retriever.WithSnippets(need, topResults.Take(SnippetDepth).Select(r => r.Candidate).ToList()).ToDictionary(c => c.Id, c => c.Snippets);
         var expertSnippets = retriever.WithSnippets(need, topExperts.Take(SnippetDepth).Select(e => e.Profile.Candidate).ToList()).ToDictionary(c => c.Id, c => c.Snippets);
         return new StoredLists(bundle.Version, need.Id,
-            topResults.Select(r => Stored(r.Candidate, r.Score, resultSnippets)).ToList(),
-            topExperts.Select(e => Stored(e.Profile.Candidate, e.Score, expertSnippets) with { BestResultId = e.BestResultId, BestResultScore = e.BestResultId is null ? null : e.BestResult }).ToList());
+            topResults.Select((r, i) => Stored(r.Candidate, r.Score, resultSnippets) with { Reasons = i < SnippetDepth ? Reasons(bundle, need, RecordKind.Result, r, resultSnippets) : null }).ToList(),
+            topExperts.Select((e, i) => Stored(e.Profile.Candidate, e.Score, expertSnippets) with
+            {
+                BestResultId = e.BestResultId, BestResultScore = e.BestResultId is null ? null : e.BestResult,
+                Reasons = i < SnippetDepth ? Reasons(bundle, need, RecordKind.Expert, e.Profile, expertSnippets) : null,
+            }).ToList());
 
         static StoredMatch Stored(Candidate c, double score, Dictionary<string, IReadOnlyList<Snippet>> snippets) =>
             new(c.Id, score, c.Score, c.Rank, c.NormalisedScore) { Snippets = snippets.GetValueOrDefault(c.Id) };
+    }
+
+    /// <summary>The entry's reasons from the features it was scored with (the need's public view is all they quote).</summary>
+    private IReadOnlyList<Reason>? Reasons(ModelBundle bundle, TechNeed need, RecordKind kind, ScoredCandidate scored, Dictionary<string, IReadOnlyList<Snippet>> snippets)
+    {
+        if (explainer is null) return null;
+        var contributions = bundle.For(scored.Features).Ranker.Contributions(scored.Features);
+        var matched = Explainer.MatchedTerms(snippets.GetValueOrDefault(scored.Candidate.Id) ?? []);
+        return explainer.Reasons(need.PublicView(), kind, scored.Candidate.Id, scored.Features, contributions, matched);
     }
 
     /// <summary>The first <paramref name="k"/> of stored or computed lists, with titles, snippets and evidence.</summary>
@@ -92,9 +109,10 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         var resultTitles = store.GetResults(experts.Select(e => e.BestResultId).OfType<string>().Distinct().ToList())
             .Where(r => viewer is null || viewer.View(r) is not null).ToDictionary(r => r.Id, r => r.Title);
         return new NeedMatches(shown,
-            Describe(Candidates(results, RecordKind.Result), results.Select(r => r.Score).ToList(), lists.Model, viewer),
+            Describe(Candidates(results, RecordKind.Result), results.Select(r => r.Score).ToList(), lists.Model, viewer, reasons: results.Select(r => r.Reasons).ToList()),
             Describe(Candidates(experts, RecordKind.Expert), experts.Select(e => e.Score).ToList(), lists.Model, viewer,
-                experts.Select(e => e.BestResultId is { } id && resultTitles.TryGetValue(id, out var t) ? new Evidence(id, t, e.BestResultScore ?? 0) : null).ToList()));
+                experts.Select(e => e.BestResultId is { } id && resultTitles.TryGetValue(id, out var t) ? new Evidence(id, t, e.BestResultScore ?? 0) : null).ToList(),
+                experts.Select(e => e.Reasons).ToList()));
 
         // Stored snippets are used as they are; entries without them (deeper than the stored ones) are highlighted now.
         IReadOnlyList<Candidate> Candidates(IReadOnlyList<StoredMatch> entries, RecordKind kind)
@@ -158,7 +176,8 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
     public IReadOnlyList<MatchItem> Describe(IReadOnlyList<Candidate> candidates, Viewer? viewer = null) =>
         Describe(candidates, candidates.Select(c => c.NormalisedScore).ToList(), Bm25Model, viewer);
 
-    private IReadOnlyList<MatchItem> Describe(IReadOnlyList<Candidate> candidates, IReadOnlyList<double> scores, string model, Viewer? viewer, IReadOnlyList<Evidence?>? evidence = null)
+    private IReadOnlyList<MatchItem> Describe(IReadOnlyList<Candidate> candidates, IReadOnlyList<double> scores, string model, Viewer? viewer,
+        IReadOnlyList<Evidence?>? evidence = null, IReadOnlyList<IReadOnlyList<Reason>?>? reasons = null)
     {
         if (candidates.Count == 0) return [];
         var ids = candidates.Select(c => c.Id).ToList();
@@ -180,7 +199,10 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
             // A record deleted since the index was last refreshed is skipped rather than shown half-empty.
             if (!heads.TryGetValue(c.Id, out var h)) continue;
             items.Add(new MatchItem(c.Id, c.Kind.Name(), h.Title, h.Organisation, h.Organisation is null ? null : organisations.GetValueOrDefault(h.Organisation),
-                scores[i], c.Score, items.Count + 1, c.NormalisedScore, model, h.Maturity, h.Industries, h.Public ? c.Snippets : [], evidence?[i]));
+                scores[i], c.Score, items.Count + 1, c.NormalisedScore, model, h.Maturity, h.Industries, h.Public ? c.Snippets : [], evidence?[i])
+            {
+                Reasons = reasons?[i] ?? [],
+            });
         }
         return items;
     }

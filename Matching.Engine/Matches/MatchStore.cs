@@ -9,6 +9,9 @@ public sealed record StoredMatch(string CandidateId, double Score, float Bm25, i
 {
     /// <summary>The entry's highlighted snippets, stored for the first <see cref="MatchLists.SnippetDepth"/> of a list; null beyond.</summary>
     public IReadOnlyList<Candidates.Snippet>? Snippets { get; init; }
+
+    /// <summary>What moved the entry's score most, as sentences; stored with the snippets, null beyond them.</summary>
+    public IReadOnlyList<Scoring.Reason>? Reasons { get; init; }
 }
 
 /// <summary>A need's stored lists under one model version, best first.</summary>
@@ -85,7 +88,7 @@ public sealed class MatchStore(MatchingDatabase database)
         using var connection = database.Open();
         var matched = connection.ExecuteScalar<long?>("SELECT seq FROM matched_needs WHERE model = @model AND need_id = @needId", new { model, needId });
         if (matched is null) return null;
-        var rows = connection.Query<Row>($"SELECT kind AS Kind, candidate_id AS CandidateId, score AS Score, bm25 AS Bm25, bm25_rank AS Bm25Rank, normalised AS Normalised, best_result_id AS BestResultId, best_result_score AS BestResultScore, snippets AS Snippets FROM match_lists WHERE model = @model AND need_id = @needId ORDER BY kind, rank",
+        var rows = connection.Query<Row>($"SELECT kind AS Kind, candidate_id AS CandidateId, score AS Score, bm25 AS Bm25, bm25_rank AS Bm25Rank, normalised AS Normalised, best_result_id AS BestResultId, best_result_score AS BestResultScore, snippets AS Snippets, reasons AS Reasons FROM match_lists WHERE model = @model AND need_id = @needId ORDER BY kind, rank",
             new { model, needId }).ToList();
         return new StoredLists(model, needId, Entries(rows, RecordKind.Result), Entries(rows, RecordKind.Expert));
     }
@@ -110,11 +113,11 @@ public sealed class MatchStore(MatchingDatabase database)
                 // In process, one prepared statement per row is cheapest (a 1,000-parameter statement is parsed each time).
                 connection.Execute($"""
                     INSERT INTO match_lists (model, need_id, kind, rank, {Columns})
-                    VALUES (@Model, @NeedId, @Kind, @Rank, @CandidateId, @Score, @Bm25, @Bm25Rank, @Normalised, @BestResultId, @BestResultScore, @Snippets)
+                    VALUES (@Model, @NeedId, @Kind, @Rank, @CandidateId, @Score, @Bm25, @Bm25Rank, @Normalised, @BestResultId, @BestResultScore, @Snippets, @Reasons)
                     """, rows.Select(x => new
                     {
                         list.Model, list.NeedId, Kind = x.Kind.Name(), x.Rank, x.Match.CandidateId, x.Match.Score, Bm25 = (double)x.Match.Bm25, x.Match.Bm25Rank,
-                        x.Match.Normalised, x.Match.BestResultId, x.Match.BestResultScore, Snippets = SnippetsJson(x.Match),
+                        x.Match.Normalised, x.Match.BestResultId, x.Match.BestResultScore, Snippets = SnippetsJson(x.Match), Reasons = ReasonsJson(x.Match),
                     }), tx);
             }
             else if (rows.Count > 0)
@@ -127,7 +130,7 @@ public sealed class MatchStore(MatchingDatabase database)
                 for (var r = 0; r < rows.Count; r++)
                 {
                     var (kind, rank, m) = rows[r];
-                    values.Add($"(@model, @need, @k{r}, @r{r}, @c{r}, @s{r}, @b{r}, @br{r}, @n{r}, @e{r}, @es{r}, @sn{r})");
+                    values.Add($"(@model, @need, @k{r}, @r{r}, @c{r}, @s{r}, @b{r}, @br{r}, @n{r}, @e{r}, @es{r}, @sn{r}, @rs{r})");
                     args.Add($"k{r}", kind.Name());
                     args.Add($"r{r}", (long)rank);
                     args.Add($"c{r}", m.CandidateId);
@@ -138,6 +141,7 @@ public sealed class MatchStore(MatchingDatabase database)
                     args.Add($"e{r}", m.BestResultId, System.Data.DbType.String);
                     args.Add($"es{r}", m.BestResultScore, System.Data.DbType.Double);
                     args.Add($"sn{r}", SnippetsJson(m), System.Data.DbType.String);
+                    args.Add($"rs{r}", ReasonsJson(m), System.Data.DbType.String);
                 }
                 connection.Execute($"INSERT INTO match_lists (model, need_id, kind, rank, {Columns}) VALUES {string.Join(", ", values)}", args, tx);
             }
@@ -209,15 +213,18 @@ public sealed class MatchStore(MatchingDatabase database)
         return dropped;
     }
 
-    private const string Columns = "candidate_id, score, bm25, bm25_rank, normalised, best_result_id, best_result_score, snippets";
+    private const string Columns = "candidate_id, score, bm25, bm25_rank, normalised, best_result_id, best_result_score, snippets, reasons";
 
     private static string? SnippetsJson(StoredMatch m) => m.Snippets is null ? null : System.Text.Json.JsonSerializer.Serialize(m.Snippets);
+
+    private static string? ReasonsJson(StoredMatch m) => m.Reasons is null ? null : System.Text.Json.JsonSerializer.Serialize(m.Reasons);
 
     private static List<StoredMatch> Entries(List<Row> rows, RecordKind kind) =>
         rows.Where(r => r.Kind == kind.Name())
             .Select(r => new StoredMatch(r.CandidateId, r.Score, (float)r.Bm25, (int)r.Bm25Rank, r.Normalised, r.BestResultId, r.BestResultScore)
             {
                 Snippets = r.Snippets is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<Candidates.Snippet>>(r.Snippets),
+                Reasons = r.Reasons is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<Scoring.Reason>>(r.Reasons),
             })
             .ToList();
 
@@ -232,5 +239,6 @@ public sealed class MatchStore(MatchingDatabase database)
         public string? BestResultId { get; set; }
         public double? BestResultScore { get; set; }
         public string? Snippets { get; set; }
+        public string? Reasons { get; set; }
     }
 }

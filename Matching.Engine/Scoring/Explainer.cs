@@ -75,15 +75,21 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
                 evidence = new Evidence(best, result.Title, combined.BestResult);
         }
         var contributions = bundle.For(scored.Features).Ranker.Contributions(scored.Features);
-        var hits = candidate.Snippets.SelectMany(s => s.Spans).Where(s => s.Hit).Select(s => s.Text.Trim())
-            .Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        // Single characters (SmartCn's pieces of words it does not know, the "m" of "μm") say little: words first.
-        var words = hits.Where(t => t.Length > 1).ToList();
-        var matched = (words.Count > 0 ? words : hits).Take(12).ToList();
+        var matched = MatchedTerms(candidate.Snippets);
         var reasons = Reasons(need.PublicView(), kind.Value, candidateId, scored.Features, contributions, matched);
         return new Explanation(need.Id, candidateId, kind.Value.Name(), score, scored.Raw, candidate.Rank, candidate.Rank <= MatchScorer.K, bundle.Version,
             reasons, matched, candidate.Snippets, evidence,
             FeatureSchema.Names.Select((n, i) => (n, scored.Features[i])).ToDictionary(x => x.n, x => x.Item2));
+    }
+
+    /// <summary>The highlighted words of a pair's snippets, words before single characters, at most 12.</summary>
+    public static IReadOnlyList<string> MatchedTerms(IReadOnlyList<Snippet> snippets)
+    {
+        var hits = snippets.SelectMany(s => s.Spans).Where(s => s.Hit).Select(s => s.Text.Trim())
+            .Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        // Single characters (SmartCn's pieces of words it does not know, the "m" of "μm") say little: words first.
+        var words = hits.Where(t => t.Length > 1).ToList();
+        return (words.Count > 0 ? words : hits).Take(12).ToList();
     }
 
     /// <summary>The groups that moved the score most, as sentences; the public view of the need is all they may quote.</summary>

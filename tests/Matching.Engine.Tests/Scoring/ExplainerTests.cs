@@ -95,4 +95,32 @@ public class ExplainerTests(ScoringFixture f)
         foreach (var n in names) copy[FeatureSchema.IndexOf(n)] = from[FeatureSchema.IndexOf(n)];
         return copy;
     }
+
+    /// <summary>
+    /// The reasons the match job stores with a list's first entries are the ones an explanation of that pair gives
+    /// (same features, same contributions), so the need page and "why this pair?" never disagree.
+    /// </summary>
+    [Fact]
+    public void StoredReasons_AreTheExplanationsReasons()
+    {
+        var lists = new Matching.Engine.Matches.MatchLists(f.Workspace.Store, f.Workspace.Retriever, f.Models, f.Scorer, explainer: f.Explainer);
+        var compared = 0;
+        foreach (var q in f.Training.Take(5))
+        {
+            var need = f.Workspace.Store.GetNeed(q.QueryId)!;
+            var stored = lists.Compute(f.A, need);
+            Assert.All(stored.Results.Take(Matching.Engine.Matches.MatchLists.SnippetDepth), m => Assert.NotNull(m.Reasons));
+            Assert.All(stored.Results.Skip(Matching.Engine.Matches.MatchLists.SnippetDepth), m => Assert.Null(m.Reasons));
+            foreach (var entry in stored.Results.Take(3).Concat(stored.Experts.Take(2)))
+            {
+                var explanation = f.Explainer.Explain(need.Id, entry.CandidateId)!;
+                Assert.Equal(explanation.Reasons.Select(r => (r.Topic, r.Zh)), entry.Reasons!.Select(r => (r.Topic, r.Zh)));
+                compared++;
+            }
+            // The page shows them with the list.
+            var shown = lists.ForNeed(need.Id, 5)!;
+            Assert.All(shown.Results, m => Assert.NotEmpty(m.Reasons));
+        }
+        Assert.Equal(25, compared);
+    }
 }
