@@ -22,6 +22,23 @@ public sealed class DetailModel(MatchLists matches, RecordStore store, AuditLog 
     public NeedMatches? Matches { get; private set; }
     public Organisation? Organisation { get; private set; }
     public bool CanEdit { get; private set; }
+    public string? Message { get; private set; }
+
+    /// <summary>Thumbs up or down on one of the need's matches: a judgement for the next training run (up 2, down 0).</summary>
+    public IActionResult OnPostFeedback(string id, string? candidateId, bool helpful)
+    {
+        var viewer = User.ToViewer();
+        if (id.Length > PageResults.MaxIdLength || store.GetNeed(id) is not { } need || !viewer.MaySeeMatchesOf(need)) return NotFound();
+        candidateId ??= "";
+        if (candidateId.Length > PageResults.MaxIdLength || (store.GetResult(candidateId) is null && store.GetExpert(candidateId) is null)) return BadRequest();
+        using (var writer = store.BeginWrite())
+        {
+            writer.Upsert(new Judgement(id, candidateId, helpful ? Apis.RecordEndpoints.FeedbackUp : Apis.RecordEndpoints.FeedbackDown, "feedback"));
+            writer.Commit();
+        }
+        Message = helpful ? Text.T("已记录：这条匹配有用。模型下次训练时会参考。") : Text.T("已记录：这条匹配不相关。模型下次训练时会参考。");
+        return OnGet(id);
+    }
 
     public IActionResult OnGet(string id)
     {
