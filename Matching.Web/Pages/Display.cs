@@ -3,91 +3,117 @@ using Matching.Engine.Records;
 
 namespace Matching.Web.Pages;
 
-/// <summary>How record values read on the pages: Chinese labels, money in 万元, dates, score percentages.</summary>
+/// <summary>
+/// How record values read on the pages: labels in the viewer's language, money in 万元 (or CNY in English), dates,
+/// score percentages. Stored vocabulary values (maturity, cooperation modes, event formats) stay Chinese; only
+/// their display is translated.
+/// </summary>
 public static class Display
 {
     /// <summary>Longest search text the pages accept.</summary>
     public const int MaxQueryLength = 200;
 
+    /// <summary>The badge of a need open for proposals, as <see cref="NeedStatus"/> words it.</summary>
+    public static string Open => Text.T("征集中");
+
+    // Each text gets the amount both in 万元 (Chinese) and in CNY (English), so each language picks its own.
     public static string Money(MoneyRange? range) => range switch
     {
-        { Min: { } min, Max: { } max } when min == max => $"{Number(min)} 万元",
-        { Min: { } min, Max: { } max } => $"{Number(min)}–{Number(max)} 万元",
-        { Min: { } min } => $"{Number(min)} 万元以上",
-        { Max: { } max } => $"{Number(max)} 万元以内",
-        _ => "面议",
+        { Min: { } min, Max: { } max } when min == max => Text.T("{0} 万元", Number(min), Yuan(min)),
+        { Min: { } min, Max: { } max } => Text.T("{0}–{1} 万元", Number(min), Number(max), Yuan(min), Yuan(max)),
+        { Min: { } min } => Text.T("{0} 万元以上", Number(min), Yuan(min)),
+        { Max: { } max } => Text.T("{0} 万元以内", Number(max), Yuan(max)),
+        _ => Text.T("面议"),
     };
 
-    public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "长期有效";
+    public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? Text.T("长期有效");
 
     public static string Date(DateTimeOffset? time) => time?.ToLocalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—";
 
     /// <summary>A need's state as a visitor sees it: open, past its deadline, closed or withdrawn.</summary>
     public static string NeedStatus(TechNeed need) => need.Status switch
     {
-        RecordStatus.Active when !need.IsOpen(DateOnly.FromDateTime(DateTime.Today)) => "已截止",
-        RecordStatus.Active => "征集中",
+        RecordStatus.Active when !need.IsOpen(DateOnly.FromDateTime(DateTime.Today)) => Text.T("已截止"),
+        RecordStatus.Active => Open,
         _ => Status(need.Status),
     };
 
     public static string Status(string status) => status switch
     {
-        RecordStatus.Active => "有效",
-        RecordStatus.Closed => "已关闭",
-        RecordStatus.Withdrawn => "已撤回",
+        RecordStatus.Active => Text.T("有效"),
+        RecordStatus.Closed => Text.T("已关闭"),
+        RecordStatus.Withdrawn => Text.T("已撤回"),
         _ => status,
     };
 
     public static string EventStatus(string status) => status switch
     {
-        "draft" => "筹备中",
-        "generated" => "名单已生成",
-        "published" => "已发布",
-        "closed" => "已结束",
+        "draft" => Text.T("筹备中"),
+        "generated" => Text.T("名单已生成"),
+        "published" => Text.T("已发布"),
+        "closed" => Text.T("已结束"),
         _ => status,
     };
 
     public static string MeetingStatus(string status) => status switch
     {
-        "confirmed" => "已确认",
-        "declined" => "已婉拒",
-        _ => "待确认",
+        "confirmed" => Text.T("已确认"),
+        "declined" => Text.T("已婉拒"),
+        _ => Text.T("待确认"),
     };
 
     public static string Funnel(string stage) => stage switch
     {
-        "meetings" => "对接",
-        "attended" => "到场",
-        "interested" => "有兴趣",
-        "intent" => "意向",
-        "signed" => "签约",
+        "meetings" => Text.T("对接"),
+        "attended" => Text.T("到场"),
+        "interested" => Text.T("有兴趣"),
+        "intent" => Text.T("意向"),
+        "signed" => Text.T("签约"),
         _ => stage,
+    };
+
+    /// <summary>A chart bar's label: the engine's placeholders for a missing industry or zone are translated, data is not.</summary>
+    public static string BarLabel(string label) => label switch
+    {
+        "未分类" => Text.T("未分类"),
+        "未注明" => Text.T("未注明"),
+        _ => label,
     };
 
     public static string Visibility(string visibility) => visibility switch
     {
-        "public" => "公开",
-        "summary" => "仅公开摘要",
-        "organisers" => "仅组织方可见",
+        "public" => Text.T("公开"),
+        "summary" => Text.T("仅公开摘要"),
+        "organisers" => Text.T("仅组织方可见"),
         _ => visibility,
     };
 
     public static string OrganisationKind(string? kind) => kind switch
     {
-        "university" => "高校",
-        "institute" => "科研院所",
-        "enterprise" => "企业",
-        "agency" => "服务机构",
-        _ => "机构",
+        "university" => Text.T("高校"),
+        "institute" => Text.T("科研院所"),
+        "enterprise" => Text.T("企业"),
+        "agency" => Text.T("服务机构"),
+        _ => Text.T("机构"),
     };
 
     public static string KindLabel(string kind) => kind switch
     {
-        "need" => "需求",
-        "result" => "成果",
-        "expert" => "专家",
+        "need" => Text.T("需求"),
+        "result" => Text.T("成果"),
+        "expert" => Text.T("专家"),
         _ => kind,
     };
+
+    // Vocabulary values are stored in Chinese and keyed by themselves; a value outside the vocabulary shows as it is.
+    // LocalisationTests checks every vocabulary value has its English.
+    public static string? Maturity(string? maturity) => maturity is null ? null : Term(maturity, Vocabulary.Maturities);
+
+    public static string Cooperation(string mode) => Term(mode, Vocabulary.CooperationModes);
+
+    public static string EventFormat(string format) => Term(format, Engine.Events.EventFormats.All);
+
+    private static string Term(string value, IReadOnlyList<string> vocabulary) => vocabulary.Contains(value) ? Text.T(value) : value;
 
     /// <summary>The Razor page that shows one record of a kind ("need", "result", "expert").</summary>
     public static string DetailPage(string kind) => kind switch
@@ -110,7 +136,20 @@ public static class Display
     }
 
     public static string List(IEnumerable<string> items, string empty = "—") =>
-        string.Join("、", items) is { Length: > 0 } joined ? joined : empty;
+        string.Join(Text.IsEnglish ? ", " : "、", items) is { Length: > 0 } joined ? joined : empty;
 
     private static string Number(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>An amount in 万元 as English readers count it: 50 万元 is 500k, 200 万元 is 2M (yuan).</summary>
+    private static string Yuan(decimal wan)
+    {
+        var yuan = wan * 10_000m;
+        return yuan switch
+        {
+            >= 1_000_000_000m => Number(yuan / 1_000_000_000m) + "B",
+            >= 1_000_000m => Number(yuan / 1_000_000m) + "M",
+            >= 1_000m => Number(yuan / 1_000m) + "k",
+            _ => Number(yuan),
+        };
+    }
 }

@@ -51,7 +51,7 @@ public sealed class IndexModel(RecordStore store, CandidateRetriever retriever, 
         Region = Known(Region, Regions);
         if (Query is { Length: > Display.MaxQueryLength })
         {
-            Error = $"搜索内容不能超过 {Display.MaxQueryLength} 个字符，请缩短后重试。";
+            Error = Text.T("搜索内容不能超过 {0} 个字符，请缩短后重试。", Display.MaxQueryLength);
             return this.PageWithStatus(StatusCodes.Status400BadRequest);
         }
         if (Searching) Search(); else Browse();
@@ -156,7 +156,7 @@ public sealed class IndexModel(RecordStore store, CandidateRetriever retriever, 
         _ => RecordKind.Expert,
     };
 
-    public static string Label(string tab) => tab switch { "needs" => "需求", "results" => "成果", _ => "专家" };
+    public static string Label(string tab) => tab switch { "needs" => Text.T("需求"), "results" => Text.T("成果"), _ => Text.T("专家") };
 }
 
 /// <summary>Search hits of one kind: the items shown, how many were found (up to the search depth) and the page count.</summary>

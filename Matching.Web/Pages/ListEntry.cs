@@ -2,7 +2,7 @@ using Matching.Engine.Records;
 
 namespace Matching.Web.Pages;
 
-/// <summary>One row of a browse list: the headline fields of a need, result or expert, ready to show.</summary>
+/// <summary>One row of a browse list: the headline fields of a need, result or expert, ready to show in the request's language.</summary>
 public sealed record ListEntry(
     string Kind, string Id, string Title, string? OrganisationName, string? Summary, string? Maturity,
     IReadOnlyList<string> Tags, IReadOnlyList<string> Cooperation, IReadOnlyList<(string Label, string Value)> Facts, string? Badge)
@@ -12,12 +12,12 @@ public sealed record ListEntry(
     {
         var view = need;
         return new("need", view.Id, view.Title, Name(view.Organisation, names), Display.Excerpt(view.Description), view.Maturity,
-            view.Industries, view.Cooperation, [("预算", Display.Money(view.Budget)), ("截止", Display.Date(view.Deadline))], Display.NeedStatus(need));
+            view.Industries, view.Cooperation, [(Text.T("预算"), Display.Money(view.Budget)), (Text.T("截止"), Display.Date(view.Deadline))], Display.NeedStatus(need));
     }
 
     public static ListEntry From(ResearchResult result, IReadOnlyDictionary<string, string> names) =>
         new("result", result.Id, result.Title, Name(result.Organisation, names), Display.Excerpt(result.Abstract), result.Maturity,
-            result.Industries, result.Cooperation, [("价格", Display.Money(result.Price))],
+            result.Industries, result.Cooperation, [(Text.T("价格"), Display.Money(result.Price))],
             result.Status == RecordStatus.Active ? null : Display.Status(result.Status));
 
     public static ListEntry From(Expert expert, IReadOnlyDictionary<string, string> names) =>

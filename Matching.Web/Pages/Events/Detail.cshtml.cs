@@ -27,13 +27,13 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
         if (events.Get(id) is null) return this.PageWithStatus(StatusCodes.Status404NotFound);
         if (string.IsNullOrEmpty(stage) || (stage != "absent" && !MeetingOutcome.Stages.Contains(stage)))
         {
-            Message = "请选择进展：未到场、见面、有兴趣、意向或签约。";
+            Message = Text.T("请选择进展：未到场、见面、有兴趣、意向或签约。");
             Load(id);
             return Page();
         }
         var outcome = new MeetingOutcome(enterprise, offerKind, offerId, stage != "absent", stage == "absent" ? null : stage, amount is >= 0 ? amount : null);
         var report = events.RecordOutcomes(id, [outcome]);
-        Message = report.Rejected.Count > 0 ? "未记录：" + report.Rejected[0].Reason : $"已记录对接成果（{report.Judgements} 条训练标注）。";
+        Message = report.Rejected.Count > 0 ? Text.T("未记录：{0}", report.Rejected[0].Reason) : Text.T("已记录对接成果（{0} 条训练标注）。", report.Judgements);
         Load(id);
         return Page();
     }
@@ -42,14 +42,16 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
     public IActionResult OnPostUpload(string id, IFormFile? sheet)
     {
         if (events.Get(id) is null) return this.PageWithStatus(StatusCodes.Status404NotFound);
-        if (sheet is null || sheet.Length == 0) Message = "请选择填好的对接表 CSV。";
-        else if (sheet.Length > MaxUpload) Message = $"文件超过 {MaxUpload / 1024 / 1024} MB。";
+        if (sheet is null || sheet.Length == 0) Message = Text.T("请选择填好的对接表 CSV。");
+        else if (sheet.Length > MaxUpload) Message = Text.T("文件超过 {0} MB。", MaxUpload / 1024 / 1024);
         else
         {
             using var stream = sheet.OpenReadStream();
             var report = OutcomeFile.Record(events, id, stream);
-            var problems = report.Rejected.Select(e => $"第 {e.Line} 行：{e.Reason}").ToList();
-            Message = $"已记录 {report.Recorded} 条成果，生成 {report.Judgements} 条训练标注" + (problems.Count > 0 ? $"；{problems.Count} 行未记录：" + string.Join("；", problems.Take(10)) : "。");
+            var problems = report.Rejected.Select(e => Text.T("第 {0} 行：{1}", e.Line, e.Reason)).ToList();
+            Message = problems.Count == 0
+                ? Text.T("已记录 {0} 条成果，生成 {1} 条训练标注。", report.Recorded, report.Judgements)
+                : Text.T("已记录 {0} 条成果，生成 {1} 条训练标注；{2} 行未记录：{3}", report.Recorded, report.Judgements, problems.Count, string.Join(Text.T("；"), problems.Take(10)));
         }
         Load(id);
         return Page();
@@ -65,17 +67,17 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
             {
                 case "generate":
                     var plan = planner.Generate(id);
-                    Message = $"已生成 {plan.Assignment.Meetings.Count} 场对接，覆盖 {plan.Assignment.EnterprisesCovered}/{plan.Problem.Enterprises.Count} 家企业。" +
-                        string.Concat(plan.Viability.Warnings.Select(w => " 提示：" + w));
+                    Message = Text.T("已生成 {0} 场对接，覆盖 {1}/{2} 家企业。", plan.Assignment.Meetings.Count, plan.Assignment.EnterprisesCovered, plan.Problem.Enterprises.Count) +
+                        string.Concat(plan.Viability.Warnings.Select(w => " " + Text.T("提示：{0}", w)));
                     break;
-                case "publish": events.SetStatus(id, EventStatus.Published); Message = "已发布，参会方可确认或婉拒。"; break;
-                case "close": events.SetStatus(id, EventStatus.Closed); Message = "活动已结束，可录入对接成果。"; break;
+                case "publish": events.SetStatus(id, EventStatus.Published); Message = Text.T("已发布，参会方可确认或婉拒。"); break;
+                case "close": events.SetStatus(id, EventStatus.Closed); Message = Text.T("活动已结束，可录入对接成果。"); break;
                 default: return BadRequest();
             }
         }
         catch (Exception e) when (e is MeetingProblemException or InvalidOperationException)
         {
-            Message = "无法完成：" + e.Message;
+            Message = Text.T("无法完成：{0}", e.Message);
         }
         Load(id);
         return Page();

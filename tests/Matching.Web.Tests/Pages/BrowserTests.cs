@@ -81,6 +81,6 @@ public class BrowserTests(MatchingWebFactory factory) : IAsyncLifetime
         await page.FillAsync("input[name=UserName]", userName);
         await page.FillAsync("input[name=Password]", password);
         await Task.WhenAll(page.WaitForURLAsync(url => !url.Contains("/account/login"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded }),
-            page.ClickAsync("form button[type=submit]"));
+            page.ClickAsync("main form button[type=submit]"));
     }
 }

@@ -51,6 +51,70 @@ public partial class LocalisationTests(MatchingWebFactory factory)
         Assert.Contains("账号由平台管理员开通", await client.GetStringAsync("/account/login"));
     }
 
+    [Fact]
+    public void EveryVocabularyValue_HasItsEnglish()
+    {
+        // Display shows stored vocabulary through Text.T(value), which the key scan above cannot see.
+        var english = XDocument.Load(Path.Combine(RepositoryRoot(), "Matching.Web", "Resources", "Text.en.resx")).Root!.Elements("data")
+            .Select(d => (string)d.Attribute("name")!).ToHashSet();
+        var values = Engine.Records.Vocabulary.Maturities.Concat(Engine.Records.Vocabulary.CooperationModes).Concat(Engine.Events.EventFormats.All);
+        Assert.All(values, v => Assert.Contains(v, english));
+    }
+
+    [Fact]
+    public async Task ThePublicPages_ReadInEnglish_AroundTheirChineseRecords()
+    {
+        using var client = factory.CookieClient();
+
+        var home = await client.GetStringAsync("/?culture=en");
+        Assert.Contains("<html lang=\"en\">", home);
+        Assert.Contains("<h2>Latest enterprise needs</h2>", home);
+        Assert.Contains("<h2>Latest research results</h2>", home);
+        Assert.Contains(">All industries</option>", home);
+        Assert.Contains(">Small-scale trial</option>", home);
+        Assert.Contains("value=\"小试\"", home); // the filter still sends the stored value
+        Assert.Contains(">Co-development</li>", home);
+        NoChineseIn(home, "<h1>", "<h2>", "<label>", "<button type=\"submit\">", "aria-label=\"", "placeholder=\"", "title=\"");
+
+        var search = await client.GetStringAsync("/?q=OLED&culture=en");
+        foreach (var tab in new[] { "Needs", "Results", "Experts" })
+            Assert.Matches($"<a href=\"[^\"]*tab={tab.ToLowerInvariant()}[^\"]*\" aria-current=\"false\">\\s*{tab} <span class=\"count\">", search);
+        Assert.Contains("Needs matching “OLED”: ", search);
+        NoChineseIn(search, "<h2>", "aria-label=\"", "<span class=\"pct\">");
+
+        var need = await client.GetStringAsync("/needs/n-display-01?culture=en");
+        Assert.Contains("柔性AMOLED薄膜封装水汽阻隔性能提升", need); // the record stays as written
+        foreach (var fact in new[] { "Enterprise", "Industries", "Zone", "Desired maturity", "Cooperation", "Budget", "Deadline", "Status", "ID" })
+            Assert.Contains($"<dt>{fact}</dt>", need);
+        Assert.Contains("<dd>Pilot</dd>", need);
+        Assert.Contains("<dd>Co-development, Transfer</dd>", need);
+        Assert.Contains("<dd>CNY 2M–5M</dd>", need);
+        NoChineseIn(need, "<dt>", "<h2>", "<p class=\"kind\">", "aria-label=\"");
+
+        // Anonymous: the result without its matches.
+        var result = await client.GetStringAsync("/results/r-display-07?culture=en");
+        Assert.Contains("<p class=\"kind\">Research result</p>", result);
+        Assert.Contains("<dt>Guide price</dt><dd>CNY 2M–4.5M</dd>", result);
+        Assert.Contains("(University, ", result);
+        Assert.Contains("<h2>Team</h2>", result);
+        Assert.Contains(">Sign in</a></p>", result);
+        NoChineseIn(result, "<dt>", "<h2>", "<p class=\"kind\">", "aria-label=\"");
+
+        // And Chinese is untouched without the switch.
+        var chinese = await factory.CookieClient().GetStringAsync("/needs/n-display-01");
+        Assert.Contains("<dt>期望成熟度</dt><dd>中试</dd>", chinese);
+        Assert.Contains("<dd>200–500 万元</dd>", chinese);
+        Assert.Contains("<dd>合作开发、转让</dd>", chinese);
+    }
+
+    /// <summary>No CJK right after any of the markers: the UI texts they open (headings, labels, attributes) are English.</summary>
+    private static void NoChineseIn(string html, params string[] markers)
+    {
+        foreach (var marker in markers)
+            foreach (Match m in Regex.Matches(html, Regex.Escape(marker) + "[^<\"]*"))
+                Assert.False(Regex.IsMatch(m.Value, @"\p{IsCJKUnifiedIdeographs}"), $"Chinese UI text: {m.Value}");
+    }
+
     /// <summary>The keys the site looks up: L["…"] in views, Text.T("…") in code, and Chinese validation texts.</summary>
     private static IEnumerable<string> Keys(string source) =>
         ViewKey().Matches(source).Concat(CodeKey().Matches(source)).Concat(AnnotationKey().Matches(source))
