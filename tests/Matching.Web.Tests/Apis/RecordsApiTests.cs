@@ -161,7 +161,14 @@ public class RecordsApiTests(MatchingWebFactory factory)
         var badId = await _client.PutAsJsonAsync("/api/v1/results/a%20b", new { title = "有标题" });
         Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
 
-        var tooBig = await _client.PostAsJsonAsync("/api/v1/results", new { id = "r-bad-3", title = "大", @abstract = new string('长', 600_000) });
+        // Declared length and "Expect: 100-continue": the server refuses on the length, before the client sends the body
+        // (otherwise the client may still be writing when the refusal closes the connection).
+        using var oversized = new HttpRequestMessage(HttpMethod.Post, "/api/v1/results")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { id = "r-bad-3", title = "大", @abstract = new string('长', 600_000) }), System.Text.Encoding.UTF8, "application/json"),
+        };
+        oversized.Headers.ExpectContinue = true;
+        var tooBig = await _client.SendAsync(oversized);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
         var overCap = await _client.PostAsJsonAsync("/api/v1/results", new { id = "r-bad-3", title = "大", @abstract = new string('长', 30_000) });
         Assert.Equal(HttpStatusCode.BadRequest, overCap.StatusCode);
