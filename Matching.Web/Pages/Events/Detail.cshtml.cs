@@ -7,7 +7,7 @@ namespace Matching.Web.Pages.Events;
 
 /// <summary>One event: its schedule by slot, the dashboard as charts, exports, and the organiser's actions.</summary>
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = Matching.Web.Accounts.Policies.Staff)]
-public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDashboard dashboard, EventPlanner planner) : PageModel
+public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDashboard dashboard, EventPlanner planner, Matching.Engine.Notifications.Notifier notifier) : PageModel
 {
     public MatchingEvent? Event { get; private set; }
     public IReadOnlyList<Agenda> Agendas { get; private set; } = [];
@@ -68,7 +68,11 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
                     Message = $"已生成 {plan.Assignment.Meetings.Count} 场对接，覆盖 {plan.Assignment.EnterprisesCovered}/{plan.Problem.Enterprises.Count} 家企业。" +
                         string.Concat(plan.Viability.Warnings.Select(w => " 提示：" + w));
                     break;
-                case "publish": events.SetStatus(id, EventStatus.Published); Message = "已发布，参会方可确认或婉拒。"; break;
+                case "publish":
+                    events.SetStatus(id, EventStatus.Published);
+                    notifier.Published(id);
+                    Message = "已发布，参会方已收到通知，可确认或婉拒。";
+                    break;
                 case "close": events.SetStatus(id, EventStatus.Closed); Message = "活动已结束，可录入对接成果。"; break;
                 default: return BadRequest();
             }
