@@ -19,6 +19,8 @@ public static class DependencyInjection
     {
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration(MatchingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<Scoring.LearningOptions>().BindConfiguration(Scoring.LearningOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<Notifications.NotificationOptions>().BindConfiguration(Notifications.NotificationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddMatchingEngineServices();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EngineStartup>());
         return builder;
@@ -68,6 +70,8 @@ public static class DependencyInjection
         services.AddSingleton<Events.EventPlanner>();
         services.AddSingleton<Events.EventAgendas>();
         services.AddSingleton<Events.EventDashboard>();
+        services.AddSingleton<Notifications.NotificationStore>();
+        services.AddSingleton<Notifications.Notifier>();
         services.AddSingleton<EngineStartup>();
         return services;
     }

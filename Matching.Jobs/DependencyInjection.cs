@@ -25,6 +25,7 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddMatchingJobs(this IHostApplicationBuilder builder, bool? runServer = null)
     {
         builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<Mail.MailOptions>().BindConfiguration(Mail.MailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var jobs = builder.Configuration.GetSection(JobsOptions.SectionName).Get<JobsOptions>() ?? new JobsOptions();
         var server = runServer ?? jobs.InProcessServer;
         var dataPath = Path.GetFullPath(builder.Configuration[$"{MatchingOptions.SectionName}:{nameof(MatchingOptions.DataDirectory)}"] ?? "data");
@@ -33,7 +34,9 @@ public static class DependencyInjection
         var matching = builder.Configuration.GetSection(MatchingOptions.SectionName).Get<MatchingOptions>() ?? new MatchingOptions();
         builder.Services.AddHangfire(config => ConfigureStorage(config, matching, jobs, dataPath));
         builder.Services.AddTransient<ImportJob>().AddTransient<IndexJob>().AddTransient<MaintenanceJob>()
-            .AddTransient<VectorJob>().AddTransient<MatchJob>().AddTransient<TrainJob>().AddTransient<EventJob>();
+            .AddTransient<VectorJob>().AddTransient<MatchJob>().AddTransient<TrainJob>().AddTransient<EventJob>().AddTransient<MailJob>();
+        // The engine's notifier hands notifications to e-mail through this; it queues a MailJob for each.
+        builder.Services.AddSingleton<Engine.Notifications.INotificationSink, Mail.MailQueue>();
         // The job server owns the shared index's writers; a process with an index folder of its own owns that copy's.
         builder.Services.PostConfigure<MatchingOptions>(o => o.OwnsIndex = server || !string.IsNullOrWhiteSpace(o.IndexDirectory));
         if (server)
@@ -80,7 +83,8 @@ public static class DependencyInjection
         return config;
     }
 
-    private sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IOptions<Matching.Engine.Scoring.LearningOptions> learning) : IHostedService
+    private sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IOptions<Matching.Engine.Scoring.LearningOptions> learning,
+        IOptions<Mail.MailOptions> mail) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -92,6 +96,8 @@ public static class DependencyInjection
             if (learning.Value.NightlyRetrain)
                 recurring.AddOrUpdate<TrainJob>("retrain", j => j.Retrain(false, null, CancellationToken.None), learning.Value.RetrainCron);
             else recurring.RemoveIfExists("retrain");
+            if (mail.Value.Enabled) recurring.AddOrUpdate<MailJob>("mail-pending", j => j.SendPending(), Cron.Hourly());
+            else recurring.RemoveIfExists("mail-pending");
             return Task.CompletedTask;
         }
 

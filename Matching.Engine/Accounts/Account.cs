@@ -25,5 +25,8 @@ public sealed class Account
     public string? Language { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
-    public Viewer ToViewer() => new("user:" + Id, Role, OrganisationId);
+    /// <summary>How a user is named as a <see cref="Viewer"/>'s actor: this prefix and their id.</summary>
+    public const string ActorPrefix = "user:";
+
+    public Viewer ToViewer() => new(ActorPrefix + Id, Role, OrganisationId);
 }

@@ -34,6 +34,23 @@ public sealed class AccountStore(MatchingDatabase database)
             .Select(r => r.ToAccount()).ToList();
     }
 
+    /// <summary>The users of any of these organisations.</summary>
+    public IReadOnlyList<Account> InOrganisations(IReadOnlyCollection<string> organisationIds)
+    {
+        if (organisationIds.Count == 0) return [];
+        using var c = database.Open();
+        return organisationIds.Distinct().Chunk(500)
+            .SelectMany(chunk => c.Query<Row>(database.Sql($"SELECT {Columns} FROM users WHERE organisation_id IN @chunk ORDER BY normalized_user_name"), new { chunk }))
+            .Select(r => r.ToAccount()).ToList();
+    }
+
+    /// <summary>Every user with this role.</summary>
+    public IReadOnlyList<Account> WithRole(string role)
+    {
+        using var c = database.Open();
+        return c.Query<Row>($"SELECT {Columns} FROM users WHERE role = @role ORDER BY normalized_user_name", new { role }).Select(r => r.ToAccount()).ToList();
+    }
+
     public bool AnyWithRole(string role)
     {
         using var c = database.Open();
@@ -87,10 +104,15 @@ public sealed class AccountStore(MatchingDatabase database)
         return saved;
     }
 
+    /// <summary>Deletes a user and their notifications.</summary>
     public bool Delete(string id)
     {
         using var c = database.Open();
-        return c.Execute("DELETE FROM users WHERE id = @id", new { id }) == 1;
+        using var tx = c.BeginTransaction();
+        c.Execute("DELETE FROM notifications WHERE user_id = @id", new { id }, tx);
+        var deleted = c.Execute("DELETE FROM users WHERE id = @id", new { id }, tx) == 1;
+        tx.Commit();
+        return deleted;
     }
 
     private Account? One(string where, string value)

@@ -16,6 +16,9 @@ public sealed record Viewer(string Actor, string? Role, string? OrganisationId)
     public static readonly Viewer System = new("system", Roles.Admin, null);
 
     public bool IsSignedIn => Role is not null;
+
+    /// <summary>The account id of a signed-in user; null for a program with an API key, the engine, or nobody.</summary>
+    public string? UserId => Actor.StartsWith(Account.ActorPrefix, StringComparison.Ordinal) ? Actor[Account.ActorPrefix.Length..] : null;
     public bool IsAdmin => Role == Roles.Admin;
     public bool IsStaff => Role is Roles.Admin or Roles.Organiser;
 

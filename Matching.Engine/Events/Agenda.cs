@@ -8,12 +8,31 @@ public sealed record AgendaEvent(string Id, string Name, string Format, string T
         (StartsAtLocal.AddMinutes(slot * SlotMinutes), StartsAtLocal.AddMinutes((slot + 1) * SlotMinutes));
 }
 
-/// <summary>One meeting as a line of an agenda. OfferKind is "result" or "expert"; Status is the meeting's confirmation state.</summary>
+/// <summary>
+/// One meeting as a line of an agenda. OfferKind is "result" or "expert"; Status is the meeting's confirmation state;
+/// OfferOrganisation is the id of the university or institute that offers the result or expert, when known.
+/// </summary>
 public sealed record AgendaEntry(
     int Slot, DateTime StartLocal, DateTime EndLocal, int Table,
     string EnterpriseId, string EnterpriseName,
     string OfferKind, string OfferId, string OfferTitle, string? ExpertName, string? University,
-    double Score, string Status);
+    double Score, string Status, string? OfferOrganisation = null)
+{
+    /// <summary>
+    /// Who presents the offer, e.g. "李明 · 电子科技大学": the expert and the university (the university alone when the
+    /// offer is the expert); empty when neither is known.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Presenter =>
+        string.Join(" · ", new[] { ExpertName == OfferTitle ? null : ExpertName, University }.Where(s => !string.IsNullOrWhiteSpace(s)));
 
-/// <summary>One participant's agenda. Role is "enterprise", "expert" or "result" (a result without a named expert).</summary>
+    /// <summary>The side an organisation answers for in this meeting: "enterprise", "offer", or null when it is neither.</summary>
+    public string? SideOf(string? organisationId) =>
+        organisationId is null ? null : EnterpriseId == organisationId ? "enterprise" : OfferOrganisation == organisationId ? "offer" : null;
+}
+
+/// <summary>
+/// One participant's agenda. Role is "enterprise", "expert" or "result" (a result without a named expert), or
+/// "organisation" for everything one university or institute presents.
+/// </summary>
 public sealed record Agenda(string ParticipantId, string ParticipantName, string Role, IReadOnlyList<AgendaEntry> Entries);

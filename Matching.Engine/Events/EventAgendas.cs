@@ -11,6 +11,42 @@ public sealed class EventAgendas(RecordStore store, EventStore events)
     /// </summary>
     public IReadOnlyList<Agenda> Agendas(string eventId)
     {
+        var entries = Build(eventId);
+        var agendas = new List<Agenda>();
+        foreach (var g in entries.GroupBy(e => e.Entry.EnterpriseId).OrderBy(g => g.Key, StringComparer.Ordinal))
+            agendas.Add(new Agenda(g.Key, g.First().Entry.EnterpriseName, EventParticipant.Enterprise, g.Select(e => e.Entry).OrderBy(e => e.Slot).ToList()));
+        foreach (var g in entries.GroupBy(e => e.Host).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var (kind, id) = EventPlanner.SplitOffer(g.Key);
+            agendas.Add(new Agenda(id, g.First().HostName, kind, g.Select(e => e.Entry).OrderBy(e => e.Slot).ToList()));
+        }
+        return agendas;
+    }
+
+    /// <summary>Every meeting of the event as an agenda line, by slot and table.</summary>
+    public IReadOnlyList<AgendaEntry> Entries(string eventId) => Build(eventId).Select(e => e.Entry).OrderBy(e => e.Slot).ThenBy(e => e.Table).ToList();
+
+    /// <summary>The meetings an organisation has at the event: as the enterprise, or as the university offering the result or expert.</summary>
+    public IReadOnlyList<AgendaEntry> ForOrganisation(string eventId, string organisationId) =>
+        Entries(eventId).Where(e => e.SideOf(organisationId) is not null).ToList();
+
+    /// <summary>
+    /// Whether an organisation takes part in the event: it is a chosen enterprise, it offers a chosen result or expert,
+    /// or it has a meeting (a pinned pair may bring in one that was not chosen).
+    /// </summary>
+    public bool IsParticipant(string eventId, string organisationId)
+    {
+        var participants = events.Participants(eventId);
+        if (participants.Any(p => p.Kind == EventParticipant.Enterprise && p.Id == organisationId)) return true;
+        var results = participants.Where(p => p.Kind == EventParticipant.Result).Select(p => p.Id).ToList();
+        var experts = participants.Where(p => p.Kind == EventParticipant.Expert).Select(p => p.Id).ToList();
+        return store.GetResults(results).Any(r => r.Organisation == organisationId)
+            || store.GetExperts(experts).Any(x => x.Organisation == organisationId)
+            || ForOrganisation(eventId, organisationId).Count > 0;
+    }
+
+    private List<(string Host, string HostName, AgendaEntry Entry)> Build(string eventId)
+    {
         var ev = events.Get(eventId) ?? throw new KeyNotFoundException($"no event {eventId}");
         var meetings = events.Meetings(eventId);
         var results = store.GetResults(meetings.Where(m => m.OfferKind == EventParticipant.Result).Select(m => m.OfferId).Distinct().ToList()).ToDictionary(r => r.Id);
@@ -21,7 +57,7 @@ public sealed class EventAgendas(RecordStore store, EventStore events)
             .Concat(results.Values.Select(r => r.Organisation)).Concat(experts.Values.Select(x => x.Organisation)).OfType<string>().Distinct().ToList()).ToDictionary(o => o.Id);
         string OrganisationName(string? id) => id is not null && organisations.TryGetValue(id, out var o) ? o.Name : id ?? "";
 
-        var entries = meetings.Select(m =>
+        return meetings.Select(m =>
         {
             var (start, end) = ev.ForAgenda().SlotTime(m.Slot);
             var result = m.OfferKind == EventParticipant.Result ? results.GetValueOrDefault(m.OfferId) : null;
@@ -31,17 +67,8 @@ public sealed class EventAgendas(RecordStore store, EventStore events)
             var university = OrganisationName(result?.Organisation ?? host?.Organisation);
             return (Host: hostId is not null ? "expert:" + hostId : "result:" + m.OfferId, HostName: host?.Name ?? title,
                 Entry: new AgendaEntry(m.Slot, start, end, m.Table, m.Enterprise, OrganisationName(m.Enterprise), m.OfferKind, m.OfferId, title, host?.Name,
-                    university, m.Score, m.Status));
+                    university, m.Score, m.Status, result?.Organisation ?? host?.Organisation));
         }).ToList();
-        var agendas = new List<Agenda>();
-        foreach (var g in entries.GroupBy(e => e.Entry.EnterpriseId).OrderBy(g => g.Key, StringComparer.Ordinal))
-            agendas.Add(new Agenda(g.Key, g.First().Entry.EnterpriseName, EventParticipant.Enterprise, g.Select(e => e.Entry).OrderBy(e => e.Slot).ToList()));
-        foreach (var g in entries.GroupBy(e => e.Host).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var (kind, id) = EventPlanner.SplitOffer(g.Key);
-            agendas.Add(new Agenda(id, g.First().HostName, kind, g.Select(e => e.Entry).OrderBy(e => e.Slot).ToList()));
-        }
-        return agendas;
     }
 
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Matching.Engine.Candidates;
 using Matching.Engine.Hosting;
+using Matching.Engine.Notifications;
 using Matching.Engine.Progress;
 using Matching.Engine.Records;
 using Matching.Engine.Scoring;
@@ -25,9 +26,11 @@ public sealed record MatchCatchUp(string? Model, string Mode, int Needs, long Se
 /// expert, the needs that list it now and the needs a reverse query from it finds (where it could enter a list).</item>
 /// </list>
 /// Lists are replaced whole per need and tagged with the log position they were computed at, so running a catch-up
-/// twice leaves the same lists. One catch-up at a time per process (the job adds a lock across processes).
+/// twice leaves the same lists. One catch-up at a time per process (the job adds a lock across processes). After a
+/// need's lists are stored, the <see cref="Notifier"/> tells its enterprise about new strong matches.
 /// </summary>
-public sealed class MatchMaintainer(RecordStore store, MatchStore matches, MatchLists lists, CandidateRetriever retriever, IndexHost index, RecordVectors vectors, ModelHost models)
+public sealed class MatchMaintainer(RecordStore store, MatchStore matches, MatchLists lists, CandidateRetriever retriever, IndexHost index, RecordVectors vectors, ModelHost models,
+    Notifier? notifier = null)
 {
     /// <summary>Needs written per transaction.</summary>
     private const int Batch = 16;
@@ -158,7 +161,9 @@ public sealed class MatchMaintainer(RecordStore store, MatchStore matches, Match
     {
         var today = DateOnly.FromDateTime(DateTime.Today);
         var needs = store.GetNeeds(needIds).Where(n => n.IsOpen(today)).ToList();
-        matches.Put(seq, needs.Select(n => lists.Compute(bundle, n)).ToList());
+        var computed = needs.Select(n => lists.Compute(bundle, n)).ToList();
+        matches.Put(seq, computed);
+        notifier?.MatchesStored(needs, computed);
         var gone = needIds.Except(needs.Select(n => n.Id)).ToList();
         matches.Remove(bundle.Version, gone);
     }

@@ -4,6 +4,7 @@ using Hangfire;
 using Matching.Engine.Events;
 using Matching.Engine.Events.Exports;
 using Matching.Engine.Import;
+using Matching.Engine.Notifications;
 using Matching.Engine.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -63,18 +64,24 @@ public static partial class EventsApi
         });
         group.MapGet("/{id}/constraints", (string id, EventStore events) => events.Get(id) is null ? Missing(id) : Results.Ok(events.Constraints(id)));
         group.MapPost("/{id}/generate", Generate).WithSummary("Check viability, solve, place in slots and store the meetings (?background=true: as a job, 202 with its id)");
-        group.MapPost("/{id}/publish", (string id, EventStore events) => Move(events, id, EventStatus.Published));
+        group.MapPost("/{id}/publish", (string id, EventStore events, Notifier notifier) => Move(events, id, EventStatus.Published, notifier.Published))
+            .WithSummary("Publish the schedule; every participant's users are told their meetings");
         group.MapPost("/{id}/close", (string id, EventStore events) => Move(events, id, EventStatus.Closed));
         group.MapGet("/{id}/meetings", (string id, EventStore events) => events.Get(id) is null ? Missing(id) : Results.Ok(events.Meetings(id)));
-        participants.MapPost("/{id}/meetings/respond", (string id, Response r, ClaimsPrincipal user, EventStore events, RecordStore store) =>
+        participants.MapPost("/{id}/meetings/respond", (string id, Response r, ClaimsPrincipal user, EventStore events, RecordStore store, Notifier notifier) =>
         {
             if (events.Get(id) is not { } ev) return Missing(id);
             if (!Speaks(user.ToViewer(), store, r.Side == "enterprise" ? null : r.OfferKind, r.Side == "enterprise" ? r.Enterprise : r.OfferId))
                 return Results.Problem(statusCode: 403, title: "Forbidden", detail: "you answer only for your own organisation's side of a meeting");
             if (ev.Status != EventStatus.Published) return Results.Problem(statusCode: 409, title: "Not published", detail: "meetings are confirmed or declined once the event is published");
-            try { return events.Respond(id, r.Enterprise, r.OfferKind, r.OfferId, r.Side, r.Status) ? Results.NoContent() : Results.NotFound(); }
+            try
+            {
+                if (!events.Respond(id, r.Enterprise, r.OfferKind, r.OfferId, r.Side, r.Status)) return Results.NotFound();
+            }
             catch (ArgumentException e) { return Invalid(e.Message); }
-        }).WithSummary("A participant confirms or declines a meeting (side: enterprise or offer)");
+            notifier.Answered(id, r.Enterprise, r.OfferKind, r.OfferId, r.Side, r.Status);
+            return Results.NoContent();
+        }).WithSummary("A participant confirms or declines a meeting (side: enterprise or offer); the other side and the organisers are told");
         group.MapGet("/{id}/why-not", (string id, string enterprise, string offerKind, string offerId, EventStore events, EventPlanner planner) =>
         {
             if (events.Get(id) is not { } ev) return Missing(id);
@@ -239,12 +246,14 @@ public static partial class EventsApi
         catch (InvalidOperationException e) { return Results.Problem(statusCode: 409, title: "Wrong status", detail: e.Message); }
     }
 
-    private static IResult Move(EventStore events, string id, string status)
+    /// <summary>Moves an event to <paramref name="status"/>; then <paramref name="moved"/> (e.g. telling the participants).</summary>
+    private static IResult Move(EventStore events, string id, string status, Func<string, int>? moved = null)
     {
         if (events.Get(id) is null) return Missing(id);
         try
         {
             events.SetStatus(id, status);
+            moved?.Invoke(id);
             return Results.Ok(events.Get(id));
         }
         catch (InvalidOperationException e) { return Results.Problem(statusCode: 409, title: "Wrong status", detail: e.Message); }

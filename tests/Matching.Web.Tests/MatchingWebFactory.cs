@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using netDumbster.smtp;
 
 namespace Matching.Web.Tests;
 
@@ -30,12 +31,31 @@ public sealed class MatchingWebFactory : WebApplicationFactory<Program>
     /// <summary>The first administrator's password for this run (configured, so no one-time password is made).</summary>
     public string AdminPassword { get; } = FirstAdmin.OneTimePassword();
 
+    /// <summary>
+    /// A local SMTP server on a free loopback port that keeps every message it receives; the app e-mails notifications
+    /// through it. Started before the app (field initialisers run before the constructor starts the server).
+    /// </summary>
+    public SimpleSmtpServer Mail { get; } = netDumbster.smtp.Configuration.Configure().WithAddress(IPAddress.Loopback).WithRandomPort().Build();
+
+    /// <summary>The site address e-mailed links start with.</summary>
+    public const string SiteBaseUrl = "http://matching.test";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Matching:DataDirectory", DataDirectory);
         builder.UseSetting("Accounts:AdminPassword", AdminPassword);
+        builder.UseSetting("Mail:Host", IPAddress.Loopback.ToString());
+        builder.UseSetting("Mail:Port", Mail.Configuration.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Mail:From", "校企双进匹配平台 <noreply@matching.test>");
+        builder.UseSetting("Mail:UseStartTls", "false");
+        builder.UseSetting("Site:BaseUrl", SiteBaseUrl);
     }
+
+    /// <summary>The messages the SMTP server has received for <paramref name="address"/>, decoded.</summary>
+    public IReadOnlyList<MimeKit.MimeMessage> MailTo(string address) =>
+        Mail.ReceivedEmail.Where(m => m.ToAddresses.Any(a => string.Equals(a.Address, address, StringComparison.OrdinalIgnoreCase)))
+            .Select(m => MimeKit.MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Data)))).ToList();
 
     /// <summary>A client with a new API key of its own (so its own rate-limit allowance) for the role and organisation.</summary>
     public HttpClient ClientWithKey(string role, string? organisation = null)
@@ -93,6 +113,7 @@ public sealed class MatchingWebFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        Mail.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }

@@ -7,7 +7,7 @@ namespace Matching.Web.Pages.Events;
 
 /// <summary>One event: its schedule by slot, the dashboard as charts, exports, and the organiser's actions.</summary>
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = Matching.Web.Accounts.Policies.Staff)]
-public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDashboard dashboard, EventPlanner planner) : PageModel
+public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDashboard dashboard, EventPlanner planner, Matching.Engine.Notifications.Notifier notifier) : PageModel
 {
     public MatchingEvent? Event { get; private set; }
     public IReadOnlyList<Agenda> Agendas { get; private set; } = [];
@@ -70,7 +70,11 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
                     Message = Text.T("已生成 {0} 场对接，覆盖 {1}/{2} 家企业。", plan.Assignment.Meetings.Count, plan.Assignment.EnterprisesCovered, plan.Problem.Enterprises.Count) +
                         string.Concat(plan.Viability.Warnings.Select(w => " " + Text.T("提示：{0}", w)));
                     break;
-                case "publish": events.SetStatus(id, EventStatus.Published); Message = Text.T("已发布，参会方可确认或婉拒。"); break;
+                case "publish":
+                    events.SetStatus(id, EventStatus.Published);
+                    notifier.Published(id);
+                    Message = Text.T("已发布，参会方已收到通知，可确认或婉拒。");
+                    break;
                 case "close": events.SetStatus(id, EventStatus.Closed); Message = Text.T("活动已结束，可录入对接成果。"); break;
                 default: return BadRequest();
             }
