@@ -30,7 +30,7 @@ public sealed class MailJob(NotificationStore notifications, AccountStore accoun
             if (notifications.Get(notificationId) is not { } notification) return $"not sent: no notification {notificationId}";
             if (notification.EmailedAt is not null) return $"notification {notificationId} was e-mailed already";
             if (accounts.FindById(notification.UserId) is not { } user) return $"not sent: user {notification.UserId} is gone";
-            if (NotificationMail.Compose(notification, user, options.Sender, site.Value) is not { } message)
+            if (NotificationMail.Compose(notification, user, options.Sender(), site.Value) is not { } message)
                 return $"not sent: user {user.Id} has no usable e-mail address";
 
             using var client = new SmtpClient { Timeout = options.TimeoutSeconds * 1000 };

@@ -31,8 +31,11 @@ public sealed class MailOptions : IValidatableObject
     [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(Host))]
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 
-    /// <summary>The parsed sender; valid once the options are.</summary>
-    public MailboxAddress Sender => MailboxAddress.Parse(From ?? throw new InvalidOperationException("Mail:From is not set"));
+    /// <summary>
+    /// The parsed sender; valid once the options are. A method, not a property: options validation reads every
+    /// property, and with mail off there is no sender to parse.
+    /// </summary>
+    public MailboxAddress Sender() => MailboxAddress.Parse(From ?? throw new InvalidOperationException("Mail:From is not set"));
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
