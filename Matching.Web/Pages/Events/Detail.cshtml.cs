@@ -7,7 +7,7 @@ namespace Matching.Web.Pages.Events;
 
 /// <summary>One event: its schedule by slot, the dashboard as charts, exports, and the organiser's actions.</summary>
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = Matching.Web.Accounts.Policies.Staff)]
-public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDashboard dashboard, EventPlanner planner, Matching.Engine.Notifications.Notifier notifier) : PageModel
+public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDashboard dashboard, EventPlanner planner, Matching.Engine.Notifications.Notifier notifier, RecordStore store) : PageModel
 {
     public MatchingEvent? Event { get; private set; }
     public IReadOnlyList<Agenda> Agendas { get; private set; } = [];
@@ -15,6 +15,61 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
     public IReadOnlyDictionary<(string Enterprise, string OfferKind, string OfferId), MeetingOutcome> Outcomes { get; private set; } =
         new Dictionary<(string, string, string), MeetingOutcome>();
     public string? Message { get; private set; }
+    public IReadOnlyList<EventConstraint> Constraints { get; private set; } = [];
+    public IReadOnlyList<MeetingRequest> Requests { get; private set; } = [];
+    /// <summary>Participants by kind with their names, for the pin and forbid form.</summary>
+    public IReadOnlyList<(string Kind, string Id, string Label)> Participants { get; private set; } = [];
+    public bool Editable => Event?.Status is EventStatus.Draft or EventStatus.Generated;
+
+    /// <summary>Pins (must meet) or forbids (must not) a pair; the next generation honours it.</summary>
+    public IActionResult OnPostConstraint(string id, string enterprise, string offer, string kind)
+    {
+        if (!Load(id)) return this.PageWithStatus(StatusCodes.Status404NotFound);
+        var parts = (offer ?? "").Split(':', 2);
+        if (!Editable) Message = Text.T("名单发布后不能再锁定或排除。");
+        else if (kind is not (EventConstraint.Pin or EventConstraint.Forbid) || parts.Length != 2
+            || !Participants.Any(p => p.Kind == EventParticipant.Enterprise && p.Id == enterprise) || !Participants.Any(p => p.Kind == parts[0] && p.Id == parts[1]))
+            Message = Text.T("请选择本活动的企业和对接对象。");
+        else
+        {
+            var (problem, _) = planner.Build(Event!);
+            if (kind == EventConstraint.Pin && problem.ForbidReasons.TryGetValue((enterprise, EventPlanner.OfferKey(parts[0], parts[1])), out var reason))
+                Message = Text.T("这一对不能安排：{0}", reason);
+            else
+            {
+                events.Constrain(id, new EventConstraint(enterprise, parts[0], parts[1], kind));
+                Message = kind == EventConstraint.Pin ? Text.T("已锁定，重新生成后这一对一定会安排。") : Text.T("已排除，重新生成后这一对不会安排。");
+            }
+        }
+        Load(id);
+        return Page();
+    }
+
+    public IActionResult OnPostUnconstrain(string id, string enterprise, string offerKind, string offerId)
+    {
+        if (!Load(id)) return this.PageWithStatus(StatusCodes.Status404NotFound);
+        if (Editable) events.Unconstrain(id, enterprise ?? "", offerKind ?? "", offerId ?? "");
+        Message = Text.T("已取消。");
+        Load(id);
+        return Page();
+    }
+
+    /// <summary>Accepts a participant's request for a meeting (it becomes a pin) or declines it.</summary>
+    public IActionResult OnPostRequest(string id, long requestId, bool accept)
+    {
+        if (!Load(id)) return this.PageWithStatus(StatusCodes.Status404NotFound);
+        if (Requests.FirstOrDefault(r => r.Id == requestId && r.Status == MeetingRequest.Pending) is not { } request) return NotFound();
+        var (problem, _) = planner.Build(Event!);
+        if (accept && problem.ForbidReasons.TryGetValue((request.Enterprise, EventPlanner.OfferKey(request.OfferKind, request.OfferId)), out var reason))
+            Message = Text.T("这一对不能安排：{0}", reason);
+        else
+        {
+            events.Decide(id, requestId, accept);
+            Message = accept ? Text.T("已接受请求，重新生成后会安排。") : Text.T("已婉拒请求。");
+        }
+        Load(id);
+        return Page();
+    }
 
     public IActionResult OnGet(string id) => Load(id) ? Page() : this.PageWithStatus(StatusCodes.Status404NotFound);
 
@@ -94,6 +149,19 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
         Agendas = agendas.Agendas(id);
         Figures = dashboard.For(id);
         Outcomes = events.Outcomes(id).ToDictionary(o => (o.Enterprise, o.OfferKind, o.OfferId));
+        Constraints = events.Constraints(id);
+        Requests = events.Requests(id);
+        var participants = events.Participants(id);
+        string[] Ids(string kind) => participants.Where(p => p.Kind == kind).Select(p => p.Id).ToArray();
+        var organisations = store.GetOrganisations(Ids(EventParticipant.Enterprise)).ToDictionary(o => o.Id, o => o.Name);
+        var results = store.GetResults(Ids(EventParticipant.Result)).ToDictionary(r => r.Id, r => r.Title);
+        var experts = store.GetExperts(Ids(EventParticipant.Expert)).ToDictionary(e => e.Id, e => e.Name);
+        Participants = participants.Select(p => (p.Kind, p.Id, Label: p.Kind switch
+        {
+            EventParticipant.Enterprise => organisations.GetValueOrDefault(p.Id, p.Id),
+            EventParticipant.Result => Text.T("成果：{0}", results.GetValueOrDefault(p.Id, p.Id)),
+            _ => Text.T("专家：{0}", experts.GetValueOrDefault(p.Id, p.Id)),
+        })).OrderBy(p => p.Kind).ThenBy(p => p.Label, StringComparer.Ordinal).ToList();
         return true;
     }
 }
