@@ -42,6 +42,7 @@ public static class DependencyInjection
         services.AddSingleton<MatchingAnalyzer>();
         services.AddSingleton(sp => TaxonomyFiles.LoadTaxonomy(Data(sp)));
         services.AddSingleton(sp => TaxonomyFiles.LoadSynonyms(Data(sp)));
+        services.AddSingleton(sp => new TaxonomyEditor(Data(sp), sp.GetRequiredService<IndustryTaxonomy>(), sp.GetRequiredService<SynonymDictionary>()));
         services.AddSingleton(sp => new IndexHost(sp.GetRequiredService<IOptions<MatchingOptions>>().Value.IndexPath, sp.GetRequiredService<MatchingAnalyzer>()));
         services.AddSingleton(sp => sp.GetRequiredService<IndexHost>().Indexes);
         services.AddSingleton(sp => new IndexMaintainer(sp.GetRequiredService<RecordStore>(), sp.GetRequiredService<IndexSet>()));

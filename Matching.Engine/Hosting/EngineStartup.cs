@@ -125,7 +125,7 @@ public sealed class EngineStartup(
         if (!string.IsNullOrWhiteSpace(options.Value.ModelDirectory)) return;
         var registry = services.GetRequiredService<Scoring.ModelRegistry>();
         if (registry.ActiveVersion() is not { } active || active.Version == models.Current?.Version || active.Version == _unloadable) return;
-        if (models.LoadFirst([registry.ActiveFolder()!]) is { } loaded) logger.LogInformation("Now serving model {Version} (promoted in the registry)", loaded.Version);
+        if (models.LoadActive(registry) is { } loaded) logger.LogInformation("Now serving model {Version} (promoted in the registry)", loaded.Version);
         else _unloadable = active.Version; // logged once by LoadFirst; tried again when the active version changes
     }
 

@@ -19,6 +19,13 @@ public sealed class ModelHost(MatchingAnalyzer analyzer, ILogger<ModelHost>? log
     /// <summary>Installs a loaded bundle; returns the one it replaced.</summary>
     public ModelBundle? Swap(ModelBundle bundle) => Interlocked.Exchange(ref _current, bundle);
 
+    /// <summary>Loads and installs the registry's active version (after a promotion or a rollback); null when there is none or it cannot be used.</summary>
+    public ModelBundle? LoadActive(ModelRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return registry.ActiveFolder() is { } folder ? LoadFirst([folder]) : null;
+    }
+
     /// <summary>Loads the first folder in <paramref name="folders"/> that holds a complete model and installs it.</summary>
     public ModelBundle? LoadFirst(IEnumerable<string> folders)
     {

@@ -9,6 +9,8 @@ public sealed record ListQuery
     public string? Cooperation { get; init; }
     public string? Organisation { get; init; }
     public string? Kind { get; init; }
+    /// <summary>Organisations whose id, name or an alias contains this text (case-insensitive for Latin letters).</summary>
+    public string? NameContains { get; init; }
     /// <summary>"active" (default), "withdrawn", "closed" or "all".</summary>
     public string Status { get; init; } = "active";
     /// <summary>"updated", "created", "title", "id" or "name", with a leading '-' for descending.</summary>

@@ -156,6 +156,13 @@ public sealed class RecordStore(MatchingDatabase database)
         return rows.ToLookup(r => r.Organisation, r => r.Id);
     }
 
+    /// <summary>Every active organisation's id, name and kind, by kind and name: the choices of the admin forms.</summary>
+    public IReadOnlyList<(string Id, string Name, string? Kind)> OrganisationChoices()
+    {
+        using var connection = Database.Open();
+        return connection.Query<(string, string, string?)>("SELECT id, name, kind FROM organisations WHERE status = 'active' ORDER BY kind, name, id").ToList();
+    }
+
     /// <summary>The regions organisations are in, for filters.</summary>
     public IReadOnlyList<string> Regions()
     {
@@ -218,6 +225,11 @@ public sealed class RecordStore(MatchingDatabase database)
         }
         if (q.Organisation is not null && table != "organisations") { where.Append(" AND organisation_id = @organisation"); args.Add("organisation", q.Organisation); }
         if (q.Kind is not null && table == "organisations") { where.Append(" AND kind = @kind"); args.Add("kind", q.Kind); }
+        if (!string.IsNullOrWhiteSpace(q.NameContains) && table == "organisations")
+        {
+            where.Append(" AND (LOWER(name) LIKE @name ESCAPE '\\' OR LOWER(aliases) LIKE @name ESCAPE '\\' OR LOWER(id) LIKE @name ESCAPE '\\')");
+            args.Add("name", "%" + q.NameContains.Trim().ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%");
+        }
         if (q.Viewer is { IsStaff: false } viewer)
         {
             // The same rule as Viewer.View: their own organisation's records, else active ones that are not organisers-only.

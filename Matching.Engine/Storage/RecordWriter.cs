@@ -10,7 +10,7 @@ namespace Matching.Engine.Storage;
 /// transaction, so the log is exactly as durable as the records it describes. Dispose without
 /// <see cref="Commit"/> rolls everything back.
 /// </summary>
-public sealed class RecordWriter : IDisposable
+public sealed partial class RecordWriter : IDisposable
 {
     private readonly DbConnection _connection;
     private readonly DbTransaction _tx;

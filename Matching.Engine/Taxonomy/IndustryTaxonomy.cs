@@ -4,52 +4,76 @@ namespace Matching.Engine.Taxonomy;
 
 /// <summary>
 /// The industry tree (system → ecosystem → zone) shipped as a data file an administrator can edit. Industry labels
-/// on records are ecosystem names; <see cref="Distance"/> is their distance in the tree.
+/// on records are ecosystem names; <see cref="Distance"/> is their distance in the tree. The running process's tree
+/// takes an edit through <see cref="ReplaceWith"/>: one reference swap, so a reader sees the old tree or the new one,
+/// never a mix.
 /// </summary>
 public sealed class IndustryTaxonomy
 {
-    private readonly Dictionary<string, string> _systemOf = new();
-    private readonly Dictionary<string, List<string>> _zonesOf = new();
+    private Tree _tree;
 
     public IndustryTaxonomy(TaxonomyFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
-        File = file;
-        foreach (var system in file.Systems)
-        {
-            _systemOf[system.Name] = system.Name;
-            foreach (var ecosystem in system.Ecosystems)
-            {
-                _systemOf[ecosystem.Name] = system.Name;
-                _zonesOf[ecosystem.Name] = [.. ecosystem.Zones];
-            }
-        }
+        _tree = new Tree(file);
     }
 
     /// <summary>The parsed file.</summary>
-    public TaxonomyFile File { get; }
+    public TaxonomyFile File => Current.File;
 
     /// <summary>Every industry label that records may carry.</summary>
-    public IEnumerable<string> Industries => _zonesOf.Keys;
+    public IEnumerable<string> Industries => Current.ZonesOf.Keys;
 
     /// <summary>Every zone named in the tree.</summary>
-    public IEnumerable<string> Zones => _zonesOf.Values.SelectMany(z => z).Distinct();
+    public IEnumerable<string> Zones => Current.ZonesOf.Values.SelectMany(z => z).Distinct();
 
     /// <summary>True when the label is an ecosystem or system of the tree.</summary>
-    public bool IsKnown(string industry) => _systemOf.ContainsKey(industry);
+    public bool IsKnown(string industry) => Current.SystemOf.ContainsKey(industry);
 
     /// <summary>0 same industry, 1 same system, 2 different systems, null when either is unknown.</summary>
     public int? Distance(string a, string b)
     {
         if (a == b) return 0;
-        if (!_systemOf.TryGetValue(a, out var sa) || !_systemOf.TryGetValue(b, out var sb)) return null;
+        var tree = Current;
+        if (!tree.SystemOf.TryGetValue(a, out var sa) || !tree.SystemOf.TryGetValue(b, out var sb)) return null;
         return sa == sb ? 1 : 2;
+    }
+
+    /// <summary>Takes another tree's contents (an administrator's edit, already checked) in one atomic step.</summary>
+    public void ReplaceWith(IndustryTaxonomy edited)
+    {
+        ArgumentNullException.ThrowIfNull(edited);
+        Volatile.Write(ref _tree, edited.Current);
     }
 
     /// <summary>Reads a taxonomy file.</summary>
     public static IndustryTaxonomy Load(Stream json) =>
         new(JsonSerializer.Deserialize<TaxonomyFile>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))
             ?? throw new InvalidDataException("empty taxonomy file"));
+
+    private Tree Current => Volatile.Read(ref _tree);
+
+    /// <summary>The file and its lookups, built once and never changed.</summary>
+    private sealed class Tree
+    {
+        public Tree(TaxonomyFile file)
+        {
+            File = file;
+            foreach (var system in file.Systems)
+            {
+                SystemOf[system.Name] = system.Name;
+                foreach (var ecosystem in system.Ecosystems)
+                {
+                    SystemOf[ecosystem.Name] = system.Name;
+                    ZonesOf[ecosystem.Name] = [.. ecosystem.Zones];
+                }
+            }
+        }
+
+        public TaxonomyFile File { get; }
+        public Dictionary<string, string> SystemOf { get; } = new();
+        public Dictionary<string, List<string>> ZonesOf { get; } = new();
+    }
 }
 
 /// <summary>The JSON shape of industries.json.</summary>

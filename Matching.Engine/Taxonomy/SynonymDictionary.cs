@@ -4,34 +4,49 @@ namespace Matching.Engine.Taxonomy;
 
 /// <summary>
 /// Query-time synonym groups (新型显示 ↔ OLED ↔ 显示面板). Matching is on folded, lower-cased text, so a group fires
-/// for traditional and full-width spellings too.
+/// for traditional and full-width spellings too. The running process's dictionary takes an edit through
+/// <see cref="ReplaceWith"/>: one reference swap, so a query sees the old groups or the new ones, never a mix.
 /// </summary>
 public sealed class SynonymDictionary
 {
-    private readonly List<string[]> _groups = [];
+    private string[][] _groups;
 
     public SynonymDictionary(IEnumerable<string> lines)
     {
         ArgumentNullException.ThrowIfNull(lines);
+        var groups = new List<string[]>();
         foreach (var raw in lines)
         {
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            var members = line.Split([',', '，'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(Normalise).Where(m => m.Length > 0).Distinct().ToArray();
-            if (members.Length > 1) _groups.Add(members);
+            var members = Members(raw).Select(Normalise).Where(m => m.Length > 0).Distinct().ToArray();
+            if (members.Length > 1) groups.Add(members);
         }
+        _groups = [.. groups];
     }
 
     /// <summary>Number of groups.</summary>
-    public int Count => _groups.Count;
+    public int Count => Volatile.Read(ref _groups).Length;
+
+    /// <summary>The members a line of the file names: none for a blank line or a comment.</summary>
+    public static IReadOnlyList<string> Members(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var trimmed = line.Trim();
+        return trimmed.Length == 0 || trimmed.StartsWith('#') ? [] : trimmed.Split([',', '，'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>Takes another dictionary's groups (an administrator's edit, already checked) in one atomic step.</summary>
+    public void ReplaceWith(SynonymDictionary edited)
+    {
+        ArgumentNullException.ThrowIfNull(edited);
+        Volatile.Write(ref _groups, Volatile.Read(ref edited._groups));
+    }
 
     /// <summary>The members of every group that <paramref name="text"/> mentions, minus what it already says.</summary>
     public IReadOnlyList<string> Expansions(string text)
     {
         var folded = Normalise(text);
         var added = new List<string>();
-        foreach (var group in _groups)
+        foreach (var group in Volatile.Read(ref _groups))
         {
             if (!group.Any(m => Contains(folded, m))) continue;
             added.AddRange(group.Where(m => !Contains(folded, m)));

@@ -35,6 +35,19 @@ public static class TaxonomyFiles
         return IndustryTaxonomy.Load(stream);
     }
 
+    /// <summary>A file's text as the process loads it: the data directory's copy (made from the default on first use).</summary>
+    public static string ReadText(string dataPath, string file) => File.ReadAllText(Ensure(dataPath, file));
+
+    /// <summary>Replaces a file whole: written beside it, then moved over it, so a reader never meets half a file.</summary>
+    public static void WriteText(string dataPath, string file, string text)
+    {
+        Directory.CreateDirectory(Folder(dataPath));
+        var path = Path.Combine(Folder(dataPath), file);
+        var staging = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        File.WriteAllText(staging, text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        File.Move(staging, path, overwrite: true);
+    }
+
     /// <summary>The shipped default of a file.</summary>
     public static Stream Default(string file) =>
         typeof(TaxonomyFiles).Assembly.GetManifestResourceStream(Prefix + file) ?? throw new FileNotFoundException(file);

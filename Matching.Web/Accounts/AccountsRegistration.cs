@@ -47,6 +47,9 @@ public static class AccountsRegistration
             .AddSignInManager()
             .AddClaimsPrincipalFactory<AccountClaimsFactory>()
             .AddDefaultTokenProviders();
+        // An administrator's lock, role change or password reset renews the user's security stamp; sessions check it
+        // every minute (Identity's default is 30), so the change reaches them that soon.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((o, accounts) =>
         {
             o.Lockout.MaxFailedAccessAttempts = accounts.Value.MaxFailedSignIns;

@@ -10,25 +10,14 @@ namespace Matching.Web.Tests.Pages;
 [Collection(WebCollection.Name)]
 public class BrowserTests(MatchingWebFactory factory) : IAsyncLifetime
 {
-    private IPlaywright? _playwright;
+    private Chromium? _chromium;
     private IBrowser? _browser;
 
-    public async Task InitializeAsync()
-    {
-        Assert.True(File.Exists("/usr/bin/chromium"), "Chromium is missing: run the README's test command, which installs chromium and fonts-noto-cjk");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
+    public async Task InitializeAsync() => _browser = (_chromium = await Chromium.Launch()).Browser;
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
+        if (_chromium is not null) await _chromium.DisposeAsync();
     }
 
     [Fact]
