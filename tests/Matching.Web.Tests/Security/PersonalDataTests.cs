@@ -73,6 +73,12 @@ public class PersonalDataTests(MatchingWebFactory factory)
         var entries = audit.For(Engine.Records.RecordKind.Expert, Expert);
         Assert.Equal(AuditLog.Erased, entries[0].Action);
         Assert.All(entries, e => Assert.DoesNotContain(Name, e.Detail ?? ""));
+        // Administrators read it on the audit page, the actor by user name.
+        using var auditPage = await factory.SignedInClient("admin", factory.AdminPassword);
+        var log = await auditPage.GetStringAsync($"/admin/audit?record={Expert}");
+        Assert.Contains("<td>erase</td>", log);
+        Assert.Contains($"<td>{name}</td>", log);
+        Assert.DoesNotContain(Name, log);
     }
 
     [Fact]
