@@ -28,7 +28,7 @@ internal sealed class NotificationWorld : IDisposable
         w.Upsert(new Organisation { Id = OtherEnterprise, Name = "成都食品科技有限公司", Kind = "enterprise" });
         w.Upsert(new Organisation { Id = University, Name = "西南交通大学", Kind = "university" });
         w.Upsert(new Organisation { Id = OtherUniversity, Name = "四川大学", Kind = "university" });
-        w.Upsert(new Expert { Id = "x-1", Name = "李明", Title = "教授", Organisation = University });
+        w.Upsert(new Expert { Id = "x-1", Name = "李明", Title = "教授", Organisation = University, PublicProfile = true });
         w.Upsert(new ResearchResult { Id = "r-1", Title = "轨道车辆轻量化车体技术", Organisation = University, Experts = ["x-1"] });
         w.Upsert(new ResearchResult { Id = "r-2", Title = "牵引变流器状态监测 <script>alert(1)</script>", Organisation = University });
         w.Upsert(new ResearchResult { Id = "r-3", Title = "仅组织方可见的成果", Organisation = OtherUniversity, Visibility = "organisers" });
