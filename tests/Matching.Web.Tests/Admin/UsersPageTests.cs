@@ -118,7 +118,7 @@ public class UsersPageTests(MatchingWebFactory factory)
         var pages = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => e.RoutePattern.RawText!.TrimStart('/')).Where(p => p.StartsWith("admin/", StringComparison.Ordinal))
             .Distinct().Select(p => "/" + p.Replace("{id}", "x")).ToList();
-        Assert.Equal(["/admin/models", "/admin/organisations", "/admin/organisations/merge", "/admin/organisations/x", "/admin/taxonomy", "/admin/users", "/admin/users/x"], pages.Order());
+        Assert.Equal(["/admin/audit", "/admin/models", "/admin/organisations", "/admin/organisations/merge", "/admin/organisations/x", "/admin/taxonomy", "/admin/users", "/admin/users/x"], pages.Order());
 
         using var key = factory.ClientWithKey(Roles.Organiser);
         var (name, password) = await factory.CreateUser(Roles.Organiser);
