@@ -256,6 +256,10 @@ public sealed class Importer(RecordStore store)
             var reference = record switch { ResearchResult r => r.Organisation, Expert e => e.Organisation, TechNeed n => n.Organisation, _ => own };
             if (reference is not null && reference != own && Store.ResolveOrganisation(reference) != own)
                 throw new RowException("organisation", $"organisation '{RowParser.Printable(reference)}' is not yours; you import only for your own organisation");
+            // A result names only the owner's experts: another organisation's expert would gain a result on their profile.
+            if (record is ResearchResult { Experts.Count: > 0 } named
+                && Store.OrganisationsOf(RecordKind.Expert, named.Experts).Where(e => e.Value != own).Select(e => e.Key).ToList() is { Count: > 0 } foreign)
+                throw new RowException("experts", $"expert(s) {string.Join(", ", foreign.Take(5).Select(RowParser.Printable))} belong to another organisation");
             return record switch
             {
                 ResearchResult r => r with { Organisation = own },

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Matching.Web.Apis;
 
-/// <summary>/api/v1/jobs/{id}: a background job's state, history and progress (stage, done/total, rate, time left).</summary>
+/// <summary>
+/// /api/v1/jobs/{id}: a background job's state, history and progress (stage, done/total, rate, time left), for organisers
+/// and administrators (job ids are sequential and failures carry their reasons; an uploader follows its import's report).
+/// </summary>
 public static class JobsApi
 {
     public sealed record JobState(string Name, DateTime CreatedAt, string? Reason);
@@ -14,7 +17,8 @@ public static class JobsApi
 
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/v1/jobs").WithTags("Jobs").MapGet("/{id}", Get).WithSummary("A background job's state and progress");
+        app.MapGroup("/api/v1/jobs").WithTags("Jobs").RequireAuthorization(Accounts.Policies.Staff)
+            .MapGet("/{id}", Get).WithSummary("A background job's state and progress (organisers, administrators)");
         return app;
     }
 

@@ -88,6 +88,7 @@ internal sealed record RecordApi<T>(
         var (record, problem) = Validate(body, null, store, viewer);
         if (problem is not null) return problem;
         if (!viewer.MayEdit(OwnerOf(record!))) return Forbidden($"you may publish {Kind.Name()}s only for your own organisation");
+        if (ForeignExperts(record!, store, viewer) is { } foreignExperts) return Forbidden(foreignExperts);
         var id = IdOf(record!);
         if (Get(store, [id]).Count > 0)
             return TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "Already exists", Detail = $"{Kind.Name()} {id} exists; PUT /api/v1/{Kind.Name()}s/{id} replaces it" });
@@ -106,6 +107,7 @@ internal sealed record RecordApi<T>(
         var (record, problem) = Validate(body, id, store, viewer);
         if (problem is not null) return problem;
         if (!viewer.MayEdit(OwnerOf(record!))) return Forbidden($"you may publish {Kind.Name()}s only for your own organisation");
+        if (ForeignExperts(record!, store, viewer) is { } foreignExperts) return Forbidden(foreignExperts);
         Save(store, record!);
         var saved = View(viewer, Get(store, [id])[0]);
         return existing is not null ? TypedResults.Ok(saved) : TypedResults.Created($"/api/v1/{Kind.Name()}s/{Uri.EscapeDataString(id)}", saved);
@@ -122,6 +124,17 @@ internal sealed record RecordApi<T>(
         if (!writer.SetStatus(Kind, id, RecordStatus.Withdrawn)) return TypedResults.NotFound(NotFoundProblem(id));
         writer.Commit();
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// A result names only its own organisation's experts (another's expert would gain a result on their profile), unless
+    /// an administrator writes it; null when it is fine.
+    /// </summary>
+    private static string? ForeignExperts(T record, RecordStore store, Viewer viewer)
+    {
+        if (viewer.IsAdmin || record is not ResearchResult { Experts.Count: > 0 } result) return null;
+        var foreign = store.OrganisationsOf(RecordKind.Expert, result.Experts).Where(e => e.Value != result.Organisation).Select(e => e.Key).ToList();
+        return foreign.Count == 0 ? null : $"expert(s) {string.Join(", ", foreign.Take(5).Select(RowParser.Printable))} belong to another organisation";
     }
 
     /// <summary>The organisation a record belongs to: its own id for an organisation.</summary>

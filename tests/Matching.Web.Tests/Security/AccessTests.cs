@@ -83,6 +83,10 @@ public class AccessTests(MatchingWebFactory factory)
         var own = await stranger.PostAsJsonAsync("/api/v1/results", new { id = "r-stranger-02", title = "自己的成果" });
         Assert.Equal(HttpStatusCode.Created, own.StatusCode);
         Assert.Equal(other, (await Json(own)).GetProperty("organisation").GetString());
+        // Nor does a result of theirs name another organisation's expert (it would show on that expert's profile).
+        var foreignExpert = result.GetProperty("experts")[0].GetString()!;
+        Assert.Equal(owner, (await Json(await admin.GetAsync($"/api/v1/experts/{foreignExpert}"))).GetProperty("organisation").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.PostAsJsonAsync("/api/v1/results", new { id = "r-stranger-06", title = "借用别人的专家", experts = new[] { foreignExpert } })).StatusCode);
         // An enterprise does not publish results, a university does not post needs.
         using var enterprise = factory.ClientWithKey(Roles.Enterprise, "org-stranger-enterprise");
         Assert.Equal(HttpStatusCode.Forbidden, (await enterprise.PostAsJsonAsync("/api/v1/results", new { id = "r-stranger-03", title = "x" })).StatusCode);
@@ -94,7 +98,8 @@ public class AccessTests(MatchingWebFactory factory)
             {"id":"r-display-07","title":"导入覆盖别人的成果"}
             {"id":"r-stranger-04","title":"导入的自己的成果","organisation":"__OWNER__"}
             {"id":"r-stranger-05","title":"导入的自己的成果二"}
-            """.Replace("__OWNER__", owner);
+            {"id":"r-stranger-07","title":"导入时借用别人的专家","experts":["__EXPERT__"]}
+            """.Replace("__OWNER__", owner).Replace("__EXPERT__", foreignExpert);
         using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(lines)), "file", "results.jsonl" } };
         var accepted = await Json(await stranger.PostAsync("/api/v1/imports", form));
         var importId = accepted.GetProperty("id").GetString();
@@ -107,8 +112,9 @@ public class AccessTests(MatchingWebFactory factory)
         var file = run.GetProperty("report").GetProperty("files")[0];
         Assert.Equal(1, file.GetProperty("accepted").GetInt32());
         var reasons = file.GetProperty("rejections").EnumerateArray().Select(r => r.GetProperty("reason").GetString()).ToList();
-        Assert.Equal(2, reasons.Count);
+        Assert.Equal(3, reasons.Count);
         Assert.Contains(reasons, r => r!.Contains("belongs to another organisation"));
+        Assert.Contains(reasons, r => r!.Contains("belong to another organisation") && r.Contains(foreignExpert));
         Assert.Contains(reasons, r => r!.Contains("is not yours"));
         Assert.Equal("r-display-07", (await Json(await admin.GetAsync("/api/v1/results/r-display-07"))).GetProperty("id").GetString());
         Assert.NotEqual("导入覆盖别人的成果", (await Json(await admin.GetAsync("/api/v1/results/r-display-07"))).GetProperty("title").GetString());
