@@ -241,7 +241,7 @@ public sealed class RecordStore(MatchingDatabase database)
                 _ => "status = 'active'",
             };
             where.Append(viewer.OrganisationId is null ? $" AND {open}" : $" AND ({own} = @viewerOrganisation OR ({open}))");
-            args.Add("viewerOrganisation", viewer.OrganisationId);
+            if (viewer.OrganisationId is not null) args.Add("viewerOrganisation", viewer.OrganisationId);
         }
 
         var descending = q.Sort.StartsWith('-');
