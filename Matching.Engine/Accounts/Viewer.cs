@@ -24,6 +24,18 @@ public sealed record Viewer(string Actor, string? Role, string? OrganisationId)
 
     public bool Owns(string? organisationId) => organisationId is not null && OrganisationId is not null && organisationId == OrganisationId;
 
+    /// <summary>
+    /// Which kinds this viewer's role publishes (forms, API, imports): administrators all, universities results and
+    /// experts, enterprises needs, organisers judgements.
+    /// </summary>
+    public bool MayPublish(RecordKind kind) => IsAdmin || kind switch
+    {
+        RecordKind.Result or RecordKind.Expert => Role == Roles.University,
+        RecordKind.Need => Role == Roles.Enterprise,
+        RecordKind.Judgement => IsStaff,
+        _ => false,
+    };
+
     /// <summary>Administrators edit anything; everyone else only their own organisation's records.</summary>
     public bool MayEdit(string? organisationId) => IsAdmin || Owns(organisationId);
 

@@ -65,7 +65,7 @@ public sealed class Importer(RecordStore store)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var report = new FileReport { File = fileName, Kind = kind.Name() };
-        if (owner is not null && !MayImport(owner, kind))
+        if (owner is not null && !owner.MayPublish(kind))
         {
             report.Error = $"your role ({owner.Role ?? "anonymous"}) cannot import {kind.Name()}s";
             return report;
@@ -147,15 +147,6 @@ public sealed class Importer(RecordStore store)
     }
 
     /// <summary>Accepted rows waiting for their transaction, and what the file has seen so far.</summary>
-    /// <summary>Which kinds a role imports: administrators all, organisers judgements, universities results and experts, enterprises needs.</summary>
-    public static bool MayImport(Viewer owner, RecordKind kind) => owner.IsAdmin || kind switch
-    {
-        RecordKind.Result or RecordKind.Expert => owner.Role == Roles.University,
-        RecordKind.Need => owner.Role == Roles.Enterprise,
-        RecordKind.Judgement => owner.IsStaff,
-        _ => false,
-    };
-
     private sealed class Batch(Importer importer, RecordKind kind, FileReport report, Viewer? owner)
     {
         private readonly List<(int Row, object Record)> _rows = [];

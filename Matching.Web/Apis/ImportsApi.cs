@@ -54,7 +54,7 @@ public static class ImportsApi
         {
             if (Importer.KindOf(file.FileName) is not { } kind)
                 return Invalid("files", $"cannot tell what '{RowParser.Printable(file.FileName)}' holds; name it organisations*, results*, experts*, needs* or judgements*");
-            if (!Importer.MayImport(viewer, kind))
+            if (!viewer.MayPublish(kind))
                 return Invalid("files", $"your role ({viewer.Role}) cannot import {Engine.Records.RecordKinds.Name(kind)}s");
             if (file.Length > options.Value.MaxImportFileBytes)
                 return Invalid("files", $"'{RowParser.Printable(file.FileName)}' is over {options.Value.MaxImportFileBytes / 1048576} MB");

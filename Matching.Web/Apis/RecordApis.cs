@@ -14,7 +14,7 @@ namespace Matching.Web.Apis;
 /// <summary>
 /// The list / get / create / update / withdraw endpoints that results, needs, experts and organisations share.
 /// Bodies use the interchange format and go through the same validation as a file import. Reads apply the caller's
-/// visibility rules (<see cref="Viewer"/>); writes need a role that may publish the kind (<paramref name="MayPublish"/>)
+/// visibility rules (<see cref="Viewer"/>); writes need a role that may publish the kind (<see cref="Viewer.MayPublish"/>)
 /// and touch only the caller's organisation's records, unless the caller is an administrator. A record posted without
 /// an organisation by a member of one is theirs.
 /// </summary>
@@ -28,7 +28,6 @@ internal sealed record RecordApi<T>(
     Func<Viewer, T, T?> View,
     Func<T, string?> OrganisationOf,
     Func<T, string, T> WithOrganisation,
-    Func<Viewer, bool> MayPublish,
     Func<CandidateRetriever, string, IReadOnlyCollection<string>, ISet<string>>? TitleMatches = null) where T : class
 {
     /// <summary>Largest JSON body for one record.</summary>
@@ -84,7 +83,7 @@ internal sealed record RecordApi<T>(
     private Results<Created<T>, ValidationProblem, Conflict<ProblemDetails>, ProblemHttpResult> Create(JsonElement body, ClaimsPrincipal user, RecordStore store)
     {
         var viewer = user.ToViewer();
-        if (!MayPublish(viewer)) return Forbidden($"your role cannot publish {Kind.Name()}s");
+        if (!viewer.MayPublish(Kind)) return Forbidden($"your role cannot publish {Kind.Name()}s");
         var (record, problem) = Validate(body, null, store, viewer);
         if (problem is not null) return problem;
         if (!viewer.MayEdit(OwnerOf(record!))) return Forbidden($"you may publish {Kind.Name()}s only for your own organisation");
@@ -99,7 +98,7 @@ internal sealed record RecordApi<T>(
     private Results<Ok<T>, Created<T>, ValidationProblem, ProblemHttpResult> Update(string id, JsonElement body, ClaimsPrincipal user, RecordStore store)
     {
         var viewer = user.ToViewer();
-        if (!MayPublish(viewer)) return Forbidden($"your role cannot publish {Kind.Name()}s");
+        if (!viewer.MayPublish(Kind)) return Forbidden($"your role cannot publish {Kind.Name()}s");
         var existing = id.Length <= ImportLimits.Id ? Get(store, [id]).FirstOrDefault() : null;
         // Someone else's record is refused before its body is read, so the answer says nothing about the body.
         if (existing is not null && !viewer.MayEdit(OwnerOf(existing)))

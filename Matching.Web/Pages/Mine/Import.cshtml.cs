@@ -56,7 +56,7 @@ public sealed class ImportModel(ImportRuns runs, IBackgroundJobClient jobs, IOpt
             Error = Text.T("无法判断文件内容，请选择数据类型。");
             return Page();
         }
-        if (!Importer.MayImport(viewer, kind.Value))
+        if (!viewer.MayPublish(kind.Value))
         {
             Error = Text.T("您的账号不能导入这类数据。");
             return Page();

@@ -18,12 +18,7 @@ public sealed class IndexModel(RecordStore store, PersonalData personal) : PageM
     public IReadOnlyList<ResearchResult> Results { get; private set; } = [];
     public IReadOnlyList<Expert> Experts { get; private set; } = [];
     public string? Message { get; private set; }
-    public bool Publishes(string kind) => User.ToViewer().Role switch
-    {
-        Roles.Enterprise => kind == "need",
-        Roles.University => kind is "result" or "expert",
-        _ => false,
-    };
+    public bool Publishes(string kind) => Kinds.TryGetValue(kind, out var recordKind) && User.ToViewer().MayPublish(recordKind);
 
     public IActionResult OnGet()
     {

@@ -75,8 +75,8 @@ public sealed class NeedModel(RecordStore store, IndustryTaxonomy taxonomy) : Pa
         var viewer = User.ToViewer();
         var existing = id is null ? null : Load(id);
         if (id is not null && existing is null) return NotFound();
-        var owner = RecordForm.OwnerFor(viewer, existing?.Organisation);
-        if (owner is null || !(viewer.Role is Engine.Accounts.Roles.Enterprise || viewer.IsAdmin)) return Forbid();
+        var owner = RecordForm.OwnerFor(viewer, RecordKind.Need, existing?.Organisation);
+        if (owner is null) return Forbid();
         Id = id;
         if (!ModelState.IsValid) return Page();
         var row = new Dictionary<string, object?>

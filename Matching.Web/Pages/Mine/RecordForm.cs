@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Matching.Engine.Accounts;
 using Matching.Engine.Import;
+using Matching.Engine.Records;
 using Matching.Engine.Storage;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
@@ -37,9 +38,14 @@ public static class RecordForm
         }
     }
 
-    /// <summary>The viewer's organisation for a record they publish, or null when they may not publish it.</summary>
-    public static string? OwnerFor(Viewer viewer, string? existingOrganisation) =>
-        existingOrganisation is not null ? (viewer.MayEdit(existingOrganisation) ? existingOrganisation : null) : viewer.OrganisationId;
+    /// <summary>
+    /// The organisation a record of <paramref name="kind"/> the viewer publishes belongs to: the existing record's when
+    /// they may edit it, else theirs; null when their role does not publish the kind or the record is not theirs.
+    /// </summary>
+    public static string? OwnerFor(Viewer viewer, RecordKind kind, string? existingOrganisation) =>
+        !viewer.MayPublish(kind) ? null
+        : existingOrganisation is not null ? (viewer.MayEdit(existingOrganisation) ? existingOrganisation : null)
+        : viewer.OrganisationId;
 
     public static void Save(RecordStore store, Action<RecordWriter> write)
     {

@@ -75,8 +75,8 @@ public sealed class ResultModel(RecordStore store, IndustryTaxonomy taxonomy) : 
         var viewer = User.ToViewer();
         var existing = id is null ? null : Load(id);
         if (id is not null && existing is null) return NotFound();
-        var owner = RecordForm.OwnerFor(viewer, existing?.Organisation);
-        if (owner is null || !(viewer.Role is Engine.Accounts.Roles.University || viewer.IsAdmin)) return Forbid();
+        var owner = RecordForm.OwnerFor(viewer, RecordKind.Result, existing?.Organisation);
+        if (owner is null) return Forbid();
         Id = id;
         OwnExperts = ExpertsOf(owner);
         if (!ModelState.IsValid) return Page();

@@ -1,3 +1,4 @@
+using Matching.Web.Tests.Pages;
 using Microsoft.Playwright;
 
 namespace Matching.Web.Tests.Browser;
@@ -8,35 +9,26 @@ namespace Matching.Web.Tests.Browser;
 /// </summary>
 public sealed class BrowserSession : IAsyncDisposable
 {
-    private readonly IPlaywright _playwright;
-    private readonly IBrowser _browser;
+    private readonly Chromium _chromium;
     private readonly Uri _site;
     private readonly string _folder;
     private int _step;
 
-    private BrowserSession(IPlaywright playwright, IBrowser browser, Uri site, string folder) =>
-        (_playwright, _browser, _site, _folder) = (playwright, browser, site, folder);
+    private BrowserSession(Chromium chromium, Uri site, string folder) => (_chromium, _site, _folder) = (chromium, site, folder);
 
     public static async Task<BrowserSession> Start(Uri site, string flow)
     {
-        Assert.True(File.Exists("/usr/bin/chromium"), "Chromium is missing: run the README's test command, which installs chromium and fonts-noto-cjk");
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        var chromium = await Chromium.Launch();
         var folder = Path.Combine(ArtifactsRoot(), "screenshots", flow);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(folder);
-        return new BrowserSession(playwright, browser, site, folder);
+        return new BrowserSession(chromium, site, folder);
     }
 
     /// <summary>A new person: their own cookies, a desktop or a 375 px phone screen.</summary>
     public async Task<IPage> NewPerson(bool phone = false)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = _site.ToString(), Locale = "zh-CN", AcceptDownloads = true,
             ViewportSize = phone ? new ViewportSize { Width = 375, Height = 812 } : new ViewportSize { Width = 1280, Height = 900 },
@@ -84,9 +76,5 @@ public sealed class BrowserSession : IAsyncDisposable
         return Path.Combine(AppContext.BaseDirectory, "artifacts");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-    }
+    public ValueTask DisposeAsync() => _chromium.DisposeAsync();
 }
