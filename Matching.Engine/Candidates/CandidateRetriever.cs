@@ -105,7 +105,7 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         using var lease = indexes[target].Acquire();
         var searcher = lease.Searcher;
-        var hits = searcher.Search(WithoutCommonTerms(query, searcher.IndexReader, CommonTermShare, PruneFromDocuments), k + (exclude?.Count ?? 0)).ScoreDocs;
+        var hits = LeafParallelSearch.Search(searcher, WithoutCommonTerms(query, searcher.IndexReader, CommonTermShare, PruneFromDocuments), k + (exclude?.Count ?? 0));
         var list = new List<Candidate>(Math.Min(k, hits.Length));
         var top = hits.Length > 0 ? hits[0].Score : 1f;
         var leaves = searcher.IndexReader.Leaves;

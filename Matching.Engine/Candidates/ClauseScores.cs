@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 
@@ -10,42 +11,49 @@ namespace Matching.Engine.Candidates;
 /// </summary>
 public static class ClauseScores
 {
-    /// <summary>Per document (top-level doc id), each clause's score; 0 where the term is not in the field.</summary>
+    /// <summary>Clauses per unit of work when the clauses are scored side by side.</summary>
+    private const int ClausesPerTask = 16;
+
+    /// <summary>
+    /// Per document (top-level doc id), each clause's score; 0 where the term is not in the field. Clauses are scored
+    /// in groups side by side on the machine's cores (each group writes its own columns); the calling thread takes
+    /// groups too, so a busy thread pool only makes this sequential.
+    /// </summary>
     public static Dictionary<int, float[]> Of(IndexSearcher searcher, TermsQuery query, IEnumerable<int> docs)
     {
-        var weights = Weights(searcher, query);
         var leaves = searcher.IndexReader.Leaves;
-        var result = new Dictionary<int, float[]>();
-        foreach (var group in docs.Distinct().GroupBy(d => ReaderUtil.SubIndex(d, leaves)))
+        var groups = docs.Distinct().GroupBy(d => ReaderUtil.SubIndex(d, leaves))
+            .Select(g => (Leaf: leaves[g.Key], Local: g.Select(d => d - leaves[g.Key].DocBase).Order().ToArray()))
+            .Select(g => (g.Leaf, g.Local, Rows: g.Local.Select(_ => new float[query.Clauses.Count]).ToArray()))
+            .ToList();
+        var clauses = Enumerable.Range(0, query.Clauses.Count).Where(i => query.Clauses[i].Boost > 0).ToList();
+        void Score(IEnumerable<int> chunk)
         {
-            var leaf = leaves[group.Key];
-            var local = group.Select(d => d - leaf.DocBase).Order().ToArray();
-            var rows = local.Select(_ => new float[query.Clauses.Count]).ToArray();
-            foreach (var (index, weight) in weights)
+            foreach (var index in chunk)
             {
-                var scorer = weight.GetScorer(leaf, leaf.AtomicReader.LiveDocs);
-                if (scorer is null) continue;
-                for (var i = 0; i < local.Length; i++)
+                var c = query.Clauses[index];
+                // A weight per clause; a term missing from a segment gets no scorer there and scores 0.
+                var weight = searcher.CreateNormalizedWeight(new TermQuery(new Term(c.Field, c.Term)) { Boost = c.Boost });
+                foreach (var (leaf, local, rows) in groups)
                 {
-                    var at = scorer.DocID >= local[i] ? scorer.DocID : scorer.Advance(local[i]);
-                    if (at == DocIdSetIterator.NO_MORE_DOCS) break;
-                    if (at == local[i]) rows[i][index] = scorer.GetScore();
+                    var scorer = weight.GetScorer(leaf, leaf.AtomicReader.LiveDocs);
+                    if (scorer is null) continue;
+                    for (var i = 0; i < local.Length; i++)
+                    {
+                        var at = scorer.DocID >= local[i] ? scorer.DocID : scorer.Advance(local[i]);
+                        if (at == DocIdSetIterator.NO_MORE_DOCS) break;
+                        if (at == local[i]) rows[i][index] = scorer.GetScore();
+                    }
                 }
             }
+        }
+        var chunks = clauses.Chunk(ClausesPerTask).ToList();
+        if (chunks.Count < 2 || Environment.ProcessorCount < 2) Score(clauses);
+        else Parallel.ForEach(Partitioner.Create(chunks, EnumerablePartitionerOptions.NoBuffering),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Score);
+        var result = new Dictionary<int, float[]>();
+        foreach (var (leaf, local, rows) in groups)
             for (var i = 0; i < local.Length; i++) result[leaf.DocBase + local[i]] = rows[i];
-        }
         return result;
-    }
-
-    /// <summary>A weight per clause (a term missing from a segment gets no scorer there and scores 0).</summary>
-    private static List<(int Index, Weight Weight)> Weights(IndexSearcher searcher, TermsQuery query)
-    {
-        var weights = new List<(int, Weight)>(query.Clauses.Count);
-        for (var i = 0; i < query.Clauses.Count; i++)
-        {
-            var c = query.Clauses[i];
-            if (c.Boost > 0) weights.Add((i, searcher.CreateNormalizedWeight(new TermQuery(new Term(c.Field, c.Term)) { Boost = c.Boost })));
-        }
-        return weights;
     }
 }

@@ -85,43 +85,52 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         var bestEmbedding = inList.Select(i => embeddingCosines[i]).Max() ?? 0;
         var bestTopic = inList.Select(i => topicCosines[i]).Max() ?? 0;
 
-        for (var i = 0; i < candidates.Count; i++)
+        // Each clause's field and term weight, looked up once rather than per candidate.
+        var clauseField = clauses.Clauses.Select(c => c.Field == IndexDocuments.All ? 0 : c.Field == IndexDocuments.Title ? 1 : c.Field == IndexDocuments.Keywords ? 2 : -1).ToArray();
+        var clauseWeight = clauses.Clauses.Select(c => terms[c.Term]).ToArray();
+
+        // The candidates' rows are independent: computed side by side on the machine's cores (the calling thread
+        // takes ranges too), each writing its own row.
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, candidates.Count, 25), range =>
         {
-            var c = candidates[i];
-            var v = new float[FeatureSchema.Count];
-            var n = 0;
-            v[n++] = c.Score;
-            v[n++] = c.Rank;
-            v[n++] = (float)c.NormalisedScore;
-            var own = scores.GetValueOrDefault(c.Id);
-            v[n++] = FieldScore(clauses, own, IndexDocuments.All);
-            v[n++] = FieldScore(clauses, own, IndexDocuments.Title);
-            v[n++] = FieldScore(clauses, own, IndexDocuments.Keywords);
-            v[n++] = totalWeight > 0 ? PresentWeight(clauses, own, IndexDocuments.All) / totalWeight : 0;
-            v[n++] = totalWeight > 0 ? PresentWeight(clauses, own, IndexDocuments.Title) / totalWeight : 0;
-            facts.TryGetValue(c.Id, out var r);
-            var organisation = r?.Organisation is { } o ? organisations.GetValueOrDefault(o) : null;
-            n = Pair(v, n, PairFeatures.KeywordOverlap(need.Keywords, r?.Keywords));
-            n = Pair(v, n, PairFeatures.IndustryDistance(taxonomy, need.Industries, r?.Industries));
-            n = Pair(v, n, PairFeatures.MaturityGap(need.Maturity, r?.Maturity));
-            n = Pair(v, n, PairFeatures.Jaccard(need.Cooperation, r?.Cooperation));
-            n = Pair(v, n, PairFeatures.MoneyFit(need.Budget, r?.Price));
-            n = Pair(v, n, PairFeatures.SameZone(need.Zone ?? needOrganisation?.Zone, organisation?.Zone));
-            n = Pair(v, n, PairFeatures.SameZone(needOrganisation?.Region, organisation?.Region));
-            n = Pair(v, n, organisation is null ? null : PairFeatures.TrackRecord(records[organisation.Id], need.Id));
-            n = Pair(v, n, PairFeatures.AgeGapDays(need.UpdatedAt, r?.UpdatedAt));
-            n = Pair(v, n, embeddingCosines[i]);
-            n = Pair(v, n, topicCosines[i]);
-            v[n++] = embeddingCosines[i] is { } e ? bestEmbedding - e : 0;
-            v[n++] = topicCosines[i] is { } t ? bestTopic - t : 0;
-            // The indexed text (IndexDocuments): title, body and keywords, as the record holds them.
-            v[n++] = PairFeatures.Dice(needBigrams, SortedBigrams(r is null ? "" : r.Title + "\n" + r.Body + "\n" + string.Join(IndexDocuments.ListSeparator, r.IndexedKeywords)));
-            v[n++] = cjk;
-            v[n++] = terms.Count;
-            v[n++] = r?.Title.Length ?? 0;
-            v[n++] = r?.Body.Length ?? 0;
-            vectors[i] = v;
-        }
+            for (var i = range.Item1; i < range.Item2; i++)
+            {
+                var c = candidates[i];
+                var v = new float[FeatureSchema.Count];
+                var n = 0;
+                v[n++] = c.Score;
+                v[n++] = c.Rank;
+                v[n++] = (float)c.NormalisedScore;
+                var field = FieldSums(scores.GetValueOrDefault(c.Id), clauseField, clauseWeight);
+                v[n++] = field.All;
+                v[n++] = field.Title;
+                v[n++] = field.Keywords;
+                v[n++] = totalWeight > 0 ? field.PresentAll / totalWeight : 0;
+                v[n++] = totalWeight > 0 ? field.PresentTitle / totalWeight : 0;
+                facts.TryGetValue(c.Id, out var r);
+                var organisation = r?.Organisation is { } o ? organisations.GetValueOrDefault(o) : null;
+                n = Pair(v, n, PairFeatures.KeywordOverlap(need.Keywords, r?.Keywords));
+                n = Pair(v, n, PairFeatures.IndustryDistance(taxonomy, need.Industries, r?.Industries));
+                n = Pair(v, n, PairFeatures.MaturityGap(need.Maturity, r?.Maturity));
+                n = Pair(v, n, PairFeatures.Jaccard(need.Cooperation, r?.Cooperation));
+                n = Pair(v, n, PairFeatures.MoneyFit(need.Budget, r?.Price));
+                n = Pair(v, n, PairFeatures.SameZone(need.Zone ?? needOrganisation?.Zone, organisation?.Zone));
+                n = Pair(v, n, PairFeatures.SameZone(needOrganisation?.Region, organisation?.Region));
+                n = Pair(v, n, organisation is null ? null : PairFeatures.TrackRecord(records[organisation.Id], need.Id));
+                n = Pair(v, n, PairFeatures.AgeGapDays(need.UpdatedAt, r?.UpdatedAt));
+                n = Pair(v, n, embeddingCosines[i]);
+                n = Pair(v, n, topicCosines[i]);
+                v[n++] = embeddingCosines[i] is { } e ? bestEmbedding - e : 0;
+                v[n++] = topicCosines[i] is { } t ? bestTopic - t : 0;
+                // The indexed text (IndexDocuments): title, body and keywords, as the record holds them.
+                v[n++] = r is null ? 0 : PairFeatures.BigramDice(needBigrams, [r.Title, r.Body, .. r.IndexedKeywords]);
+                v[n++] = cjk;
+                v[n++] = terms.Count;
+                v[n++] = r?.Title.Length ?? 0;
+                v[n++] = r?.Body.Length ?? 0;
+                vectors[i] = v;
+            }
+        });
         return vectors;
     }
 
@@ -158,46 +167,50 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
     /// <summary>Each field scored with the need's term weights alone (no field boost): per-field BM25 features.</summary>
     private static readonly IReadOnlyDictionary<string, float> FeatureFields = IndexDocuments.SearchFields.Keys.ToDictionary(f => f, _ => 1f);
 
-    /// <summary>A field's BM25 score of the need's terms, summed in clause order.</summary>
-    private static float FieldScore(TermsQuery query, float[]? scores, string field)
+    /// <summary>
+    /// One candidate's clause scores summed per field (the per-field BM25 features, in clause order), and the summed
+    /// weight of the need's terms found in the whole text and in the title (a term scores above 0 exactly where it occurs).
+    /// </summary>
+    private static (float All, float Title, float Keywords, float PresentAll, float PresentTitle) FieldSums(float[]? scores, int[] field, float[] weight)
     {
-        if (scores is null) return 0;
-        double sum = 0;
+        if (scores is null) return default;
+        double all = 0, title = 0, keywords = 0;
+        float presentAll = 0, presentTitle = 0;
         for (var i = 0; i < scores.Length; i++)
-            if (query.Clauses[i].Field == field) sum += scores[i];
-        return (float)sum;
-    }
-
-    /// <summary>The summed weight of the need's terms found in a field (a term scores above 0 exactly where it occurs).</summary>
-    private static float PresentWeight(TermsQuery query, float[]? scores, string field)
-    {
-        if (scores is null) return 0;
-        float sum = 0;
-        for (var i = 0; i < scores.Length; i++)
-            if (scores[i] > 0 && query.Clauses[i].Field == field) sum += query.Weights[query.Clauses[i].Term];
-        return sum;
+        {
+            switch (field[i])
+            {
+                case 0:
+                    all += scores[i];
+                    if (scores[i] > 0) presentAll += weight[i];
+                    break;
+                case 1:
+                    title += scores[i];
+                    if (scores[i] > 0) presentTitle += weight[i];
+                    break;
+                case 2:
+                    keywords += scores[i];
+                    break;
+            }
+        }
+        return ((float)all, (float)title, (float)keywords, presentAll, presentTitle);
     }
 
     /// <summary>Folded CJK character bigrams of a text.</summary>
-    public static HashSet<int> Bigrams(string text) => [.. SortedBigrams(text)];
-
-    /// <summary>The distinct folded CJK character bigrams of a text, sorted (cheaper than a set for the candidates' side).</summary>
-    public static int[] SortedBigrams(string text)
+    public static HashSet<int> Bigrams(string text)
     {
-        var bigrams = new List<int>(text.Length);
+        var set = new HashSet<int>();
         var previous = '\0';
         foreach (var raw in text)
         {
             var c = TextFolding.Fold(raw);
-            if (IsCjk(previous) && IsCjk(c)) bigrams.Add(previous << 16 | c);
+            if (IsCjk(previous) && IsCjk(c)) set.Add(Bigram(previous, c));
             previous = c;
         }
-        bigrams.Sort();
-        var distinct = 0;
-        for (var i = 0; i < bigrams.Count; i++)
-            if (i == 0 || bigrams[i] != bigrams[i - 1]) bigrams[distinct++] = bigrams[i];
-        return bigrams.GetRange(0, distinct).ToArray();
+        return set;
     }
+
+    internal static int Bigram(char first, char second) => first << 16 | second;
 
     public static float CjkShare(string text)
     {
@@ -205,5 +218,5 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         return letters == 0 ? 0 : text.Count(IsCjk) / (float)letters;
     }
 
-    private static bool IsCjk(char c) => c is >= '\u3400' and <= '\u9FFF';
+    internal static bool IsCjk(char c) => c is >= '\u3400' and <= '\u9FFF';
 }

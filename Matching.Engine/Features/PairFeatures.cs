@@ -87,13 +87,44 @@ public static class PairFeatures
     public static float? AgeGapDays(DateTimeOffset? need, DateTimeOffset? candidate) =>
         need is { } a && candidate is { } b ? (float)Math.Round((a - b).TotalDays, 1) : null;
 
-    /// <summary>Dice overlap of a set with the distinct values of a sorted array (see <see cref="FeatureExtractor.SortedBigrams"/>).</summary>
-    public static float Dice(HashSet<int> a, ReadOnlySpan<int> sortedDistinct)
+    /// <summary>
+    /// Dice overlap of the need's CJK bigrams with the distinct folded CJK bigrams of the candidate's texts (title, body,
+    /// each keyword: a bigram never spans two of them). The candidate's side goes into a pooled buffer, sorted, and
+    /// counted without a set.
+    /// </summary>
+    public static float BigramDice(HashSet<int> need, IReadOnlyList<string> texts)
     {
-        if (a.Count + sortedDistinct.Length == 0) return 0;
-        var shared = 0;
-        foreach (var x in sortedDistinct) if (a.Contains(x)) shared++;
-        return 2f * shared / (a.Count + sortedDistinct.Length);
+        var length = 0;
+        foreach (var t in texts) length += t.Length;
+        var buffer = System.Buffers.ArrayPool<int>.Shared.Rent(Math.Max(1, length));
+        try
+        {
+            var count = 0;
+            foreach (var text in texts)
+            {
+                var previous = '\0';
+                foreach (var raw in text)
+                {
+                    var c = TextFolding.Fold(raw);
+                    if (FeatureExtractor.IsCjk(previous) && FeatureExtractor.IsCjk(c)) buffer[count++] = FeatureExtractor.Bigram(previous, c);
+                    previous = c;
+                }
+            }
+            var bigrams = buffer.AsSpan(0, count);
+            bigrams.Sort();
+            int distinct = 0, shared = 0;
+            for (var i = 0; i < bigrams.Length; i++)
+            {
+                if (i > 0 && bigrams[i] == bigrams[i - 1]) continue;
+                distinct++;
+                if (need.Contains(bigrams[i])) shared++;
+            }
+            return need.Count + distinct == 0 ? 0 : 2f * shared / (need.Count + distinct);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(buffer);
+        }
     }
 
     private static string Fold(string s) => TextFolding.Fold(s.Trim()).ToLowerInvariant();

@@ -17,16 +17,20 @@ public sealed class RecordVectors(MatchingDatabase database)
     /// <summary>Most ids per query (SQLite's parameter limit is far higher; this keeps statements small).</summary>
     private const int Chunk = 500;
 
-    public IReadOnlyDictionary<string, StoredVector> Get(RecordKind kind, string model, IReadOnlyCollection<string> ids)
+    public IReadOnlyDictionary<string, StoredVector> Get(RecordKind kind, string model, IReadOnlyCollection<string> ids) =>
+        Get(kind, [model], ids)[model];
+
+    /// <summary>The stored vectors of several models for the same records, in one read: model → id → vector.</summary>
+    public IReadOnlyDictionary<string, Dictionary<string, StoredVector>> Get(RecordKind kind, IReadOnlyList<string> models, IReadOnlyCollection<string> ids)
     {
-        var found = new Dictionary<string, StoredVector>(ids.Count);
-        if (ids.Count == 0) return found;
+        var found = models.Distinct().ToDictionary(m => m, _ => new Dictionary<string, StoredVector>(ids.Count));
+        if (ids.Count == 0 || models.Count == 0) return found;
         using var connection = database.Open();
         foreach (var chunk in ids.Distinct().Chunk(Chunk))
-            foreach (var (id, hash, blob) in connection.Query<(string, string, byte[])>(
-                         database.Sql("SELECT id, text_hash, vector FROM record_vectors WHERE kind = @kind AND model = @model AND id IN @chunk"),
-                         new { kind = kind.Name(), model, chunk }))
-                found[id] = new StoredVector(id, hash, MemoryMarshal.Cast<byte, float>(blob).ToArray());
+            foreach (var (model, id, hash, blob) in connection.Query<(string, string, string, byte[])>(
+                         database.Sql("SELECT model, id, text_hash, vector FROM record_vectors WHERE kind = @kind AND model IN @models AND id IN @chunk"),
+                         new { kind = kind.Name(), models = found.Keys.ToArray(), chunk }))
+                found[model][id] = new StoredVector(id, hash, MemoryMarshal.Cast<byte, float>(blob).ToArray());
         return found;
     }
 

@@ -24,7 +24,10 @@ public sealed record VectorModels(string EmbeddingModel, int EmbeddingMaxTokens,
     {
         // Read on first use, so a caller can hand the lookup to work that runs beside other reads.
         var loaded = new Lazy<(IReadOnlyDictionary<string, StoredVector> Embeddings, IReadOnlyDictionary<string, StoredVector> Topics)>(() =>
-            (vectors.Get(kind, EmbeddingKey, ids), Topics is null ? new Dictionary<string, StoredVector>() : vectors.Get(kind, TopicKey, ids)));
+        {
+            var both = vectors.Get(kind, Topics is null ? [EmbeddingKey] : [EmbeddingKey, TopicKey], ids);
+            return (both[EmbeddingKey], both.GetValueOrDefault(TopicKey) ?? new Dictionary<string, StoredVector>());
+        });
         return id => loaded.Value.Embeddings.TryGetValue(id, out var e) | loaded.Value.Topics.TryGetValue(id, out var t) ? new TextVectors(e?.Vector, t?.Vector) : null;
     }
 }
