@@ -18,8 +18,9 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
     /// Candidates for a need. Retrieval uses the whole need; for a need that is not public, the snippets highlight
     /// only the terms of its public view, so a highlight never reveals words of a hidden description.
     /// </summary>
-    public IReadOnlyList<Candidate> ForNeed(TechNeed need, RecordKind target, int k, int withSnippets = 20) =>
-        Retrieve(queries.ForNeed(need), target, k, withSnippets, exclude: null, highlight: Highlight(need));
+    /// <remarks>Pass the match's <paramref name="terms"/> when its features follow, so they reuse the term statistics.</remarks>
+    public IReadOnlyList<Candidate> ForNeed(TechNeed need, RecordKind target, int k, int withSnippets = 20, TermStates? terms = null) =>
+        Retrieve(queries.ForNeed(need), target, k, withSnippets, exclude: null, highlight: Highlight(need), terms: terms);
 
     /// <summary>What a need's snippets may highlight: all its terms when public, its title's when summary-only, nothing else.</summary>
     private Query? Highlight(TechNeed need) => need.Visibility switch
@@ -100,12 +101,15 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
     }
 
     /// <summary>Runs a query against one index; the first <paramref name="withSnippets"/> candidates get snippets.</summary>
-    public IReadOnlyList<Candidate> Retrieve(Query query, RecordKind target, int k, int withSnippets, ISet<string>? exclude, Query? highlight = null)
+    public IReadOnlyList<Candidate> Retrieve(Query query, RecordKind target, int k, int withSnippets, ISet<string>? exclude, Query? highlight = null, TermStates? terms = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         using var lease = indexes[target].Acquire();
         var searcher = lease.Searcher;
-        var hits = LeafParallelSearch.Search(searcher, WithoutCommonTerms(query, searcher.IndexReader, CommonTermShare, PruneFromDocuments), k + (exclude?.Count ?? 0));
+        terms ??= new TermStates();
+        var bound = terms.Bind(searcher, query);
+        var pruned = WithoutCommonTerms(bound, searcher.IndexReader, CommonTermShare, PruneFromDocuments, t => terms.Of(searcher, t).DocFreq);
+        var hits = LeafParallelSearch.Search(searcher, pruned, k + (exclude?.Count ?? 0));
         var list = new List<Candidate>(Math.Min(k, hits.Length));
         var top = hits.Length > 0 ? hits[0].Score : 1f;
         var leaves = searcher.IndexReader.Leaves;
@@ -139,13 +143,14 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
     /// most of a long query's cost. Each top-level clause is one (field, term) (see <see cref="QueryBuilder"/>); a
     /// term's clauses go together, judged by its frequency in the whole text.
     /// </summary>
-    internal static Query WithoutCommonTerms(Query query, Lucene.Net.Index.IndexReader reader, double share, int fromDocuments)
+    internal static Query WithoutCommonTerms(Query query, Lucene.Net.Index.IndexReader reader, double share, int fromDocuments, Func<Term, int>? docFreq = null)
     {
         if (query is not BooleanQuery boolean || reader.MaxDoc < fromDocuments) return query;
+        docFreq ??= reader.DocFreq;
         var limit = reader.MaxDoc * share;
         var common = new HashSet<string>();
         foreach (var clause in boolean.Clauses)
-            if (clause.Query is TermQuery { Term: var term } && term.Field == IndexDocuments.All && reader.DocFreq(term) > limit)
+            if (clause.Query is TermQuery { Term: var term } && term.Field == IndexDocuments.All && docFreq(term) > limit)
                 common.Add(term.Text);
         if (common.Count == 0) return query;
         var pruned = new BooleanQuery { Boost = boolean.Boost };

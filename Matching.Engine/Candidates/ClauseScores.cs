@@ -19,8 +19,9 @@ public static class ClauseScores
     /// in groups side by side on the machine's cores (each group writes its own columns); the calling thread takes
     /// groups too, so a busy thread pool only makes this sequential.
     /// </summary>
-    public static Dictionary<int, float[]> Of(IndexSearcher searcher, TermsQuery query, IEnumerable<int> docs)
+    public static Dictionary<int, float[]> Of(IndexSearcher searcher, TermsQuery query, IEnumerable<int> docs, TermStates? terms = null)
     {
+        terms ??= new TermStates();
         var leaves = searcher.IndexReader.Leaves;
         var groups = docs.Distinct().GroupBy(d => ReaderUtil.SubIndex(d, leaves))
             .Select(g => (Leaf: leaves[g.Key], Local: g.Select(d => d - leaves[g.Key].DocBase).Order().ToArray()))
@@ -33,7 +34,7 @@ public static class ClauseScores
             {
                 var c = query.Clauses[index];
                 // A weight per clause; a term missing from a segment gets no scorer there and scores 0.
-                var weight = searcher.CreateNormalizedWeight(new TermQuery(new Term(c.Field, c.Term)) { Boost = c.Boost });
+                var weight = searcher.CreateNormalizedWeight(terms.Query(searcher, new Term(c.Field, c.Term), c.Boost));
                 foreach (var (leaf, local, rows) in groups)
                 {
                     var scorer = weight.GetScorer(leaf, leaf.AtomicReader.LiveDocs);

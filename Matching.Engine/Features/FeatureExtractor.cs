@@ -26,7 +26,8 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
     /// candidates' order. The need's sentence and topic vectors and a lookup of the candidates' are used when known;
     /// a pair without both gets that feature as missing.
     /// </summary>
-    public float[][] For(RecordKind kind, TechNeed need, IReadOnlyList<Candidate> candidates, int k, TextVectors? needVectors = null, Func<string, TextVectors?>? candidateVectors = null)
+    public float[][] For(RecordKind kind, TechNeed need, IReadOnlyList<Candidate> candidates, int k, TextVectors? needVectors = null, Func<string, TextVectors?>? candidateVectors = null,
+        TermStates? termStates = null)
     {
         var vectors = new float[candidates.Count][];
         if (candidates.Count == 0) return vectors;
@@ -62,7 +63,7 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
                     var searcher = lease.Searcher;
                     var docs = SegmentIds.Locate(searcher.IndexReader, ids);
                     clauses = new TermsQuery(terms, FeatureFields);
-                    var byDoc = ClauseScores.Of(searcher, clauses, docs.Values);
+                    var byDoc = ClauseScores.Of(searcher, clauses, docs.Values, termStates);
                     scores = docs.ToDictionary(d => d.Key, d => byDoc[d.Value]);
                 },
                 () => theirVectors = candidates.Select(c => candidateVectors?.Invoke(c.Id)).ToList());

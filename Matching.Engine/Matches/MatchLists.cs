@@ -73,9 +73,10 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
     /// <summary>A need's lists as <paramref name="bundle"/> ranks them, <paramref name="depth"/> deep: what the match job stores.</summary>
     public StoredLists Compute(ModelBundle bundle, TechNeed need, int depth = StoredDepth)
     {
-        var results = scorer.Score(bundle, need, RecordKind.Result, retriever.ForNeed(need, RecordKind.Result, MatchScorer.K, withSnippets: 0));
+        var terms = new TermStates();
+        var results = scorer.Score(bundle, need, RecordKind.Result, retriever.ForNeed(need, RecordKind.Result, MatchScorer.K, withSnippets: 0, terms), terms);
         var topResults = results.OrderByDescending(r => r.Score).ThenByDescending(r => r.Raw).ThenBy(r => r.Candidate.Rank).Take(depth).ToList();
-        var experts = scorer.ScoreExperts(bundle, need, retriever.ForNeed(need, RecordKind.Expert, MatchScorer.K, withSnippets: 0), results);
+        var experts = scorer.ScoreExperts(bundle, need, retriever.ForNeed(need, RecordKind.Expert, MatchScorer.K, withSnippets: 0, terms), results, terms);
         var topExperts = experts.OrderByDescending(e => e.Score).ThenByDescending(e => e.Profile.Raw).ThenBy(e => e.Profile.Candidate.Rank).Take(depth).ToList();
         // The first entries carry their snippets, highlighted under the need's rule, so serving them highlights nothing.
         var resultSnippets = retriever.WithSnippets(need, topResults.Take(SnippetDepth).Select(r => r.Candidate).ToList()).ToDictionary(c => c.Id, c => c.Snippets);

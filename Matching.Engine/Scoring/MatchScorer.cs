@@ -26,13 +26,14 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
     public const double BestWeight = 0.5, TopThreeWeight = 0.2, ProfileWeight = 0.3;
 
     /// <summary>Scores a need's candidates of one kind (results, or experts by profile) with <paramref name="bundle"/>, in the candidates' order.</summary>
-    public IReadOnlyList<ScoredCandidate> Score(ModelBundle bundle, TechNeed need, RecordKind kind, IReadOnlyList<Candidate> candidates)
+    /// <remarks>The <paramref name="terms"/> the candidates were retrieved with, when given, spare the features the term lookups.</remarks>
+    public IReadOnlyList<ScoredCandidate> Score(ModelBundle bundle, TechNeed need, RecordKind kind, IReadOnlyList<Candidate> candidates, TermStates? terms = null)
     {
         if (candidates.Count == 0) return [];
         var vectorModels = VectorModels.Of(bundle);
         var needVectors = vectorModels.Lookup(vectors, RecordKind.Need, [need.Id])(need.Id);
         var lookup = vectorModels.Lookup(vectors, kind, candidates.Select(c => c.Id).ToList());
-        var rows = features.For(kind, need, candidates, K, needVectors, lookup);
+        var rows = features.For(kind, need, candidates, K, needVectors, lookup, terms);
         var language = bundle.For(rows[0]);
         var raw = language.Ranker.Score(rows);
         var calibrated = language.Calibrate(raw);
@@ -46,10 +47,11 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
     /// </summary>
     public IReadOnlyList<ScoredCandidate> ScorePairs(ModelBundle bundle, TechNeed need, RecordKind kind, IReadOnlyList<string> ids)
     {
-        var top = retriever.ForNeed(need, kind, K, withSnippets: 0);
+        var terms = new TermStates();
+        var top = retriever.ForNeed(need, kind, K, withSnippets: 0, terms);
         var listed = top.Select(c => c.Id).ToHashSet();
         var wanted = ids.Distinct().Select(id => listed.Contains(id) ? null : retriever.Pair(need, kind, id, K, top)).OfType<Candidate>().ToList();
-        var scored = Score(bundle, need, kind, top.Concat(wanted).ToList()).ToDictionary(s => s.Candidate.Id);
+        var scored = Score(bundle, need, kind, top.Concat(wanted).ToList(), terms).ToDictionary(s => s.Candidate.Id);
         var found = ids.Distinct().Where(scored.ContainsKey).Select(id => scored[id]).ToList();
         var withSnippets = retriever.WithSnippets(need, found.Select(s => s.Candidate).Where(c => c.Snippets.Count == 0).ToList()).ToDictionary(c => c.Id);
         return found.Select(s => withSnippets.TryGetValue(s.Candidate.Id, out var c) ? s with { Candidate = c } : s).ToList();
@@ -72,9 +74,9 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
     /// results among <paramref name="results"/> (best and top-3 mean). An expert without a scored result is scored
     /// by profile alone.
     /// </summary>
-    public IReadOnlyList<ExpertScore> ScoreExperts(ModelBundle bundle, TechNeed need, IReadOnlyList<Candidate> experts, IReadOnlyList<ScoredCandidate> results)
+    public IReadOnlyList<ExpertScore> ScoreExperts(ModelBundle bundle, TechNeed need, IReadOnlyList<Candidate> experts, IReadOnlyList<ScoredCandidate> results, TermStates? terms = null)
     {
-        var profiles = Score(bundle, need, RecordKind.Expert, experts);
+        var profiles = Score(bundle, need, RecordKind.Expert, experts, terms);
         var theirs = store.ResultsOfExperts(experts.Select(e => e.Id).ToList());
         return profiles.Select(p => Combine(p, theirs[p.Candidate.Id].Where(r => r.Status == RecordStatus.Active)
             .Join(results, r => r.Id, s => s.Candidate.Id, (_, s) => s).ToList())).ToList();

@@ -95,9 +95,10 @@ internal static class MatchBench
                     using (var lease = indexes[RecordKind.Result].Acquire()) lease.Searcher.Search(query, k);
                     var bm25 = t.Elapsed.TotalMilliseconds;
                     t.Restart();
-                    var candidates = retriever.ForNeed(need, RecordKind.Result, k, 0);
+                    var terms = new TermStates();
+                    var candidates = retriever.ForNeed(need, RecordKind.Result, k, 0, terms);
                     var afterCandidates = t.Elapsed.TotalMilliseconds;
-                    var scored = scorer.Score(bundle, need, RecordKind.Result, candidates);
+                    var scored = scorer.Score(bundle, need, RecordKind.Result, candidates, terms);
                     var total = t.Elapsed.TotalMilliseconds;
                     if (q < 0 || scored.Count != candidates.Count) continue;
                     bare.Add(bm25);
