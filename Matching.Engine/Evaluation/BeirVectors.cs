@@ -26,12 +26,18 @@ public static class BeirVectors
         var queryTexts = queryIds.Select(q => BeirWorkspace.EmbeddingText(q, dataset.Queries[q])).ToList();
         var documents = cache.GetOrEncode(documentTexts, encoder.Encode, progress);
         var queries = cache.GetOrEncode(queryTexts, encoder.Encode, progress);
+        // Each abstract's sentences, cached by their own text like any other.
+        var passages = corpus.Select(d => RecordTexts.Passages(RecordTexts.BodyOf(BeirWorkspace.ResultFor(d)))).ToList();
+        var sentenceVectors = cache.GetOrEncode(passages.SelectMany(p => p).ToList(), encoder.Encode, progress);
+        var passageVectors = new float[][]?[corpus.Count];
+        for (int i = 0, at = 0; i < corpus.Count; at += passages[i].Count, i++)
+            passageVectors[i] = passages[i].Count == 0 ? null : sentenceVectors[at..(at + passages[i].Count)];
         var clock = Stopwatch.StartNew();
         var topics = TopicModel.Fit(documentTexts, new MatchingAnalyzer(), topicParameters);
         var documentTopics = topics.Transform(documentTexts);
         var queryTopics = topics.Transform(queryTexts);
         log?.Invoke($"topics: {topics.Topics} topics fitted on {documentTexts.Count:N0} documents in {clock.Elapsed.TotalSeconds:N0} s");
-        var byDocument = corpus.Select((d, i) => (d.Id, new TextVectors(documents[i], documentTopics[i]))).ToDictionary(x => x.Id, x => x.Item2);
+        var byDocument = corpus.Select((d, i) => (d.Id, new TextVectors(documents[i], documentTopics[i], passageVectors[i]))).ToDictionary(x => x.Id, x => x.Item2);
         var byQuery = queryIds.Select((q, i) => (q, new TextVectors(queries[i], queryTopics[i]))).ToDictionary(x => x.q, x => x.Item2);
         return (id => byQuery.GetValueOrDefault(id), id => byDocument.GetValueOrDefault(id));
     }

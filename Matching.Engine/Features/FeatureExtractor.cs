@@ -85,6 +85,14 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         var inList = candidates.Select((c, i) => (c, i)).Where(x => x.c.Rank <= k).Select(x => x.i).ToList();
         var bestEmbedding = inList.Select(i => embeddingCosines[i]).Max() ?? 0;
         var bestTopic = inList.Select(i => topicCosines[i]).Max() ?? 0;
+        // The best-matching sentence of each candidate's body (a claim or a need often matches one sentence of an abstract).
+        var passageCosines = theirVectors.Select(t => needVectors?.Embedding is { } e && t?.Passages is { Length: > 0 } p ? p.Max(s => PairFeatures.Cosine(e, s)) : null).ToList();
+        var bestPassage = inList.Select(i => passageCosines[i]).Max() ?? 0;
+        // Pseudo-relevance feedback: what the list's five best by BM25 have in common, as the mean of their sentence
+        // vectors (chosen by cross-validation on SciFact train, +0.004 nDCG@10 alone; the same for topic mixtures was
+        // never measured, so it is not a feature).
+        var feedback = inList.OrderBy(i => candidates[i].Rank).Take(FeedbackDepth).ToList();
+        var embeddingCentroid = Centroid(feedback.Select(i => theirVectors[i]?.Embedding));
 
         // Each clause's field and term weight, looked up once rather than per candidate.
         var clauseField = clauses.Clauses.Select(c => c.Field == IndexDocuments.All ? 0 : c.Field == IndexDocuments.Title ? 1 : c.Field == IndexDocuments.Keywords ? 2 : -1).ToArray();
@@ -123,6 +131,9 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
                 n = Pair(v, n, topicCosines[i]);
                 v[n++] = embeddingCosines[i] is { } e ? bestEmbedding - e : 0;
                 v[n++] = topicCosines[i] is { } t ? bestTopic - t : 0;
+                n = Pair(v, n, passageCosines[i]);
+                v[n++] = passageCosines[i] is { } pc ? bestPassage - pc : 0;
+                v[n++] = PairFeatures.Cosine(embeddingCentroid, theirVectors[i]?.Embedding) ?? 0;
                 // The indexed text (IndexDocuments): title, body and keywords, as the record holds them.
                 v[n++] = r is null ? 0 : PairFeatures.BigramDice(needBigrams, [r.Title, r.Body, .. r.IndexedKeywords]);
                 v[n++] = cjk;
@@ -156,6 +167,26 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
             var (title, body, keywords) = IndexDocuments.ExpertText(e, own);
             return new CandidateFacts(e.Areas, own.SelectMany(r => r.Industries).Distinct().ToList(), null, [], null, e.Organisation, title, body, keywords, e.UpdatedAt);
         });
+    }
+
+    /// <summary>How many of the list's best by BM25 the feedback centroids are taken from.</summary>
+    public const int FeedbackDepth = 5;
+
+    /// <summary>The mean of the known vectors, or null when none is known.</summary>
+    private static float[]? Centroid(IEnumerable<float[]?> vectors)
+    {
+        float[]? sum = null;
+        var count = 0;
+        foreach (var v in vectors)
+        {
+            if (v is null || (sum is not null && v.Length != sum.Length)) continue;
+            sum ??= new float[v.Length];
+            for (var d = 0; d < v.Length; d++) sum[d] += v[d];
+            count++;
+        }
+        if (sum is null) return null;
+        for (var d = 0; d < sum.Length; d++) sum[d] /= count;
+        return sum;
     }
 
     private static int Pair(float[] v, int n, float? value)

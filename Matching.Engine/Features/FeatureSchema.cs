@@ -34,6 +34,9 @@ public static class FeatureSchema
         "topic_cosine", "has_topic_cosine",         // cosine of LDA topic mixtures over SmartCn tokens (Chinese and English)
         "embedding_gap",      // best embedding cosine in the retrieved top K minus this one (0 when has_embedding_cosine is 0)
         "topic_gap",          // best topic cosine in the retrieved top K minus this one (0 when has_topic_cosine is 0)
+        "passage_cosine", "has_passage_cosine", // the best sentence of the candidate's body: its MiniLM cosine with the need (English)
+        "passage_gap",        // best passage cosine in the retrieved top K minus this one (0 when has_passage_cosine is 0)
+        "embedding_prf",      // cosine with the mean sentence vector of the list's top 5 by BM25 (pseudo-relevance feedback; 0 when unknown)
         "bigram_dice",        // Dice overlap of CJK character bigrams (Chinese needs a signal beyond SmartCn words)
         "cjk_share",          // share of CJK characters in the need (the language signal)
         "need_terms",         // distinct analysed terms in the need

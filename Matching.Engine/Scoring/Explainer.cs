@@ -47,7 +47,8 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
         ("region", ["same_region", "has_same_region"]),
         ("track", ["track_record", "has_track_record"]),
         ("age", ["age_gap_days", "has_age_gap_days"]),
-        ("semantic", ["embedding_cosine", "has_embedding_cosine"]),
+        ("semantic", ["embedding_cosine", "has_embedding_cosine", "embedding_prf"]),
+        ("passage", ["passage_cosine", "has_passage_cosine", "passage_gap"]),
         ("topic", ["topic_cosine", "has_topic_cosine"]),
         ("characters", ["bigram_dice"]),
         ("shape", ["cjk_share", "need_terms", "title_chars", "body_chars"]),
@@ -188,6 +189,11 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
                 if (f("has_embedding_cosine") == 0) return ("无句向量（中文文本由主题与字面信号衡量）", "No sentence vector (Chinese text is measured by topics and characters)");
                 var cos = f("embedding_cosine").ToString("F2", CultureInfo.InvariantCulture);
                 return up ? ($"语义相近（句向量余弦 {cos}）", $"Close in meaning (sentence cosine {cos})") : ($"语义相距较远（句向量余弦 {cos}）", $"Far apart in meaning (sentence cosine {cos})");
+            case "passage":
+                if (f("has_passage_cosine") == 0) return ("无逐句向量（中文文本由主题与字面信号衡量）", "No sentence-by-sentence vectors (Chinese text is measured by topics and characters)");
+                var pc = f("passage_cosine").ToString("F2", CultureInfo.InvariantCulture);
+                return up ? ($"有一句话与需求语义很近（余弦 {pc}）", $"One sentence is close in meaning to the need (cosine {pc})")
+                    : ($"没有哪句话与需求语义相近（最高余弦 {pc}）", $"No sentence is close in meaning to the need (best cosine {pc})");
             case "topic":
                 if (f("has_topic_cosine") == 0) return ("暂无主题向量", "No topic mixture yet");
                 var t = f("topic_cosine").ToString("F2", CultureInfo.InvariantCulture);

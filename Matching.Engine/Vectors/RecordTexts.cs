@@ -7,7 +7,7 @@ namespace Matching.Engine.Vectors;
 /// holds them. Training (benchmarks stored as results, queries as needs) and serving both go through here, so a
 /// stored vector and a cached benchmark vector of the same text are the same vector.
 /// </summary>
-public static class RecordTexts
+public static partial class RecordTexts
 {
     public static string Of(ResearchResult r) => Join(r.Title, r.Abstract, r.Keywords);
 
@@ -17,9 +17,27 @@ public static class RecordTexts
     public static string Of(Expert e, IEnumerable<ResearchResult> results)
     {
         var own = results.Where(r => r.Status == RecordStatus.Active).ToList();
-        var body = string.Join("\n", new[] { e.Bio }.Concat(own.Select(r => $"{r.Title}：{r.Abstract}")).Where(s => !string.IsNullOrWhiteSpace(s)));
-        return Join(string.Join("；", e.Areas.Prepend(e.Name)), body, e.Areas.Concat(own.SelectMany(r => r.Keywords)).Distinct().ToList());
+        return Join(string.Join("；", e.Areas.Prepend(e.Name)), BodyOf(e, own), e.Areas.Concat(own.SelectMany(r => r.Keywords)).Distinct().ToList());
     }
+
+    /// <summary>Most sentences of a body that get their own vector (abstracts rarely have more).</summary>
+    public const int MaxPassages = 40;
+
+    /// <summary>The body a record's sentence vectors are computed from: a result's abstract, an expert's bio and results.</summary>
+    public static string BodyOf(ResearchResult r) => r.Abstract ?? "";
+
+    public static string BodyOf(Expert e, IEnumerable<ResearchResult> results) =>
+        string.Join("\n", new[] { e.Bio }.Concat(results.Where(r => r.Status == RecordStatus.Active).Select(r => $"{r.Title}：{r.Abstract}")).Where(s => !string.IsNullOrWhiteSpace(s)));
+
+    /// <summary>
+    /// A body's sentences, each a passage with its own vector: split after ., ! or ? where the next sentence starts
+    /// with a capital or a bracket (English text; Chinese text gets no sentence vectors), at most <see cref="MaxPassages"/>.
+    /// </summary>
+    public static IReadOnlyList<string> Passages(string body) =>
+        SentenceEnd().Split(body).Select(s => s.Trim()).Where(s => s.Length > 0).Take(MaxPassages).ToList();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=[.!?])\s+(?=[A-Z(\[])", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SentenceEnd();
 
     private static string Join(string title, string? body, IReadOnlyList<string> keywords) =>
         string.Join(" ", new[] { title, body, string.Join("；", keywords) }.Where(s => !string.IsNullOrWhiteSpace(s)));

@@ -69,7 +69,8 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
 
     private int Compute(VectorModels bundle, RecordKind kind, IReadOnlyList<string> ids)
     {
-        var texts = Texts(kind, ids);
+        var records = Texts(kind, ids);
+        var texts = records.ToDictionary(r => r.Key, r => r.Value.Text);
         var gone = ids.Where(id => !texts.ContainsKey(id)).ToList();
         vectors.Delete(kind, gone);
         if (texts.Count == 0) return 0;
@@ -91,6 +92,22 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
             var encoded = _encoder.Encode(toEmbed.Select(id => texts[id]).ToList());
             vectors.Put(kind, bundle.EmbeddingKey, toEmbed.Select((id, i) => new StoredVector(id, hashes[id], encoded[i])));
             computed += toEmbed.Count;
+
+            // The body's sentences, for results and experts (what a need is compared with), in the same encoder calls'
+            // batches; kept with the whole text's hash, so they go stale together with the text's vector.
+            if (kind != RecordKind.Need)
+            {
+                var passages = toEmbed.Select(id => (Id: id, Sentences: RecordTexts.Passages(records[id].Body))).Where(p => p.Sentences.Count > 0).ToList();
+                var sentenceVectors = _encoder.Encode(passages.SelectMany(p => p.Sentences).ToList());
+                var at = 0;
+                var stored = new List<StoredVector>(passages.Count);
+                foreach (var (id, sentences) in passages)
+                {
+                    stored.Add(new StoredVector(id, hashes[id], VectorModels.Join(sentenceVectors.Skip(at).Take(sentences.Count))));
+                    at += sentences.Count;
+                }
+                vectors.Put(kind, bundle.PassageKey, stored);
+            }
         }
 
         if (bundle.Topics is { } topics)
@@ -107,20 +124,20 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         return computed;
     }
 
-    /// <summary>The texts of the live records among <paramref name="ids"/>.</summary>
-    private Dictionary<string, string> Texts(RecordKind kind, IReadOnlyList<string> ids)
+    /// <summary>The texts (and bodies, for sentence vectors) of the live records among <paramref name="ids"/>.</summary>
+    private Dictionary<string, (string Text, string Body)> Texts(RecordKind kind, IReadOnlyList<string> ids)
     {
         switch (kind)
         {
             case RecordKind.Result:
-                return store.GetResults(ids).Where(r => r.Status == RecordStatus.Active).ToDictionary(r => r.Id, RecordTexts.Of);
+                return store.GetResults(ids).Where(r => r.Status == RecordStatus.Active).ToDictionary(r => r.Id, r => (RecordTexts.Of(r), RecordTexts.BodyOf(r)));
             case RecordKind.Need:
                 // A closed need keeps its vectors: explanations and outcomes may still refer to it.
-                return store.GetNeeds(ids).Where(n => n.Status != RecordStatus.Withdrawn).ToDictionary(n => n.Id, RecordTexts.Of);
+                return store.GetNeeds(ids).Where(n => n.Status != RecordStatus.Withdrawn).ToDictionary(n => n.Id, n => (RecordTexts.Of(n), ""));
             case RecordKind.Expert:
                 var experts = store.GetExperts(ids).Where(e => e.Status == RecordStatus.Active).ToList();
                 var theirs = store.ResultsOfExperts(experts.Select(e => e.Id).ToList());
-                return experts.ToDictionary(e => e.Id, e => RecordTexts.Of(e, theirs[e.Id]));
+                return experts.ToDictionary(e => e.Id, e => (RecordTexts.Of(e, theirs[e.Id]), RecordTexts.BodyOf(e, theirs[e.Id])));
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));
         }

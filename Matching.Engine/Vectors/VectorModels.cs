@@ -16,6 +16,9 @@ public sealed record VectorModels(string EmbeddingModel, int EmbeddingMaxTokens,
     /// <summary>The record_vectors model name of the sentence vectors.</summary>
     public string EmbeddingKey => $"{EmbeddingModel}-{EmbeddingMaxTokens}";
 
+    /// <summary>The record_vectors model name of the body's sentence vectors (one blob of sentences × dimensions).</summary>
+    public string PassageKey => EmbeddingKey + ":passages";
+
     public static VectorModels Of(ModelBundle bundle) =>
         new(bundle.Manifest.EmbeddingModel, bundle.Manifest.EmbeddingMaxTokens, bundle.Manifest.TopicKey, bundle.Topics);
 
@@ -23,11 +26,21 @@ public sealed record VectorModels(string EmbeddingModel, int EmbeddingMaxTokens,
     public Func<string, TextVectors?> Lookup(RecordVectors vectors, RecordKind kind, IReadOnlyCollection<string> ids)
     {
         // Read on first use, so a caller can hand the lookup to work that runs beside other reads.
-        var loaded = new Lazy<(IReadOnlyDictionary<string, StoredVector> Embeddings, IReadOnlyDictionary<string, StoredVector> Topics)>(() =>
+        var loaded = new Lazy<IReadOnlyDictionary<string, Dictionary<string, StoredVector>>>(() =>
+            vectors.Get(kind, Topics is null ? [EmbeddingKey, PassageKey] : [EmbeddingKey, PassageKey, TopicKey], ids));
+        return id =>
         {
-            var both = vectors.Get(kind, Topics is null ? [EmbeddingKey] : [EmbeddingKey, TopicKey], ids);
-            return (both[EmbeddingKey], both.GetValueOrDefault(TopicKey) ?? new Dictionary<string, StoredVector>());
-        });
-        return id => loaded.Value.Embeddings.TryGetValue(id, out var e) | loaded.Value.Topics.TryGetValue(id, out var t) ? new TextVectors(e?.Vector, t?.Vector) : null;
+            var all = loaded.Value;
+            var e = all[EmbeddingKey].GetValueOrDefault(id);
+            var t = all.GetValueOrDefault(TopicKey)?.GetValueOrDefault(id);
+            var p = all[PassageKey].GetValueOrDefault(id);
+            return e is null && t is null && p is null ? null : new TextVectors(e?.Vector, t?.Vector, p is null ? null : Split(p.Vector, e?.Vector.Length ?? Embeddings.MiniLmEncoder.Dimensions));
+        };
     }
+
+    /// <summary>Passage vectors stored one after another in one blob, split back into vectors.</summary>
+    public static float[][] Split(float[] joined, int dimensions) => joined.Chunk(dimensions).ToArray();
+
+    /// <summary>Passage vectors as the one blob they are stored in.</summary>
+    public static float[] Join(IEnumerable<float[]> passages) => passages.SelectMany(v => v).ToArray();
 }

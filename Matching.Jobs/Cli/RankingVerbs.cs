@@ -39,8 +39,8 @@ internal static class RankingVerbs
         var minLeaf = new Option<int>("--min-leaf") { DefaultValueFactory = _ => new RankerHyperParameters().MinimumExamplesPerLeaf };
         var topicCount = new Option<int>("--topics") { Description = "topics of the LDA model", DefaultValueFactory = _ => new TopicHyperParameters().Topics };
         var maxTokens = MaxTokensOption();
-        var ablate = new Option<string[]>("--ablate") { Description = "leave signals out, to measure them: topics, bigrams, embeddings, synonyms", AllowMultipleArgumentsPerToken = true };
-        ablate.AcceptOnlyFromAmong("topics", "bigrams", "embeddings", "synonyms");
+        var ablate = new Option<string[]>("--ablate") { Description = "leave signals out, to measure them: topics, bigrams, embeddings, passages, feedback, synonyms", AllowMultipleArgumentsPerToken = true };
+        ablate.AcceptOnlyFromAmong("topics", "bigrams", "embeddings", "passages", "feedback", "synonyms");
         var command = new Command("train", "Train the ranker, its calibration and the topic model; write the model folder and its card")
             { beir, split, reportSplit, demo, fromData, k, output, version, folds, trees, leaves, rate, featureFraction, minLeaf, topicCount, maxTokens, ablate };
         command.SetAction(parse =>
@@ -298,6 +298,8 @@ internal static class RankingVerbs
             "topics" => new[] { "topic_cosine", "has_topic_cosine" },
             "bigrams" => ["bigram_dice"],
             "embeddings" => ["embedding_cosine", "has_embedding_cosine"],
+            "passages" => ["passage_cosine", "has_passage_cosine", "passage_gap"],
+            "feedback" => ["embedding_prf"],
             _ => [],
         }).Select(FeatureSchema.IndexOf).ToArray();
         if (names.Length == 0) return f => f;

@@ -3,6 +3,7 @@ using Matching.Engine.Index;
 using Matching.Engine.Records;
 using Matching.Engine.Scoring;
 using Matching.Engine.Storage;
+using Matching.Tests.Shared;
 
 namespace Matching.Engine.Tests.Backups;
 
@@ -107,9 +108,9 @@ public class DataBackupTests : IDisposable
         var registry = new ModelRegistry(source.Database, TempDataDirectory.Analyzer, source.Path);
         registry.EnsureShipped(Shipped);
         var matches = new Matching.Engine.Matches.MatchStore(source.Database);
-        matches.StartPass("v1", 10);
-        matches.Put(10, [new Matching.Engine.Matches.StoredLists("v1", "n-display-01", [new Matching.Engine.Matches.StoredMatch("r-display-01", 0.93, 9.5f, 1, 1)], [])]);
-        matches.CompletePass("v1");
+        matches.StartPass(ShippedModel.Version, 10);
+        matches.Put(10, [new Matching.Engine.Matches.StoredLists(ShippedModel.Version, "n-display-01", [new Matching.Engine.Matches.StoredMatch("r-display-01", 0.93, 9.5f, 1, 1)], [])]);
+        matches.CompletePass(ShippedModel.Version);
         var file = Path.Combine(Path.GetTempPath(), $"matching-backup-test-{Guid.NewGuid():N}.zip");
         _cleanup.Add(file);
         var manifest = DataBackup.Create(source.Path, source.Database, file);
@@ -126,9 +127,9 @@ public class DataBackupTests : IDisposable
         Assert.Equal(source.Store.ActiveIds(RecordKind.Result), store.ActiveIds(RecordKind.Result));
         Assert.Equal(source.Store.Judgements(), store.Judgements());
         Assert.Equal(source.Store.LastSeq(), store.LastSeq());
-        Assert.Equal("r-display-01", new Matching.Engine.Matches.MatchStore(target.Database).Get("v1", "n-display-01")!.Results[0].CandidateId);
-        Assert.Equal("v1", new ModelRegistry(target.Database, TempDataDirectory.Analyzer, restoreDir).ActiveVersion()!.Version);
-        Assert.True(ModelBundle.Exists(Path.Combine(restoreDir, "models", "v1")));
+        Assert.Equal("r-display-01", new Matching.Engine.Matches.MatchStore(target.Database).Get(ShippedModel.Version, "n-display-01")!.Results[0].CandidateId);
+        Assert.Equal(ShippedModel.Version, new ModelRegistry(target.Database, TempDataDirectory.Analyzer, restoreDir).ActiveVersion()!.Version);
+        Assert.True(ModelBundle.Exists(Path.Combine(restoreDir, "models", ShippedModel.Version)));
         // The change log goes on after the restored sequence (identity sequences moved past the copied keys).
         using (var writer = store.BeginWrite())
         {

@@ -63,4 +63,60 @@ public class PairFeaturesTests : IDisposable
         var alone = extractor.ForResults(need, [candidates[3]], 20);
         Assert.Equal(vectors[3], alone[0]);
     }
+
+    [Fact]
+    public void PassageAndFeedbackFeatures_AreTheBestSentenceAndTheCentroidOfTheTopFive_AndMissingWithoutVectors()
+    {
+        _data.SeedDemo();
+        _data.Maintainer().CatchUp();
+        var queries = new QueryBuilder(TempDataDirectory.Analyzer, TaxonomyFiles.DefaultSynonyms());
+        var extractor = new FeatureExtractor(_data.Indexes!, _data.Store, queries, Taxonomy());
+        var need = _data.Store.GetNeed("n-display-01")!;
+        var candidates = _data.Retriever().ForNeed(need, RecordKind.Result, 12, 0);
+        Assert.True(candidates.Count >= 8);
+
+        // Vectors in four dimensions: the need points along x; candidate i has two sentences, one of them closer to x
+        // the higher i is; the last candidate has no sentences (and so no passage feature).
+        float[] Unit(params float[] v) => v.Select(x => x / MathF.Sqrt(v.Sum(y => y * y))).ToArray();
+        var needVectors = new TextVectors(Unit(1, 0, 0, 0), null);
+        var theirs = candidates.Select((c, i) => (c.Id, Vectors: new TextVectors(Unit(1, i, 1, 0),
+            null, i == candidates.Count - 1 ? null : [Unit(0, 1, 0, 1), Unit(1 + i, 2, 0, 0)]))).ToDictionary(x => x.Id, x => x.Vectors);
+        var rows = extractor.ForResults(need, candidates, 12, needVectors, id => theirs.GetValueOrDefault(id));
+
+        float F(int row, string name) => rows[row][FeatureSchema.IndexOf(name)];
+        var best = Enumerable.Range(0, candidates.Count - 1).Max(i => PairFeatures.Cosine(needVectors.Embedding, theirs[candidates[i].Id].Passages![1])!.Value);
+        for (var i = 0; i < candidates.Count - 1; i++)
+        {
+            var expected = theirs[candidates[i].Id].Passages!.Max(p => PairFeatures.Cosine(needVectors.Embedding, p)!.Value);
+            Assert.Equal(expected, F(i, "passage_cosine"), 5);
+            Assert.Equal(1f, F(i, "has_passage_cosine"));
+            Assert.Equal(best - expected, F(i, "passage_gap"), 5);
+        }
+        var last = candidates.Count - 1;
+        Assert.Equal([0f, 0f, 0f], [F(last, "passage_cosine"), F(last, "has_passage_cosine"), F(last, "passage_gap")]);
+
+        // Feedback: the mean of the five best-ranked candidates' sentence vectors, compared with each candidate's.
+        var centroid = new float[4];
+        foreach (var c in candidates.OrderBy(c => c.Rank).Take(FeatureExtractor.FeedbackDepth))
+            for (var d = 0; d < 4; d++) centroid[d] += theirs[c.Id].Embedding![d] / FeatureExtractor.FeedbackDepth;
+        for (var i = 0; i < candidates.Count; i++)
+            Assert.Equal(PairFeatures.Cosine(centroid, theirs[candidates[i].Id].Embedding)!.Value, F(i, "embedding_prf"), 5);
+
+        // Without any vectors the features are all missing.
+        var bare = extractor.ForResults(need, candidates, 12);
+        Assert.All(bare, r => Assert.Equal([0f, 0f, 0f, 0f], [r[FeatureSchema.IndexOf("passage_cosine")], r[FeatureSchema.IndexOf("has_passage_cosine")],
+            r[FeatureSchema.IndexOf("passage_gap")], r[FeatureSchema.IndexOf("embedding_prf")]]));
+    }
+
+    [Fact]
+    public void Passages_AreTheSentencesOfAnEnglishBody_AndAChineseBodyIsOnePassage()
+    {
+        var body = "Fluid shear stress activates YAP. In vitro (n = 12) cells responded within 2 h. [Methods] were standard! Is it causal? e.g. not shown.";
+        Assert.Equal(["Fluid shear stress activates YAP.", "In vitro (n = 12) cells responded within 2 h.", "[Methods] were standard!", "Is it causal? e.g. not shown."],
+            Matching.Engine.Vectors.RecordTexts.Passages(body));
+        Assert.Single(Matching.Engine.Vectors.RecordTexts.Passages("柔性OLED驱动芯片。适配国产面板。"));
+        Assert.Empty(Matching.Engine.Vectors.RecordTexts.Passages("  "));
+        var many = string.Join(" ", Enumerable.Range(0, 60).Select(i => $"Sentence {i}."));
+        Assert.Equal(Matching.Engine.Vectors.RecordTexts.MaxPassages, Matching.Engine.Vectors.RecordTexts.Passages(many).Count);
+    }
 }

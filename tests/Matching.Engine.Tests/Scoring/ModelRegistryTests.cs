@@ -25,7 +25,7 @@ public class ModelRegistryTests : IDisposable
     }
 
     [Fact]
-    public void TheShippedModel_IsVersionOne_ThenPromotionAndRollbackMoveTheActivePointer_WithHistory()
+    public void TheShippedModel_IsActiveFirst_ThenPromotionAndRollbackMoveTheActivePointer_WithHistory()
     {
         var registry = new ModelRegistry(_data.Database, TempDataDirectory.Analyzer, _data.Path);
         var first = registry.EnsureShipped(Shipped);
@@ -35,11 +35,11 @@ public class ModelRegistryTests : IDisposable
         Assert.Null(registry.EnsureShipped(Shipped)); // only into an empty registry
         Assert.NotEmpty(first.Metrics); // the figures of the model card travel with the version
 
-        var second = registry.Register(Copy("v2"), "nightly");
+        var second = registry.Register(Copy("nightly-1"), "nightly");
         Assert.Equal(ModelRegistry.Candidate, second.Status);
-        Assert.Throws<InvalidOperationException>(() => registry.Register(Copy("v2")));
-        registry.Promote("v2");
-        Assert.Equal("v2", registry.ActiveVersion()!.Version);
+        Assert.Throws<InvalidOperationException>(() => registry.Register(Copy("nightly-1")));
+        registry.Promote("nightly-1");
+        Assert.Equal("nightly-1", registry.ActiveVersion()!.Version);
         Assert.Equal(ModelRegistry.Retired, registry.Find(first.Version)!.Status);
 
         var back = registry.Rollback();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Matching.Engine.Demo;
+using Matching.Tests.Shared;
 
 namespace Matching.Jobs.Tests.Cli;
 
@@ -24,7 +25,7 @@ public class ScorePairsTests() : CliScratch("matching-pairs-")
         var scores = Path.Combine(Root, "out", "scores.tsv");
         var run = CliRunner.Invoke("score-pairs", "--data", Data, "--pairs", pairs, "--out", scores);
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
-        Assert.Contains("3 pairs scored by model v1", run.Output);
+        Assert.Contains($"3 pairs scored by model {ShippedModel.Version}", run.Output);
         Assert.Contains("line 4", run.Error);
         Assert.Contains("line 5", run.Error);
 

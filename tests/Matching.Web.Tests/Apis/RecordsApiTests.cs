@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Matching.Tests.Shared;
 
 namespace Matching.Web.Tests.Apis;
 
@@ -42,7 +43,7 @@ public class RecordsApiTests(MatchingWebFactory factory)
         });
         Assert.NotEmpty(body.GetProperty("experts").EnumerateArray());
         // Re-ranked by the shipped model, with calibrated scores in 0–1, best first.
-        Assert.Equal("v1", results[0].GetProperty("model").GetString());
+        Assert.Equal(ShippedModel.Version, results[0].GetProperty("model").GetString());
         var scores = results.Select(r => r.GetProperty("score").GetDouble()).ToList();
         Assert.All(scores, x => Assert.InRange(x, 0, 1));
         Assert.Equal(scores.OrderDescending(), scores);

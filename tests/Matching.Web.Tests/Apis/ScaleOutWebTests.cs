@@ -77,12 +77,12 @@ public sealed class ScaleOutWebTests : IDisposable
                 "the web process's own index did not pick up the new result");
             // The job server re-matched the new need and stored its lists; the web serves them, the new result on top.
             var store = new Matching.Engine.Matches.MatchStore(database);
-            Assert.True(await Poll.Until(() => Task.FromResult(store.Get("v1", "n-webcopy-01") is { } l && l.Results.Any(m => m.CandidateId == "r-webcopy-01")), TimeSpan.FromSeconds(90)),
+            Assert.True(await Poll.Until(() => Task.FromResult(store.Get(ShippedModel.Version, "n-webcopy-01") is { } l && l.Results.Any(m => m.CandidateId == "r-webcopy-01")), TimeSpan.FromSeconds(90)),
                 "the job server did not store the new need's lists");
             using var matches = JsonDocument.Parse(await http.GetStringAsync("/api/v1/needs/n-webcopy-01/matches?k=5"));
             var first = matches.RootElement.GetProperty("results")[0];
             Assert.Equal("r-webcopy-01", first.GetProperty("id").GetString());
-            Assert.Equal("v1", first.GetProperty("model").GetString());
+            Assert.Equal(ShippedModel.Version, first.GetProperty("model").GetString());
 
             // Both index copies hold exactly the database's live records.
             var records = new RecordStore(database);
