@@ -84,21 +84,22 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         var toEmbed = english.Where(id => storedEmbeddings.GetValueOrDefault(id) != hashes[id]).ToList();
         if (toEmbed.Count > 0)
         {
-            if (_encoder?.MaxTokens != bundle.EmbeddingMaxTokens)
-            {
-                _encoder?.Dispose();
-                _encoder = new MiniLmEncoder(bundle.EmbeddingMaxTokens);
-            }
-            var encoded = _encoder.Encode(toEmbed.Select(id => texts[id]).ToList());
+            var encoded = Encoder(bundle).Encode(toEmbed.Select(id => texts[id]).ToList());
             vectors.Put(kind, bundle.EmbeddingKey, toEmbed.Select((id, i) => new StoredVector(id, hashes[id], encoded[i])));
             computed += toEmbed.Count;
+        }
 
-            // The body's sentences, for results and experts (what a need is compared with), in the same encoder calls'
-            // batches; kept with the whole text's hash, so they go stale together with the text's vector.
-            if (kind != RecordKind.Need)
+        // The body's sentences, for results and experts (what a need is compared with), kept with the whole text's
+        // hash: they go stale with the text, and a model that starts using them fills in what is missing even where
+        // the text's own vector is current.
+        if (kind != RecordKind.Need && english.Count > 0)
+        {
+            var storedPassages = vectors.Hashes(kind, bundle.PassageKey, english);
+            var passages = english.Where(id => storedPassages.GetValueOrDefault(id) != hashes[id])
+                .Select(id => (Id: id, Sentences: RecordTexts.Passages(records[id].Body))).Where(p => p.Sentences.Count > 0).ToList();
+            if (passages.Count > 0)
             {
-                var passages = toEmbed.Select(id => (Id: id, Sentences: RecordTexts.Passages(records[id].Body))).Where(p => p.Sentences.Count > 0).ToList();
-                var sentenceVectors = _encoder.Encode(passages.SelectMany(p => p.Sentences).ToList());
+                var sentenceVectors = Encoder(bundle).Encode(passages.SelectMany(p => p.Sentences).ToList());
                 var at = 0;
                 var stored = new List<StoredVector>(passages.Count);
                 foreach (var (id, sentences) in passages)
@@ -107,6 +108,7 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
                     at += sentences.Count;
                 }
                 vectors.Put(kind, bundle.PassageKey, stored);
+                computed += passages.Count;
             }
         }
 
@@ -141,6 +143,17 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));
         }
+    }
+
+    /// <summary>The sentence encoder at the model's length, created on first need and kept.</summary>
+    private MiniLmEncoder Encoder(VectorModels bundle)
+    {
+        if (_encoder?.MaxTokens != bundle.EmbeddingMaxTokens)
+        {
+            _encoder?.Dispose();
+            _encoder = new MiniLmEncoder(bundle.EmbeddingMaxTokens);
+        }
+        return _encoder;
     }
 
     public void Dispose() => _encoder?.Dispose();

@@ -1,0 +1,56 @@
+using Matching.Engine.Embeddings;
+using Matching.Engine.Records;
+using Matching.Engine.Vectors;
+
+namespace Matching.Engine.Tests.Vectors;
+
+public class PassageVectorsTests : IDisposable
+{
+    private readonly TempDataDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private static VectorModels Models(string topics) => new(VectorModels.MiniLm, 256, topics, null);
+
+    [Fact]
+    public void TheVectorJob_StoresOneVectorPerSentenceOfAnEnglishBody_NoneForChinese_AndFillsThemInForAModelThatLacksThem()
+    {
+        const string english = "Fluid shear stress activates YAP in endothelial cells. Knockdown of YAP blocks the response. The effect is reversible.";
+        using (var writer = _data.Store.BeginWrite())
+        {
+            writer.Upsert(new ResearchResult { Id = "r-en", Title = "Shear stress and YAP", Abstract = english, Language = "en" });
+            writer.Upsert(new ResearchResult { Id = "r-zh", Title = "柔性OLED驱动芯片", Abstract = "面向柔性显示面板的驱动芯片。支持高刷新率。", Language = "zh" });
+            writer.Commit();
+        }
+        var vectors = new RecordVectors(_data.Database);
+        var first = Models("topics:a");
+        using (var maintainer = new VectorMaintainer(_data.Store, vectors))
+            maintainer.CatchUp(first);
+
+        var stored = vectors.Get(RecordKind.Result, [first.EmbeddingKey, first.PassageKey], ["r-en", "r-zh"]);
+        Assert.Equal(["r-en"], stored[first.PassageKey].Keys);
+        Assert.Equal(["r-en"], stored[first.EmbeddingKey].Keys);
+        var passages = VectorModels.Split(stored[first.PassageKey]["r-en"].Vector, MiniLmEncoder.Dimensions);
+        Assert.Equal(3, passages.Length);
+        // Each passage is that sentence's own vector, as the encoder gives it.
+        using (var encoder = new MiniLmEncoder(256))
+        {
+            var expected = encoder.Encode(RecordTexts.Passages(english));
+            for (var i = 0; i < 3; i++) Assert.True(MiniLmEncoder.Cosine(expected[i], passages[i]) > 0.9999f);
+        }
+        // The lookup the features use hands them over with the record's other vectors.
+        var lookup = first.Lookup(vectors, RecordKind.Result, ["r-en", "r-zh"]);
+        Assert.Equal(3, lookup("r-en")!.Passages!.Length);
+        Assert.Null(lookup("r-zh")?.Passages);
+
+        // A deployment whose records have sentence vectors from before passages existed: a model that uses them (its
+        // own cursor from the start of the log) fills them in, though the whole text's vector is current.
+        using (var connection = _data.Database.Open())
+            Dapper.SqlMapper.Execute(connection, "DELETE FROM record_vectors WHERE model = @model", new { model = first.PassageKey });
+        Assert.Empty(vectors.Get(RecordKind.Result, first.PassageKey, ["r-en"]));
+        var second = Models("topics:b");
+        using (var maintainer = new VectorMaintainer(_data.Store, vectors))
+            maintainer.CatchUp(second);
+        Assert.Equal(3, VectorModels.Split(vectors.Get(RecordKind.Result, second.PassageKey, ["r-en"])["r-en"].Vector, MiniLmEncoder.Dimensions).Length);
+    }
+}
