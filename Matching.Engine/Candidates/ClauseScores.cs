@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 
@@ -50,8 +49,7 @@ public static class ClauseScores
         }
         var chunks = clauses.Chunk(ClausesPerTask).ToList();
         if (chunks.Count < 2 || Environment.ProcessorCount < 2) Score(clauses);
-        else Parallel.ForEach(Partitioner.Create(chunks, EnumerablePartitionerOptions.NoBuffering),
-            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Score);
+        else SideBySide.ForEach(chunks, Score);
         var result = new Dictionary<int, float[]>();
         foreach (var (leaf, local, rows) in groups)
             for (var i = 0; i < local.Length; i++) result[leaf.DocBase + local[i]] = rows[i];

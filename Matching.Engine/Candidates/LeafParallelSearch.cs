@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 
@@ -25,9 +24,7 @@ public static class LeafParallelSearch
         var weight = searcher.CreateNormalizedWeight(query);
         var perLeaf = new ScoreDoc[leaves.Count][];
         var order = Enumerable.Range(0, leaves.Count).OrderByDescending(i => leaves[i].AtomicReader.MaxDoc).ToList();
-        Parallel.ForEach(Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering),
-            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            i => perLeaf[i] = SearchLeaf(weight, leaves[i], n));
+        SideBySide.ForEach(order, i => perLeaf[i] = SearchLeaf(weight, leaves[i], n));
         return Merge(perLeaf, n);
     }
 

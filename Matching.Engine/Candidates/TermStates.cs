@@ -37,8 +37,7 @@ public sealed class TermStates
     {
         if (terms.Count < 32 || searcher.IndexReader.MaxDoc < LeafParallelSearch.FromDocuments || Environment.ProcessorCount < 2)
             return;
-        Parallel.ForEach(Partitioner.Create(terms.ToList(), loadBalance: true), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            t => Of(searcher, t));
+        SideBySide.ForEach(terms.ToList(), t => Of(searcher, t));
     }
 
     /// <summary>The top-level term clauses of a flat BooleanQuery bound to the shared statistics; other queries as they are.</summary>

@@ -47,32 +47,24 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         TermsQuery clauses = null!;
         Dictionary<string, float[]> scores = null!;
         List<TextVectors?> theirVectors = null!;
-        try
-        {
-            Parallel.Invoke(
-                () =>
-                {
-                    facts = Facts(kind, ids);
-                    var organisationIds = facts.Values.Select(r => r.Organisation).OfType<string>().Append(need.Organisation).OfType<string>().Distinct().ToList();
-                    organisations = store.GetOrganisations(organisationIds).ToDictionary(o => o.Id);
-                    records = store.JudgementsOfOrganisations(organisationIds).ToLookup(j => j.Organisation, j => (j.NeedId, j.Grade));
-                },
-                () =>
-                {
-                    using var lease = indexes[kind].Acquire();
-                    var searcher = lease.Searcher;
-                    var docs = SegmentIds.Locate(searcher.IndexReader, ids);
-                    clauses = new TermsQuery(terms, FeatureFields);
-                    var byDoc = ClauseScores.Of(searcher, clauses, docs.Values, termStates);
-                    scores = docs.ToDictionary(d => d.Key, d => byDoc[d.Value]);
-                },
-                () => theirVectors = candidates.Select(c => candidateVectors?.Invoke(c.Id)).ToList());
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            // Callers handle what a read throws (an index not open yet is a 503), not the wrapper around it.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
+        SideBySide.Invoke(
+            () =>
+            {
+                facts = Facts(kind, ids);
+                var organisationIds = facts.Values.Select(r => r.Organisation).OfType<string>().Append(need.Organisation).OfType<string>().Distinct().ToList();
+                organisations = store.GetOrganisations(organisationIds).ToDictionary(o => o.Id);
+                records = store.JudgementsOfOrganisations(organisationIds).ToLookup(j => j.Organisation, j => (j.NeedId, j.Grade));
+            },
+            () =>
+            {
+                using var lease = indexes[kind].Acquire();
+                var searcher = lease.Searcher;
+                var docs = SegmentIds.Locate(searcher.IndexReader, ids);
+                clauses = new TermsQuery(terms, FeatureFields);
+                var byDoc = ClauseScores.Of(searcher, clauses, docs.Values, termStates);
+                scores = docs.ToDictionary(d => d.Key, d => byDoc[d.Value]);
+            },
+            () => theirVectors = candidates.Select(c => candidateVectors?.Invoke(c.Id)).ToList());
         var needOrganisation = need.Organisation is { } no ? organisations.GetValueOrDefault(no) : null;
 
         // List-level context: how far each candidate's semantic similarity is from the best in its list. Trees split
@@ -100,9 +92,9 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
 
         // The candidates' rows are independent: computed side by side on the machine's cores (the calling thread
         // takes ranges too), each writing its own row.
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, candidates.Count, 25), range =>
+        SideBySide.ForRanges(candidates.Count, 25, (from, to) =>
         {
-            for (var i = range.Item1; i < range.Item2; i++)
+            for (var i = from; i < to; i++)
             {
                 var c = candidates[i];
                 var v = new float[FeatureSchema.Count];

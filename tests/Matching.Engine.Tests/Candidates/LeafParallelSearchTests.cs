@@ -59,4 +59,17 @@ public class LeafParallelSearchTests
         Assert.Equal(90, compared);
         Assert.True(ties > 100, $"only {ties} tied neighbours across segments: the test would not catch a wrong tie order");
     }
+
+    [Fact]
+    public void WorkSideBySide_FailsWithTheExceptionItself_NotAnAggregate()
+    {
+        // Callers turn an index that closed into a 503 by its type; wrapped, it would be a 500.
+        Assert.Throws<ObjectDisposedException>(() =>
+            SideBySide.ForEach(Enumerable.Range(0, 8), i => { if (i == 5) throw new ObjectDisposedException("index"); }));
+        Assert.Throws<InvalidOperationException>(() =>
+            SideBySide.Invoke(() => { }, () => SideBySide.ForRanges(100, 10, (from, _) => { if (from == 50) throw new InvalidOperationException(); })));
+        var seen = new System.Collections.Concurrent.ConcurrentBag<int>();
+        SideBySide.ForRanges(100, 7, (from, to) => { for (var i = from; i < to; i++) seen.Add(i); });
+        Assert.Equal(Enumerable.Range(0, 100), seen.Order());
+    }
 }
