@@ -63,6 +63,16 @@ public sealed class RecordVectors(MatchingDatabase database)
         tx.Commit();
     }
 
+    /// <summary>The vectors of some models for <paramref name="ids"/> (a text the models cannot read any more).</summary>
+    public void Delete(RecordKind kind, IReadOnlyCollection<string> models, IReadOnlyCollection<string> ids)
+    {
+        if (ids.Count == 0 || models.Count == 0) return;
+        using var connection = database.Open();
+        foreach (var chunk in ids.Chunk(Chunk))
+            connection.Execute(database.Sql("DELETE FROM record_vectors WHERE kind = @kind AND model IN @models AND id IN @chunk"),
+                new { kind = kind.Name(), models = models.ToArray(), chunk });
+    }
+
     public void Delete(RecordKind kind, IReadOnlyCollection<string> ids)
     {
         if (ids.Count == 0) return;

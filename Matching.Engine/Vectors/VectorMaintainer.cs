@@ -80,6 +80,9 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         // Sentence vectors: shared by every model with the same encoder and length; none for Chinese text (the same
         // threshold that picks the Chinese ranker).
         var english = texts.Where(t => Features.FeatureExtractor.CjkShare(t.Value) < ModelBundle.ChineseShare).Select(t => t.Key).ToList();
+        // A text that became mainly Chinese loses the sentence vectors of its English past: the features would
+        // otherwise compare the need with what the record used to say.
+        vectors.Delete(kind, [bundle.EmbeddingKey, bundle.PassageKey], texts.Keys.Except(english).ToList());
         var storedEmbeddings = vectors.Hashes(kind, bundle.EmbeddingKey, english);
         var toEmbed = english.Where(id => storedEmbeddings.GetValueOrDefault(id) != hashes[id]).ToList();
         if (toEmbed.Count > 0)

@@ -53,4 +53,28 @@ public class PassageVectorsTests : IDisposable
             maintainer.CatchUp(second);
         Assert.Equal(3, VectorModels.Split(vectors.Get(RecordKind.Result, second.PassageKey, ["r-en"])["r-en"].Vector, MiniLmEncoder.Dimensions).Length);
     }
+
+    [Fact]
+    public void ARecordWhoseTextBecomesChinese_LosesItsSentenceVectors_AndKeepsNothingStale()
+    {
+        using (var writer = _data.Store.BeginWrite())
+        {
+            writer.Upsert(new ResearchResult { Id = "r-1", Title = "Thin-film encapsulation", Abstract = "Inkjet-printed barrier layers. They block water vapour.", Language = "en" });
+            writer.Commit();
+        }
+        var vectors = new RecordVectors(_data.Database);
+        var models = Models("topics:a");
+        using var maintainer = new VectorMaintainer(_data.Store, vectors);
+        maintainer.CatchUp(models);
+        Assert.Equal(2, vectors.Get(RecordKind.Result, [models.EmbeddingKey, models.PassageKey], ["r-1"]).Count(m => m.Value.ContainsKey("r-1")));
+
+        using (var writer = _data.Store.BeginWrite())
+        {
+            writer.Upsert(new ResearchResult { Id = "r-1", Title = "薄膜封装", Abstract = "喷墨打印的阻隔层，阻挡水汽渗透。适用于柔性显示。", Language = "zh" });
+            writer.Commit();
+        }
+        maintainer.CatchUp(models);
+        Assert.All(vectors.Get(RecordKind.Result, [models.EmbeddingKey, models.PassageKey], ["r-1"]).Values, m => Assert.Empty(m));
+        Assert.Null(models.Lookup(vectors, RecordKind.Result, ["r-1"])("r-1"));
+    }
 }
