@@ -12,7 +12,6 @@ public class DataBackupTests : IDisposable
 {
     private readonly TempDataDirectory _data = new();
     private readonly List<string> _cleanup = [];
-    private static readonly string Shipped = Path.Combine(AppContext.BaseDirectory, "models");
 
     public void Dispose()
     {
@@ -28,7 +27,7 @@ public class DataBackupTests : IDisposable
     {
         _data.SeedDemo();
         var registry = new ModelRegistry(_data.Database, TempDataDirectory.Analyzer, _data.Path);
-        registry.EnsureShipped(Shipped);
+        registry.EnsureShipped(ShippedModel.Folder);
         var maintainer = _data.Maintainer();
         maintainer.CatchUp();
 
@@ -106,7 +105,7 @@ public class DataBackupTests : IDisposable
         using var source = new TempDataDirectory(DatabaseProvider.Postgres);
         source.SeedDemo();
         var registry = new ModelRegistry(source.Database, TempDataDirectory.Analyzer, source.Path);
-        registry.EnsureShipped(Shipped);
+        registry.EnsureShipped(ShippedModel.Folder);
         var matches = new Matching.Engine.Matches.MatchStore(source.Database);
         matches.StartPass(ShippedModel.Version, 10);
         matches.Put(10, [new Matching.Engine.Matches.StoredLists(ShippedModel.Version, "n-display-01", [new Matching.Engine.Matches.StoredMatch("r-display-01", 0.93, 9.5f, 1, 1)], [])]);

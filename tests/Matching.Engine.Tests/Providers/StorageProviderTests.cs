@@ -20,7 +20,6 @@ namespace Matching.Engine.Tests.Providers;
 public class StorageProviderTests
 {
     public static readonly TheoryData<DatabaseProvider> Providers = new() { DatabaseProvider.Sqlite, DatabaseProvider.Postgres };
-    private static readonly string Shipped = Path.Combine(AppContext.BaseDirectory, "models");
 
     [Theory]
     [MemberData(nameof(Providers))]
@@ -167,7 +166,7 @@ public class StorageProviderTests
 
         // The model registry.
         var registry = new ModelRegistry(data.Database, TempDataDirectory.Analyzer, data.Path);
-        Assert.NotNull(registry.EnsureShipped(Shipped));
+        Assert.NotNull(registry.EnsureShipped(ShippedModel.Folder));
         Assert.Equal(["registered", "promoted"], registry.History().Select(h => h.Action));
 
         // Import runs keep their report.

@@ -8,6 +8,7 @@ using Matching.Engine.Scoring;
 using Matching.Engine.Taxonomy;
 using Matching.Engine.Topics;
 using Matching.Engine.Vectors;
+using Matching.Tests.Shared;
 
 namespace Matching.Engine.Tests.Scoring;
 
@@ -18,7 +19,6 @@ namespace Matching.Engine.Tests.Scoring;
 public class LearningLoopTests : IDisposable
 {
     private readonly TempDataDirectory _data = new();
-    private static readonly string Shipped = Path.Combine(AppContext.BaseDirectory, "models");
 
     public void Dispose() => _data.Dispose();
 
@@ -27,7 +27,7 @@ public class LearningLoopTests : IDisposable
     {
         _data.SeedDemo();
         var registry = new ModelRegistry(_data.Database, TempDataDirectory.Analyzer, _data.Path);
-        var v1 = registry.EnsureShipped(Shipped)!;
+        var v1 = registry.EnsureShipped(ShippedModel.Folder)!;
         var retrainer = new Retrainer(_data.Store, registry, TempDataDirectory.Analyzer, TaxonomyFiles.DefaultSynonyms(), TaxonomyFiles.DefaultTaxonomy(),
             Path.Combine(_data.Path, "scratch"))
         {
@@ -92,7 +92,7 @@ public class LearningLoopTests : IDisposable
     {
         _data.SeedDemo();
         var registry = new ModelRegistry(_data.Database, TempDataDirectory.Analyzer, _data.Path);
-        var v1 = registry.EnsureShipped(Shipped)!;
+        var v1 = registry.EnsureShipped(ShippedModel.Folder)!;
         var benchmark = WriteBenchmark(Path.Combine(_data.Path, "minibench"));
         var retrainer = new Retrainer(_data.Store, registry, TempDataDirectory.Analyzer, TaxonomyFiles.DefaultSynonyms(), TaxonomyFiles.DefaultTaxonomy(),
             Path.Combine(_data.Path, "scratch"))

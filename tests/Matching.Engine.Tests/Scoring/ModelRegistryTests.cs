@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
 using Matching.Engine.Scoring;
+using Matching.Tests.Shared;
 
 namespace Matching.Engine.Tests.Scoring;
 
 public class ModelRegistryTests : IDisposable
 {
     private readonly TempDataDirectory _data = new();
-    private static readonly string Shipped = Path.Combine(AppContext.BaseDirectory, "models");
 
     public void Dispose() => _data.Dispose();
 
@@ -15,7 +15,7 @@ public class ModelRegistryTests : IDisposable
     {
         var folder = Path.Combine(_data.Path, "trained-" + version);
         Directory.CreateDirectory(folder);
-        foreach (var file in Directory.GetFiles(Shipped)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
+        foreach (var file in Directory.GetFiles(ShippedModel.Folder)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
         var manifest = Path.Combine(folder, "model.json");
         var json = JsonNode.Parse(File.ReadAllText(manifest))!;
         var key = json.AsObject().Select(p => p.Key).First(k => k.Equals("version", StringComparison.OrdinalIgnoreCase));
@@ -28,11 +28,11 @@ public class ModelRegistryTests : IDisposable
     public void TheShippedModel_IsActiveFirst_ThenPromotionAndRollbackMoveTheActivePointer_WithHistory()
     {
         var registry = new ModelRegistry(_data.Database, TempDataDirectory.Analyzer, _data.Path);
-        var first = registry.EnsureShipped(Shipped);
+        var first = registry.EnsureShipped(ShippedModel.Folder);
         Assert.NotNull(first);
         Assert.Equal(ModelRegistry.Active, first.Status);
         Assert.True(ModelBundle.Exists(registry.ActiveFolder()!));
-        Assert.Null(registry.EnsureShipped(Shipped)); // only into an empty registry
+        Assert.Null(registry.EnsureShipped(ShippedModel.Folder)); // only into an empty registry
         Assert.NotEmpty(first.Metrics); // the figures of the model card travel with the version
 
         var second = registry.Register(Copy("nightly-1"), "nightly");

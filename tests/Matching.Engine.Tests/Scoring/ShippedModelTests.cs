@@ -4,6 +4,7 @@ using Matching.Engine.Scoring;
 using Matching.Engine.Taxonomy;
 using Matching.Engine.Vectors;
 using Xunit.Abstractions;
+using Matching.Tests.Shared;
 
 namespace Matching.Engine.Tests.Scoring;
 
@@ -14,16 +15,15 @@ public class ShippedModelTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private static string ShippedFolder => Path.Combine(AppContext.BaseDirectory, "models");
 
     [Fact]
     public void TheShippedModel_LoadsWithThisBuildsFeatures()
     {
-        Assert.True(ModelBundle.Exists(ShippedFolder), $"no model in {ShippedFolder}");
-        var bundle = ModelBundle.Load(ShippedFolder, TempDataDirectory.Analyzer);
+        Assert.True(ModelBundle.Exists(ShippedModel.Folder), $"no model in {ShippedModel.Folder}");
+        var bundle = ModelBundle.Load(ShippedModel.Folder, TempDataDirectory.Analyzer);
         Assert.Equal(FeatureSchema.Names, bundle.Manifest.Features);
         Assert.NotNull(bundle.Topics);
-        Assert.True(File.Exists(Path.Combine(ShippedFolder, "model-card.md")));
+        Assert.True(File.Exists(Path.Combine(ShippedModel.Folder, "model-card.md")));
     }
 
     [Fact]
@@ -34,13 +34,13 @@ public class ShippedModelTests(ITestOutputHelper output) : IDisposable
         File.WriteAllText(Path.Combine(broken, ModelBundle.ManifestFile), "{ not json");
         var stale = Path.Combine(_data.Path, "stale");
         Directory.CreateDirectory(stale);
-        foreach (var file in Directory.GetFiles(ShippedFolder)) File.Copy(file, Path.Combine(stale, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(ShippedModel.Folder)) File.Copy(file, Path.Combine(stale, Path.GetFileName(file)));
         File.WriteAllText(Path.Combine(stale, ModelBundle.ManifestFile),
             File.ReadAllText(Path.Combine(stale, ModelBundle.ManifestFile)).Replace("\"body_chars\"", "\"some_old_feature\""));
         Assert.Throws<InvalidDataException>(() => ModelBundle.Load(stale, TempDataDirectory.Analyzer));
 
         var models = new ModelHost(TempDataDirectory.Analyzer);
-        var served = models.LoadFirst([broken, stale, ShippedFolder]);
+        var served = models.LoadFirst([broken, stale, ShippedModel.Folder]);
         Assert.NotNull(served);
         Assert.Same(served, models.Current);
         Assert.Null(new ModelHost(TempDataDirectory.Analyzer).LoadFirst([broken, stale]));
@@ -53,7 +53,7 @@ public class ShippedModelTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void TheLoadedModel_ReproducesTheHeldOutFigureTrainRecorded()
     {
-        var bundle = ModelBundle.Load(ShippedFolder, TempDataDirectory.Analyzer);
+        var bundle = ModelBundle.Load(ShippedModel.Folder, TempDataDirectory.Analyzer);
         using var workspace = RecordsWorkspace.FromDemo(Path.GetTempPath(), TempDataDirectory.Analyzer, TaxonomyFiles.DefaultSynonyms(), bundle.Topics!);
         var ndcg = new List<double>();
         foreach (var q in workspace.Candidates(RecordsWorkspace.HeldOutJudgements(), TaxonomyFiles.DefaultTaxonomy(), MatchScorer.K, Records.RecordKind.Result))
@@ -76,7 +76,7 @@ public class ShippedModelTests(ITestOutputHelper output) : IDisposable
         _data.SeedDemo();
         _data.Maintainer().CatchUp();
         var models = new ModelHost(TempDataDirectory.Analyzer);
-        Assert.NotNull(models.LoadFirst([ShippedFolder]));
+        Assert.NotNull(models.LoadFirst([ShippedModel.Folder]));
         using (var vectors = new VectorMaintainer(_data.Store, new RecordVectors(_data.Database), models)) vectors.CatchUp();
         var queries = new Engine.Candidates.QueryBuilder(TempDataDirectory.Analyzer, TaxonomyFiles.DefaultSynonyms());
         var scorer = new MatchScorer(new FeatureExtractor(_data.Indexes!, _data.Store, queries, TaxonomyFiles.DefaultTaxonomy()), new RecordVectors(_data.Database), _data.Store, _data.Retriever());

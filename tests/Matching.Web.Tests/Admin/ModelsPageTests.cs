@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Matching.Engine.Scoring;
 using Microsoft.Extensions.DependencyInjection;
 using static Matching.Web.Tests.Admin.AdminForms;
+using Matching.Tests.Shared;
 
 namespace Matching.Web.Tests.Admin;
 
@@ -43,10 +44,9 @@ public class ModelsPageTests(MatchingWebFactory factory)
     /// <summary>The shipped model under another version name, as a retrain would write it.</summary>
     private string CopyOfShipped(string version)
     {
-        var shipped = Path.Combine(AppContext.BaseDirectory, "models");
         var folder = Path.Combine(factory.DataDirectory, "trained-" + version);
         Directory.CreateDirectory(folder);
-        foreach (var file in Directory.GetFiles(shipped)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
+        foreach (var file in Directory.GetFiles(ShippedModel.Folder)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
         var manifest = Path.Combine(folder, "model.json");
         var json = JsonNode.Parse(File.ReadAllText(manifest))!;
         json["version"] = version;
