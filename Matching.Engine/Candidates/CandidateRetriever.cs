@@ -34,14 +34,15 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
     /// One given record as a candidate of the need: its entry in the top <paramref name="k"/> when it is there;
     /// otherwise its own BM25 score under the need's query with rank k + 1, as a pair outside the list is scored.
     /// Null when the record is not in the index (withdrawn, or not indexed yet). <paramref name="top"/> is the need's
-    /// top k when the caller has it already.
+    /// top k when the caller has it already, and <paramref name="terms"/> the term statistics it was retrieved with.
     /// </summary>
-    public Candidate? Pair(TechNeed need, RecordKind target, string id, int k, IReadOnlyList<Candidate>? top = null)
+    public Candidate? Pair(TechNeed need, RecordKind target, string id, int k, IReadOnlyList<Candidate>? top = null, TermStates? terms = null)
     {
-        top ??= ForNeed(need, target, k, withSnippets: 0);
+        terms ??= new TermStates();
+        top ??= ForNeed(need, target, k, withSnippets: 0, terms);
         using var lease = indexes[target].Acquire();
         var searcher = lease.Searcher;
-        var query = WithoutCommonTerms(queries.ForNeed(need), searcher.IndexReader, CommonTermShare, PruneFromDocuments);
+        var query = CandidateQuery(searcher, queries.ForNeed(need), terms);
         var idQuery = new TermQuery(new Term(RecordIndex.IdField, id));
         var docs = searcher.Search(idQuery, 1).ScoreDocs;
         if (docs.Length == 0) return null;
@@ -106,10 +107,7 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         using var lease = indexes[target].Acquire();
         var searcher = lease.Searcher;
-        terms ??= new TermStates();
-        var bound = terms.Bind(searcher, query);
-        var pruned = WithoutCommonTerms(bound, searcher.IndexReader, CommonTermShare, PruneFromDocuments, t => terms.Of(searcher, t).DocFreq);
-        var hits = LeafParallelSearch.Search(searcher, pruned, k + (exclude?.Count ?? 0));
+        var hits = LeafParallelSearch.Search(searcher, CandidateQuery(searcher, query, terms ?? new TermStates()), k + (exclude?.Count ?? 0));
         var list = new List<Candidate>(Math.Min(k, hits.Length));
         var top = hits.Length > 0 ? hits[0].Score : 1f;
         var leaves = searcher.IndexReader.Leaves;
@@ -130,6 +128,10 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
         }
         return list;
     }
+
+    /// <summary>The query as the candidate step runs it: bound to the match's term statistics, common terms left out.</summary>
+    private static Query CandidateQuery(IndexSearcher searcher, Query query, TermStates terms) =>
+        WithoutCommonTerms(terms.Bind(searcher, query), searcher.IndexReader, CommonTermShare, PruneFromDocuments, t => terms.Of(searcher, t).DocFreq);
 
     /// <summary>Share of the index above which a term is left out of the candidate query.</summary>
     public const double CommonTermShare = 0.3;

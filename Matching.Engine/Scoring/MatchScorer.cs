@@ -50,7 +50,7 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
         var terms = new TermStates();
         var top = retriever.ForNeed(need, kind, K, withSnippets: 0, terms);
         var listed = top.Select(c => c.Id).ToHashSet();
-        var wanted = ids.Distinct().Select(id => listed.Contains(id) ? null : retriever.Pair(need, kind, id, K, top)).OfType<Candidate>().ToList();
+        var wanted = ids.Distinct().Select(id => listed.Contains(id) ? null : retriever.Pair(need, kind, id, K, top, terms)).OfType<Candidate>().ToList();
         var scored = Score(bundle, need, kind, top.Concat(wanted).ToList(), terms).ToDictionary(s => s.Candidate.Id);
         var found = ids.Distinct().Where(scored.ContainsKey).Select(id => scored[id]).ToList();
         var withSnippets = retriever.WithSnippets(need, found.Select(s => s.Candidate).Where(c => c.Snippets.Count == 0).ToList()).ToDictionary(c => c.Id);
