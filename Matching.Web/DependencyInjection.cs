@@ -16,7 +16,14 @@ public static class DependencyInjection
         builder.AddMatchingEngine();
         builder.AddMatchingJobs();
         builder.AddMatchingAccounts();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Validation errors name fields as the JSON does (camel case), whichever check found them.
+            if (context.ProblemDetails is HttpValidationProblemDetails validation)
+                validation.Errors = validation.Errors.ToDictionary(e => JsonFieldName(e.Key), e => e.Value);
+        });
+        // Minimal-API bodies are checked against their data annotations before a handler runs: 400 naming each field.
+        builder.Services.AddValidation();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
         // zh-CN first; English by the switch in the header (a cookie) or ?culture=en. The browser's language is not
@@ -37,6 +44,10 @@ public static class DependencyInjection
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
         return builder;
     }
+
+    /// <summary>A C# member path ("Moves[0].OfferId") as the JSON field path a client sent ("moves[0].offerId").</summary>
+    internal static string JsonFieldName(string path) =>
+        string.Join('.', path.Split('.').Select(part => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(part)));
 
     /// <summary>
     /// Browser-side defence in depth for the pages: scripts only from this app (the pages have none inline), no

@@ -11,10 +11,11 @@ namespace Matching.Engine.Import;
 public static class ImportAndIndex
 {
     public static ImportReport Run(Importer importer, IndexMaintainer? maintainer, IEnumerable<(string Path, RecordKind Kind)> files,
-        string? encoding = null, IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default)
+        string? encoding = null, IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default, bool dryRun = false)
     {
         ArgumentNullException.ThrowIfNull(importer);
-        if (maintainer is null) return importer.Import(files, encoding, progress, cancellationToken);
+        // A dry run writes nothing, so the index has nothing to follow.
+        if (maintainer is null || dryRun) return importer.Import(files, encoding, progress, cancellationToken, dryRun: dryRun);
 
         using var importDone = new CancellationTokenSource();
         var follower = Task.Run(() =>

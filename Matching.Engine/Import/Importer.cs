@@ -46,25 +46,25 @@ public sealed class Importer(RecordStore store)
     /// organisation's record. Rows that break this are rejected with the reason; the others go in.
     /// </remarks>
     public ImportReport Import(IEnumerable<(string Path, RecordKind Kind)> files, string? encoding = null,
-        IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default, Viewer? owner = null)
+        IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default, Viewer? owner = null, bool dryRun = false)
     {
         var clock = Stopwatch.StartNew();
         var report = new ImportReport();
         foreach (var (path, kind) in files.OrderBy(f => Order.ToList().IndexOf(f.Kind)))
         {
             using var stream = File.OpenRead(path);
-            report.Files.Add(ImportStream(stream, Path.GetFileName(path), kind, encoding, progress, cancellationToken, owner));
+            report.Files.Add(ImportStream(stream, Path.GetFileName(path), kind, encoding, progress, cancellationToken, owner, dryRun));
         }
         report.Elapsed = clock.Elapsed;
         return report;
     }
 
-    /// <summary>Imports one seekable stream of the given kind.</summary>
+    /// <summary>Imports one seekable stream of the given kind; a <paramref name="dryRun"/> checks and reports every row and writes nothing.</summary>
     public FileReport ImportStream(Stream stream, string fileName, RecordKind kind, string? encoding = null,
-        IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default, Viewer? owner = null)
+        IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default, Viewer? owner = null, bool dryRun = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var report = new FileReport { File = fileName, Kind = kind.Name() };
+        var report = new FileReport { File = fileName, Kind = kind.Name(), DryRun = dryRun };
         if (owner is not null && !owner.MayPublish(kind))
         {
             report.Error = $"your role ({owner.Role ?? "anonymous"}) cannot import {kind.Name()}s";
@@ -111,7 +111,7 @@ public sealed class Importer(RecordStore store)
         IProgress<JobProgress>? progress, CancellationToken cancellationToken, Viewer? owner)
     {
         var clock = Stopwatch.StartNew();
-        var batch = new Batch(this, kind, report, owner is { IsAdmin: false } ? owner : null);
+        var batch = new Batch(this, kind, report, owner is { IsAdmin: false } ? owner : null, report.DryRun);
         var totalBytes = stream.Length;
         foreach (var line in LineReader.Read(stream, ImportLimits.RowBytes, skip))
         {
@@ -143,48 +143,51 @@ public sealed class Importer(RecordStore store)
         batch.Flush();
         progress?.Report(new JobProgress($"import {report.File}", totalBytes, totalBytes, clock.Elapsed, "bytes"));
         foreach (var dup in batch.Duplicates()) report.Duplicates.Add(dup);
+        // A broken row is rejected as it is read, a row that breaks a rule when its batch is merged: list them in file order.
+        report.Rejections.Sort((a, b) => a.Row.CompareTo(b.Row));
+        report.Warnings.Sort((a, b) => a.Row.CompareTo(b.Row));
         return report;
     }
 
-    /// <summary>Accepted rows waiting for their transaction, and what the file has seen so far.</summary>
-    private sealed class Batch(Importer importer, RecordKind kind, FileReport report, Viewer? owner)
+    /// <summary>
+    /// Rows waiting for their transaction, and what the file has seen so far. A record row is kept as JSON until the
+    /// batch is flushed: it is a merge patch of the stored record (<see cref="Interchange"/>), so it is parsed only once
+    /// the stored records of the batch are read in one query.
+    /// </summary>
+    private sealed class Batch(Importer importer, RecordKind kind, FileReport report, Viewer? owner, bool dryRun)
     {
-        private readonly List<(int Row, object Record)> _rows = [];
+        private readonly List<(int Row, string Id, JsonElement Json)> _pending = [];
+        private readonly List<(int Row, Judgement Judgement)> _judgements = [];
         private readonly Dictionary<string, List<int>> _seen = new();
         private readonly Dictionary<string, string?> _organisations = new();
         private readonly List<Organisation> _newOrganisations = [];
+        // What this run has made of each id so far: a later row of the file merges onto it, not onto the database.
+        private readonly Dictionary<string, object> _written = new();
         private RecordStore Store => importer._store;
 
-        public int Count => _rows.Count;
+        public int Count => _pending.Count + _judgements.Count;
 
         public void Add(int row, string text)
         {
             string? id = null;
             try
             {
-                object record;
-                if (kind == RecordKind.Judgement) record = ParseJudgement(text);
-                else
+                if (kind == RecordKind.Judgement)
                 {
-                    using var json = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 });
-                    if (json.RootElement.ValueKind != JsonValueKind.Object) throw new RowException(null, "the row is not a JSON object");
-                    if (json.RootElement.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String) id = idElement.GetString();
-                    record = kind switch
-                    {
-                        RecordKind.Organisation => RowParser.Organisation(json.RootElement),
-                        RecordKind.Result => RowParser.Result(json.RootElement),
-                        RecordKind.Expert => RowParser.Expert(json.RootElement),
-                        RecordKind.Need => RowParser.Need(json.RootElement),
-                        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-                    };
+                    var judgement = ParseJudgement(text);
+                    Seen(KeyOf(judgement), row);
+                    _judgements.Add((row, judgement));
+                    report.Accepted++;
+                    return;
                 }
-                if (owner is not null) record = Restrict(record);
-                record = ResolveOrganisation(row, record);
-                var key = KeyOf(record);
-                if (!_seen.TryGetValue(key, out var rows)) _seen[key] = rows = [];
-                rows.Add(row);
-                _rows.Add((row, record));
-                report.Accepted++;
+                using var json = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 });
+                if (json.RootElement.ValueKind != JsonValueKind.Object) throw new RowException(null, "the row is not a JSON object");
+                if (json.RootElement.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String) id = idElement.GetString();
+                if (!json.RootElement.TryGetProperty("id", out idElement) || idElement.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+                    throw new RowException("id", "id is required");
+                var key = RowParser.ValidateId(idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : idElement.GetRawText());
+                Seen(key, row);
+                _pending.Add((row, key, json.RootElement.Clone()));
             }
             catch (JsonException e)
             {
@@ -196,34 +199,96 @@ public sealed class Importer(RecordStore store)
             }
         }
 
+        private void Seen(string key, int row)
+        {
+            if (!_seen.TryGetValue(key, out var rows)) _seen[key] = rows = [];
+            rows.Add(row);
+        }
+
         public void Flush()
         {
-            if (owner is not null && kind is RecordKind.Result or RecordKind.Expert or RecordKind.Need) DropOthers();
-            if (_rows.Count == 0 && _newOrganisations.Count == 0) return;
-            var ids = _rows.Select(r => KeyOf(r.Record)).Distinct().ToList();
-            var existing = kind == RecordKind.Judgement ? new HashSet<string>() : Store.ExistingIds(kind, ids);
-            var counted = new HashSet<string>();
-            using (var writer = Store.BeginWrite())
+            var accepted = kind == RecordKind.Judgement ? _judgements.Select(j => (j.Row, Record: (object)j.Judgement, Changed: (IReadOnlyList<string>?)null)).ToList() : Merge();
+            if (accepted.Count == 0 && _newOrganisations.Count == 0) return;
+            var writer = dryRun ? null : Store.BeginWrite();
+            try
             {
-                foreach (var o in _newOrganisations) writer.Upsert(o);
-                foreach (var (_, record) in _rows)
+                foreach (var o in _newOrganisations) writer?.Upsert(o);
+                foreach (var (row, record, changed) in accepted)
                 {
                     switch (record)
                     {
-                        case Organisation o: writer.Upsert(o); break;
-                        case ResearchResult r: writer.Upsert(r); break;
-                        case Expert e: writer.Upsert(e); break;
-                        case TechNeed n: writer.Upsert(n); break;
-                        case Judgement j: writer.Upsert(j); break;
+                        case Organisation o: writer?.Upsert(o); break;
+                        case ResearchResult r: writer?.Upsert(r); break;
+                        case Expert e: writer?.Upsert(e); break;
+                        case TechNeed n: writer?.Upsert(n); break;
+                        case Judgement j: writer?.Upsert(j); break;
                     }
-                    var key = KeyOf(record);
-                    if (!existing.Contains(key) && counted.Add(key)) report.Created++;
+                    if (changed is null) report.Created++;
+                    else if (changed.Count == 0) report.Unchanged++;
                     else report.Updated++;
+                    if (kind != RecordKind.Judgement) report.Change(row, KeyOf(record), changed);
                 }
-                writer.Commit();
+                writer?.Commit();
             }
-            _rows.Clear();
+            finally { writer?.Dispose(); }
+            _pending.Clear();
+            _judgements.Clear();
             _newOrganisations.Clear();
+        }
+
+        /// <summary>
+        /// The batch's rows merged onto what is stored (or written earlier in this file), parsed and checked: each
+        /// accepted row with its record and the fields it changed (null: a new record).
+        /// </summary>
+        private List<(int Row, object Record, IReadOnlyList<string>? Changed)> Merge()
+        {
+            var ids = _pending.Select(p => p.Id).Where(id => !_written.ContainsKey(id)).Distinct().ToList();
+            var stored = Stored(ids);
+            var owners = owner is not null && kind is not RecordKind.Organisation ? Store.OrganisationsOf(kind, ids) : null;
+            var accepted = new List<(int, object, IReadOnlyList<string>?)>();
+            foreach (var (row, id, json) in _pending)
+            {
+                try
+                {
+                    // Rows that would replace another organisation's record are rejected before anything is read from them.
+                    if (owners is not null && !_written.ContainsKey(id) && owners.TryGetValue(id, out var current) && current != owner!.OrganisationId)
+                        throw new RowException("id", $"{kind.Name()} '{id}' belongs to another organisation");
+                    var before = _written.GetValueOrDefault(id) ?? stored.GetValueOrDefault(id);
+                    var merged = Interchange.Merge(before, json);
+                    object record = kind switch
+                    {
+                        RecordKind.Organisation => RowParser.Organisation(merged),
+                        RecordKind.Result => RowParser.Result(merged),
+                        RecordKind.Expert => RowParser.Expert(merged),
+                        RecordKind.Need => RowParser.Need(merged),
+                        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+                    };
+                    if (owner is not null) record = Restrict(record);
+                    record = ResolveOrganisation(row, record);
+                    _written[id] = record;
+                    accepted.Add((row, record, before is null ? null : Interchange.ChangedFields(before, record)));
+                    report.Accepted++;
+                }
+                catch (RowException e)
+                {
+                    report.Reject(row, RowParser.Printable(id), e.Field, e.Message);
+                }
+            }
+            return accepted;
+        }
+
+        private Dictionary<string, object> Stored(IReadOnlyCollection<string> ids)
+        {
+            if (ids.Count == 0) return new();
+            IEnumerable<(string Id, object Record)> records = kind switch
+            {
+                RecordKind.Organisation => Store.GetOrganisations(ids).Select(r => (r.Id, (object)r)),
+                RecordKind.Result => Store.GetResults(ids).Select(r => (r.Id, (object)r)),
+                RecordKind.Expert => Store.GetExperts(ids).Select(r => (r.Id, (object)r)),
+                RecordKind.Need => Store.GetNeeds(ids).Select(r => (r.Id, (object)r)),
+                _ => [],
+            };
+            return records.ToDictionary(r => r.Id, r => r.Record);
         }
 
         public IEnumerable<DuplicateId> Duplicates() =>
@@ -258,19 +323,6 @@ public sealed class Importer(RecordStore store)
                 TechNeed n => n with { Organisation = own },
                 _ => record,
             };
-        }
-
-        // Rows that would replace another organisation's record are rejected before anything is written.
-        private void DropOthers()
-        {
-            var owners = Store.OrganisationsOf(kind, _rows.Select(r => KeyOf(r.Record)).ToList());
-            _rows.RemoveAll(r =>
-            {
-                if (!owners.TryGetValue(KeyOf(r.Record), out var current) || current == owner!.OrganisationId) return false;
-                report.Accepted--;
-                report.Reject(r.Row, KeyOf(r.Record), "id", $"{kind.Name()} '{KeyOf(r.Record)}' belongs to another organisation");
-                return true;
-            });
         }
 
         private static Judgement ParseJudgement(string text)

@@ -104,11 +104,17 @@ public sealed class ImportRuns(MatchingDatabase database)
     }
 
     private sealed record FileReportView(string File, string Kind, string Encoding, int Rows, int Accepted, int Created, int Updated, int Rejected,
-        List<RowProblem> Rejections, List<RowProblem> Warnings, List<DuplicateId> Duplicates, string? Error)
+        List<RowProblem> Rejections, List<RowProblem> Warnings, List<DuplicateId> Duplicates, string? Error,
+        int Unchanged = 0, bool DryRun = false, List<RowChange>? Changes = null)
     {
         public FileReport ToReport()
         {
-            var r = new FileReport { File = File, Kind = Kind, Encoding = Encoding, Rows = Rows, Accepted = Accepted, Created = Created, Updated = Updated, Rejected = Rejected, Error = Error };
+            var r = new FileReport
+            {
+                File = File, Kind = Kind, Encoding = Encoding, Rows = Rows, Accepted = Accepted, Created = Created, Updated = Updated, Rejected = Rejected,
+                Error = Error, Unchanged = Unchanged, DryRun = DryRun,
+            };
+            r.Changes.AddRange(Changes ?? []);
             r.Rejections.AddRange(Rejections);
             r.Warnings.AddRange(Warnings);
             r.Duplicates.AddRange(Duplicates);

@@ -27,9 +27,10 @@ internal static class ImportVerb
         var judgements = new Option<FileInfo?>("--judgements") { Description = "judgements.tsv" };
         var encoding = new Option<string?>("--encoding") { Description = "force the encoding (utf-8, gb18030); default: BOM, else strict UTF-8, else GB18030" };
         var reportFile = new Option<FileInfo?>("--report") { Description = "write the full report as JSON to this file" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "check every row and say what it would create or change, writing nothing" };
         var command = new Command("import", "Import interchange files (JSON Lines, judgements TSV) into the database and the index")
         {
-            files, organisations, results, experts, needs, judgements, encoding, reportFile,
+            files, organisations, results, experts, needs, judgements, encoding, reportFile, dryRun,
         };
         command.SetAction(parse =>
         {
@@ -52,12 +53,12 @@ internal static class ImportVerb
             if (list.Count == 0) { Console.Error.WriteLine("error: no files given; see 'import --help'"); return 2; }
             var missing = list.FirstOrDefault(f => !File.Exists(f.Item1));
             if (missing.Item1 is not null) { Console.Error.WriteLine($"error: {missing.Item1} does not exist"); return 2; }
-            return Run(parse.GetValue(data), list, parse.GetValue(encoding), parse.GetValue(reportFile));
+            return Run(parse.GetValue(data), list, parse.GetValue(encoding), parse.GetValue(reportFile), parse.GetValue(dryRun));
         });
         return command;
     }
 
-    private static int Run(string? data, List<(string, RecordKind)> files, string? encoding, FileInfo? reportFile)
+    private static int Run(string? data, List<(string, RecordKind)> files, string? encoding, FileInfo? reportFile, bool dryRun)
     {
         using var host = CliHost.Services(data);
         var services = host.Services;
@@ -69,19 +70,22 @@ internal static class ImportVerb
         var index = services.GetRequiredService<IndexHost>();
         IndexMaintainer? maintainer = null;
         string? heldBy = null;
-        try
+        if (!dryRun)
         {
-            index.OpenWriters(m => Console.Error.WriteLine(m));
-            maintainer = services.GetRequiredService<IndexMaintainer>();
-        }
-        catch (IndexLockedException e)
-        {
-            heldBy = e.Message;
+            try
+            {
+                index.OpenWriters(m => Console.Error.WriteLine(m));
+                maintainer = services.GetRequiredService<IndexMaintainer>();
+            }
+            catch (IndexLockedException e)
+            {
+                heldBy = e.Message;
+            }
         }
 
         ImportReport report;
         using (var progress = new ConsoleProgress())
-            report = ImportAndIndex.Run(services.GetRequiredService<Importer>(), maintainer, files, encoding, progress);
+            report = ImportAndIndex.Run(services.GetRequiredService<Importer>(), maintainer, files, encoding, progress, dryRun: dryRun);
         foreach (var file in report.Files)
         {
             Console.WriteLine(file);
@@ -92,10 +96,13 @@ internal static class ImportVerb
                 Console.WriteLine($"  id {d.Id} is on rows {string.Join(", ", d.Rows)}; row {d.Kept} was kept");
             foreach (var w in file.Warnings.Take(10))
                 Console.WriteLine($"  row {w.Row}: {w.Reason}");
+            foreach (var c in file.Changes.Where(c => !c.Created).Take(20))
+                Console.WriteLine($"  row {c.Row} ({c.Id}): {(c.Fields.Count == 0 ? "unchanged" : "changes " + string.Join(", ", c.Fields))}");
         }
         if (reportFile is not null)
             File.WriteAllText(reportFile.FullName, JsonSerializer.Serialize(report, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
-        Console.WriteLine(heldBy is null
+        if (dryRun) Console.WriteLine("dry run: nothing was written");
+        else Console.WriteLine(heldBy is null
             ? $"index: up to date at change-log sequence {index.Indexes.AppliedSeq}"
             : $"index: not written here: {heldBy}. The records are committed and will be indexed within seconds.");
         Console.WriteLine(report);

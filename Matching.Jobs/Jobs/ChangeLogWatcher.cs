@@ -72,8 +72,11 @@ public sealed class ChangeLogWatcher(
                 ? (run.Owner is { } owner && Engine.Hosting.ProcessOwner.IsAlive(owner) == false) || silent > ImportHeartbeatTimeout
                 : silent > ImportQueuedTimeout && (state is null || !Waiting.Contains(state) || state == ProcessingState.StateName);
             if (!orphaned) continue;
-            var encoding = run.JobId is null ? null : connection.GetJobData(run.JobId)?.Job?.Args.ElementAtOrDefault(1) as string;
-            var id = jobs.Enqueue<ImportJob>(j => j.Run(run.Id, encoding, null, CancellationToken.None));
+            var args = run.JobId is null ? null : connection.GetJobData(run.JobId)?.Job?.Args;
+            var encoding = args?.ElementAtOrDefault(1) as string;
+            // A dry run stays a dry run (Run(id, encoding, dryRun, context, token)).
+            var dryRun = args is { Count: 5 } && args[2] is true;
+            var id = jobs.Enqueue<ImportJob>(j => j.Run(run.Id, encoding, dryRun, null, CancellationToken.None));
             imports.Requeue(run.Id, id);
             logger.LogWarning("Import {Import} lost its runner ({Owner}); running it again as job {Job}", run.Id, run.Owner ?? "not started", id);
         }

@@ -15,9 +15,16 @@ public sealed class ImportJob(Importer importer, ImportRuns runs, IOptions<Match
 {
     public static string UploadFolder(string dataPath, string importId) => Path.Combine(dataPath, "uploads", importId);
 
+    /// <summary>The signature jobs were queued with before dry runs; such a job imports for real.</summary>
     [Queue("default")]
     [AutomaticRetry(Attempts = 3, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    public void Run(string importId, string? encoding, PerformContext? context, CancellationToken cancellationToken)
+    public void Run(string importId, string? encoding, PerformContext? context, CancellationToken cancellationToken) =>
+        Run(importId, encoding, false, context, cancellationToken);
+
+    /// <summary>Imports the upload; a <paramref name="dryRun"/> checks every row and reports what it would change, writing nothing.</summary>
+    [Queue("default")]
+    [AutomaticRetry(Attempts = 3, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public void Run(string importId, string? encoding, bool dryRun, PerformContext? context, CancellationToken cancellationToken)
     {
         var run = runs.Get(importId) ?? throw new InvalidOperationException($"no import {importId}");
         // A second copy of a finished import (a requeue that raced the first, a job forced to run again) changes nothing.
@@ -27,7 +34,7 @@ public sealed class ImportJob(Importer importer, ImportRuns runs, IOptions<Match
         {
             var folder = UploadFolder(options.Value.DataPath, importId);
             var files = run.Files.Select(f => (Path.Combine(folder, f), Importer.KindOf(f)!.Value)).ToList();
-            var report = importer.Import(files, encoding, new Heartbeat(runs, importId, new JobProgressReporter(context)), cancellationToken, runs.OwnerOf(importId));
+            var report = importer.Import(files, encoding, new Heartbeat(runs, importId, new JobProgressReporter(context)), cancellationToken, runs.OwnerOf(importId), dryRun);
             runs.Finish(importId, report);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -8,6 +8,7 @@ using Matching.Engine.Notifications;
 using Matching.Engine.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Matching.Engine.Accounts;
 using Matching.Web.Accounts;
@@ -33,11 +34,27 @@ public static partial class EventsApi
 
     public sealed record ParticipantsInput(ParticipantFilter? Filter, IReadOnlyList<EventParticipant>? Participants);
 
-    public sealed record Response(string Enterprise, string OfferKind, string OfferId, string Side, string Status);
+    /// <summary>A participant's answer to a meeting: validated before the handler runs (400 naming each field).</summary>
+    public sealed record Response(
+        [Required, StringLength(ImportLimits.Id)] string Enterprise,
+        [Required, AllowedValues(EventParticipant.Result, EventParticipant.Expert)] string OfferKind,
+        [Required, StringLength(ImportLimits.Id)] string OfferId,
+        [Required, AllowedValues("enterprise", "offer")] string Side,
+        [Required, AllowedValues(MeetingStatus.Confirmed, MeetingStatus.Declined, MeetingStatus.Proposed)] string Status);
 
-    public sealed record RequestInput(string Enterprise, string OfferKind, string OfferId, string RequestedBy, string? Note);
+    public sealed record RequestInput(
+        [Required, StringLength(ImportLimits.Id)] string Enterprise,
+        [Required, AllowedValues(EventParticipant.Result, EventParticipant.Expert)] string OfferKind,
+        [Required, StringLength(ImportLimits.Id)] string OfferId,
+        [Required, AllowedValues("enterprise", "expert")] string RequestedBy,
+        string? Note);
 
-    public sealed record MoveInput(string Enterprise, string OfferKind, string OfferId, int Slot, int Table);
+    public sealed record MoveInput(
+        [Required, StringLength(ImportLimits.Id)] string Enterprise,
+        [Required, AllowedValues(EventParticipant.Result, EventParticipant.Expert)] string OfferKind,
+        [Required, StringLength(ImportLimits.Id)] string OfferId,
+        [Range(0, 47)] int Slot,
+        [Range(0, 9_999)] int Table);
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
@@ -122,6 +139,7 @@ public static partial class EventsApi
         {
             if (events.Get(id) is null) return Missing(id);
             if (moves.Count is 0 or > MaxItems) return Invalid($"1–{MaxItems:N0} moves");
+            if (moves.Any(m => m is null)) return Invalid("a move is an object with enterprise, offerKind, offerId, slot and table, not null");
             var broken = planner.Move(id, moves.Select(m => (m.Enterprise, EventPlanner.OfferKey(m.OfferKind, m.OfferId), m.Slot, m.Table)).ToList());
             return broken.Count == 0 ? Results.NoContent() : Results.Problem(statusCode: 409, title: "Schedule conflict", detail: string.Join("; ", broken.Take(20)));
         }).WithSummary("Move meetings to other slots and tables (a swap is two moves); refused when someone would be in two places");
@@ -147,6 +165,7 @@ public static partial class EventsApi
         {
             if (events.Get(id) is null) return Missing(id);
             if (outcomes.Count > MaxItems) return Invalid($"at most {MaxItems:N0} outcomes per request");
+            if (outcomes.Any(o => o is null)) return Invalid("an outcome is an object with enterprise, offerKind, offerId and attended, not null");
             var report = events.RecordOutcomes(id, outcomes);
             return Results.Ok(new { recorded = report.Recorded, judgements = report.Judgements, rejected = report.Rejected.Select(r => new { line = r.Index + 1, reason = r.Reason }) });
         }).WithSummary("Record outcomes (attended, stage, amount, reason); each becomes a judgement");
@@ -275,7 +294,7 @@ public static partial class EventsApi
     private static bool Speaks(Viewer viewer, RecordStore store, string? offerKind, string id)
     {
         if (viewer.IsStaff) return true;
-        if (id.Length > ImportLimits.Id) return false;
+        if (id is null || id.Length > ImportLimits.Id) return false;
         var organisation = offerKind switch
         {
             null => id,

@@ -28,7 +28,9 @@ public static class ImportsApi
         group.MapPost("/", Upload)
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = MaxUploadBytes })
-            .WithSummary("Upload interchange files (multipart, field name any; the file name tells the kind); imported by a background job");
+            .WithSummary("Upload interchange files (multipart, field name any; the file name tells the kind); imported by a background job. "
+                + "A row merges onto the stored record (JSON Merge Patch: a missing field keeps its value, null clears it); the report lists the fields each row changed. "
+                + "Form field dryRun=true checks and reports without writing");
         group.MapGet("/{id}", (string id, ClaimsPrincipal user, ImportRuns runs) =>
                 id.Length <= 64 && runs.Get(id) is { } run && (user.ToViewer() is var viewer && (viewer.IsAdmin || runs.OwnerOf(id)?.Actor == viewer.Actor))
                     ? (Results<Ok<ImportRun>, NotFound>)TypedResults.Ok(run) : TypedResults.NotFound())
@@ -37,7 +39,7 @@ public static class ImportsApi
     }
 
     private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem>> Upload(
-        IFormFileCollection files, [FromForm] string? encoding, ClaimsPrincipal user, ImportRuns runs, IBackgroundJobClient jobs, IOptions<MatchingOptions> options,
+        IFormFileCollection files, [FromForm] string? encoding, [FromForm] bool? dryRun, ClaimsPrincipal user, ImportRuns runs, IBackgroundJobClient jobs, IOptions<MatchingOptions> options,
         CancellationToken cancellationToken)
     {
         var viewer = user.ToViewer();
@@ -72,7 +74,7 @@ public static class ImportsApi
             await files[i].CopyToAsync(target, cancellationToken);
         }
         runs.Create(id, names, viewer);
-        var jobId = jobs.Enqueue<ImportJob>(j => j.Run(id, encoding, null, CancellationToken.None));
+        var jobId = jobs.Enqueue<ImportJob>(j => j.Run(id, encoding, dryRun == true, null, CancellationToken.None));
         runs.SetJob(id, jobId);
         return TypedResults.Accepted($"/api/v1/imports/{id}",
             new ImportAccepted(id, jobId, ImportRuns.Queued, names, $"/api/v1/imports/{id}", $"/api/v1/jobs/{jobId}"));

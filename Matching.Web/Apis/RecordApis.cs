@@ -39,6 +39,8 @@ internal sealed record RecordApi<T>(
         group.MapGet("/{id}", GetOne).WithSummary($"Get one {Kind.Name()} by external id");
         group.MapPost("/", Create).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).WithSummary($"Create a {Kind.Name()} (interchange format)");
         group.MapPut("/{id}", Update).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).WithSummary($"Create or replace a {Kind.Name()}");
+        group.MapPatch("/{id}", Patch).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).Accepts<JsonElement>("application/merge-patch+json", "application/json")
+            .WithSummary($"Change some fields of a {Kind.Name()} (JSON Merge Patch, RFC 7396: a field left out keeps its value, null clears it)");
         group.MapDelete("/{id}", Withdraw).WithSummary($"Withdraw a {Kind.Name()} (kept in the database, removed from matching)");
         return group;
     }
@@ -110,6 +112,23 @@ internal sealed record RecordApi<T>(
         Save(store, record!);
         var saved = View(viewer, Get(store, [id])[0]);
         return existing is not null ? TypedResults.Ok(saved) : TypedResults.Created($"/api/v1/{Kind.Name()}s/{Uri.EscapeDataString(id)}", saved);
+    }
+
+    private Results<Ok<T>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult> Patch(string id, JsonElement body, ClaimsPrincipal user, RecordStore store)
+    {
+        var viewer = user.ToViewer();
+        if (!viewer.MayPublish(Kind)) return Forbidden($"your role cannot publish {Kind.Name()}s");
+        if (id.Length > ImportLimits.Id || Get(store, [id]).FirstOrDefault() is not { } existing || View(viewer, existing) is null)
+            return TypedResults.NotFound(NotFoundProblem(id));
+        if (!viewer.MayEdit(OwnerOf(existing))) return Forbidden($"{Kind.Name()} '{RowParser.Printable(id)}' belongs to another organisation");
+        if (body.ValueKind != JsonValueKind.Object) return Invalid("body", "a merge patch is a JSON object");
+        // The same merge as a re-imported row: what the patch leaves out keeps its stored value.
+        var (record, problem) = Validate(Interchange.Merge(existing, body), id, store, viewer);
+        if (problem is not null) return problem;
+        if (!viewer.MayEdit(OwnerOf(record!))) return Forbidden($"you may publish {Kind.Name()}s only for your own organisation");
+        if (ForeignExperts(record!, store, viewer) is { } foreignExperts) return Forbidden(foreignExperts);
+        Save(store, record!);
+        return TypedResults.Ok(View(viewer, Get(store, [id])[0])!);
     }
 
     private Results<NoContent, NotFound<ProblemDetails>, ProblemHttpResult> Withdraw(string id, ClaimsPrincipal user, RecordStore store)

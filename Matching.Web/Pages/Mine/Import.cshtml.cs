@@ -28,6 +28,10 @@ public sealed class ImportModel(ImportRuns runs, IBackgroundJobClient jobs, IOpt
     [BindProperty]
     public string? Kind { get; set; }
 
+    /// <summary>Check the file and show what each row would change, writing nothing.</summary>
+    [BindProperty]
+    public bool DryRun { get; set; }
+
     public ImportRun? Run { get; private set; }
     public string? Error { get; private set; }
     public bool Running => Run is { FinishedAt: null };
@@ -69,9 +73,40 @@ public sealed class ImportModel(ImportRuns runs, IBackgroundJobClient jobs, IOpt
         await using (var target = System.IO.File.Create(Path.Combine(folder, name)))
             await Upload.CopyToAsync(target, cancellationToken);
         runs.Create(id, [name], viewer);
-        runs.SetJob(id, jobs.Enqueue<ImportJob>(j => j.Run(id, null, null, CancellationToken.None)));
+        var dryRun = DryRun;
+        runs.SetJob(id, jobs.Enqueue<ImportJob>(j => j.Run(id, null, dryRun, null, CancellationToken.None)));
         return Redirect($"/mine/import/{id}");
     }
+
+    /// <summary>After a dry run the uploader looked at: the same file, imported for real.</summary>
+    public IActionResult OnPostApply(string? id)
+    {
+        if (id is null || id.Length > 64 || runs.Get(id) is not { } run || !Mine(id)) return NotFound();
+        if (run.Status != ImportRuns.Succeeded || run.Report is not { } report || !report.Files.All(f => f.DryRun)) return Redirect($"/mine/import/{id}");
+        var next = Guid.NewGuid().ToString("N");
+        var from = ImportJob.UploadFolder(options.Value.DataPath, id);
+        var to = ImportJob.UploadFolder(options.Value.DataPath, next);
+        Directory.CreateDirectory(to);
+        foreach (var file in run.Files) System.IO.File.Copy(Path.Combine(from, file), Path.Combine(to, file));
+        runs.Create(next, run.Files, User.ToViewer());
+        runs.SetJob(next, jobs.Enqueue<ImportJob>(j => j.Run(next, null, false, null, CancellationToken.None)));
+        return Redirect($"/mine/import/{next}");
+    }
+
+    /// <summary>What a row did, in words: 新增, 无变化, or the fields it changed.</summary>
+    public static string ChangeText(RowChange change) =>
+        change.Created ? Text.T("新增") : change.Fields.Count == 0 ? Text.T("无变化") : string.Join("、", change.Fields.Select(FieldName));
+
+    /// <summary>An interchange field's name on the page.</summary>
+    public static string FieldName(string field) => field switch
+    {
+        "title" => Text.T("标题"), "name" => Text.T("名称"), "abstract" => Text.T("摘要"), "description" => Text.T("需求描述"), "keywords" => Text.T("关键词"),
+        "organisation" => Text.T("单位"), "experts" => Text.T("专家"), "industries" => Text.T("行业"), "maturity" => Text.T("成熟度"),
+        "cooperation" => Text.T("合作方式"), "price" => Text.T("价格"), "budget" => Text.T("预算"), "deadline" => Text.T("截止日期"),
+        "visibility" => Text.T("公开范围"), "language" => Text.T("语言"), "zone" => Text.T("功能区"), "areas" => Text.T("研究方向"), "bio" => Text.T("简介"),
+        "publicProfile" => Text.T("公开简介"), "aliases" => Text.T("别名"), "parent" => Text.T("上级单位"), "region" => Text.T("地区"), "kind" => Text.T("类型"),
+        _ => field,
+    };
 
     public static string StatusText(string status) => status switch
     {
