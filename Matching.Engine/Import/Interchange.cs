@@ -9,7 +9,7 @@ namespace Matching.Engine.Import;
 /// A stored record as an interchange-format JSON object (the fields <see cref="RowParser"/> reads, in its spellings),
 /// and the merge of a row onto it. An import row and an API <c>PATCH</c> are JSON Merge Patches (RFC 7396) of the
 /// stored record: a field the row leaves out keeps its stored value, a field set to <c>null</c> is cleared, any other
-/// value replaces it (objects such as a budget merge member by member). Decision record 0011.
+/// value replaces it (objects such as a budget merge member by member). Decision record 0014.
 /// </summary>
 public static class Interchange
 {
