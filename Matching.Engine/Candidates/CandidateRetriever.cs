@@ -73,11 +73,44 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
         return candidates.Select(c => docs.TryGetValue(c.Id, out var doc) ? c with { Snippets = Snippets(query, target, doc) } : c).ToList();
     }
 
-    public IReadOnlyList<Candidate> ForResult(ResearchResult result, int k, int withSnippets = 20) =>
-        Retrieve(queries.ForResult(result), RecordKind.Need, k, withSnippets, exclude: null);
+    /// <summary>Needs for a result; with <paramref name="reading"/>, as a viewer who may not read some needs' hidden text finds them.</summary>
+    public IReadOnlyList<Candidate> ForResult(ResearchResult result, int k, int withSnippets = 20, NeedReading? reading = null) =>
+        Reverse(queries.ForResult(result), k, withSnippets, reading);
 
-    public IReadOnlyList<Candidate> ForExpert(Expert expert, IEnumerable<ResearchResult> results, int k, int withSnippets = 20) =>
-        Retrieve(queries.ForExpert(expert, results), RecordKind.Need, k, withSnippets, exclude: null);
+    /// <summary>Needs for an expert; with <paramref name="reading"/>, as a viewer who may not read some needs' hidden text finds them.</summary>
+    public IReadOnlyList<Candidate> ForExpert(Expert expert, IEnumerable<ResearchResult> results, int k, int withSnippets = 20, NeedReading? reading = null) =>
+        Reverse(queries.ForExpert(expert, results), k, withSnippets, reading);
+
+    /// <summary>
+    /// Needs for a result's or an expert's query. Needs the viewer reads in full are found by their whole text; those
+    /// they see by their public fields (<see cref="NeedReading.TitleOnly"/>) only by their title, as if the description
+    /// and keywords were empty; those they may not see (<see cref="NeedReading.Hidden"/>) not at all. The two lists
+    /// merge by BM25 score.
+    /// </summary>
+    private IReadOnlyList<Candidate> Reverse(Query query, int k, int withSnippets, NeedReading? reading)
+    {
+        if (reading is null || reading.Hidden.Count == 0) return Retrieve(query, RecordKind.Need, k, withSnippets, exclude: null);
+        var full = Retrieve(query, RecordKind.Need, k, withSnippets, exclude: reading.Hidden);
+        if (reading.TitleOnly.Count == 0) return full;
+        var titles = Retrieve(InTitles(query), RecordKind.Need, k, withSnippets: 0, exclude: null,
+            only: new TermsFilter(reading.TitleOnly.Select(id => new Term(RecordIndex.IdField, id)).ToList()));
+        var merged = full.Concat(titles).OrderByDescending(c => c.Score).ThenBy(c => c.Id, StringComparer.Ordinal).Take(k).ToList();
+        var top = merged.Count > 0 && merged[0].Score > 0 ? merged[0].Score : 1f;
+        return merged.Select((c, i) => c with { Rank = i + 1, NormalisedScore = c.Score / top }).ToList();
+    }
+
+    /// <summary>The query's terms searched in the title alone, each at its strongest boost: how a record's public text is searched.</summary>
+    public static Query InTitles(Query query)
+    {
+        if (query is not BooleanQuery boolean) return query;
+        var boosts = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var clause in boolean.Clauses)
+            if (clause.Query is TermQuery { Term: var term } t)
+                boosts[term.Text] = Math.Max(boosts.GetValueOrDefault(term.Text), t.Boost);
+        var titles = new BooleanQuery();
+        foreach (var (term, boost) in boosts) titles.Add(new TermQuery(new Term(IndexDocuments.Title, term)) { Boost = boost }, Occur.SHOULD);
+        return titles;
+    }
 
     public IReadOnlyList<Candidate> Search(string text, RecordKind target, int k, int withSnippets = 20) =>
         Retrieve(queries.ForText(text), target, k, withSnippets, exclude: null);
@@ -102,12 +135,15 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
     }
 
     /// <summary>Runs a query against one index; the first <paramref name="withSnippets"/> candidates get snippets.</summary>
-    public IReadOnlyList<Candidate> Retrieve(Query query, RecordKind target, int k, int withSnippets, ISet<string>? exclude, Query? highlight = null, TermStates? terms = null)
+    public IReadOnlyList<Candidate> Retrieve(Query query, RecordKind target, int k, int withSnippets, IReadOnlySet<string>? exclude, Query? highlight = null, TermStates? terms = null,
+        Filter? only = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         using var lease = indexes[target].Acquire();
         var searcher = lease.Searcher;
-        var hits = LeafParallelSearch.Search(searcher, CandidateQuery(searcher, query, terms ?? new TermStates()), k + (exclude?.Count ?? 0));
+        var candidateQuery = CandidateQuery(searcher, query, terms ?? new TermStates());
+        if (only is not null) candidateQuery = new FilteredQuery(candidateQuery, only);
+        var hits = LeafParallelSearch.Search(searcher, candidateQuery, k + (exclude?.Count ?? 0));
         var list = new List<Candidate>(Math.Min(k, hits.Length));
         var top = hits.Length > 0 ? hits[0].Score : 1f;
         var leaves = searcher.IndexReader.Leaves;
@@ -169,3 +205,9 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
         return list;
     }
 }
+
+/// <summary>
+/// Which needs a viewer may not read in full: those they see by their public fields only (found by title) and every
+/// need they may not read (left out of the full-text search; <see cref="TitleOnly"/> is a subset).
+/// </summary>
+public sealed record NeedReading(IReadOnlySet<string> Hidden, IReadOnlySet<string> TitleOnly);

@@ -132,8 +132,9 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         if (result is null || (viewer is not null && viewer.View(result) is null)) return null;
         k = Math.Clamp(k, 1, MaxK);
         var bundle = models.Current;
-        var needs = retriever.ForResult(result, bundle is null ? k : Math.Max(k, ReverseDepth));
-        return new ResultMatches(viewer?.View(result) ?? result, bundle is null ? Describe(needs, viewer) : Reverse(bundle, RecordKind.Result, result.Id, needs, k, viewer));
+        var reading = Reading(viewer);
+        var needs = retriever.ForResult(result, bundle is null ? k : Math.Max(k, ReverseDepth), reading: reading);
+        return new ResultMatches(viewer?.View(result) ?? result, bundle is null ? Describe(needs, viewer) : Reverse(bundle, RecordKind.Result, result.Id, needs, k, viewer, reading));
     }
 
     public ExpertMatches? ForExpert(string expertId, int k = 20, Viewer? viewer = null)
@@ -143,15 +144,29 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         k = Math.Clamp(k, 1, MaxK);
         var bundle = models.Current;
         var results = store.ResultsOfExperts([expert.Id])[expert.Id].Where(r => r.Status == RecordStatus.Active);
-        var needs = retriever.ForExpert(expert, results, bundle is null ? k : Math.Max(k, ReverseDepth));
-        return new ExpertMatches(expert, bundle is null ? Describe(needs, viewer) : Reverse(bundle, RecordKind.Expert, expert.Id, needs, k, viewer));
+        var reading = Reading(viewer);
+        var needs = retriever.ForExpert(expert, results, bundle is null ? k : Math.Max(k, ReverseDepth), reading: reading);
+        return new ExpertMatches(expert, bundle is null ? Describe(needs, viewer) : Reverse(bundle, RecordKind.Expert, expert.Id, needs, k, viewer, reading));
+    }
+
+    /// <summary>
+    /// The needs <paramref name="viewer"/> may not read in full (null: they read every need, or no viewer was given).
+    /// For them a summary-only need is matched as if its description and keywords were empty, and an organisers-only
+    /// need not at all: nothing derived from hidden text reaches them, not even a rank (decision record 0011).
+    /// </summary>
+    private NeedReading? Reading(Viewer? viewer)
+    {
+        if (viewer is null || viewer.IsStaff) return null;
+        var hidden = store.NonPublicNeeds().Where(n => !viewer.Owns(n.Organisation)).ToList();
+        return hidden.Count == 0 ? null
+            : new NeedReading(hidden.Select(n => n.Id).ToHashSet(StringComparer.Ordinal), hidden.Where(n => n.Visibility == "summary").Select(n => n.Id).ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>
     /// Needs for one result or expert, re-ranked: each need is scored as the query it is (the pair's features are the
     /// same whichever side asked), so a pair's score here equals its score in the need's own list.
     /// </summary>
-    private IReadOnlyList<MatchItem> Reverse(ModelBundle bundle, RecordKind kind, string candidateId, IReadOnlyList<Candidate> needs, int k, Viewer? viewer)
+    private IReadOnlyList<MatchItem> Reverse(ModelBundle bundle, RecordKind kind, string candidateId, IReadOnlyList<Candidate> needs, int k, Viewer? viewer, NeedReading? reading)
     {
         // Needs the viewer may not see are dropped before the cut, so they still get k.
         var byId = store.GetNeeds(needs.Select(n => n.Id).ToList()).Where(n => viewer is null || viewer.View(n) is not null).ToDictionary(n => n.Id);
@@ -159,9 +174,11 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         foreach (var n in needs)
         {
             if (!byId.TryGetValue(n.Id, out var need)) continue;
+            // A need the viewer sees by its public fields is scored by those alone.
+            var publicView = reading?.TitleOnly.Contains(need.Id) == true;
             double? score = kind == RecordKind.Expert
-                ? scorer.ScoreExpert(bundle, need, candidateId)?.Score
-                : scorer.ScorePairs(bundle, need, kind, [candidateId]).FirstOrDefault()?.Score;
+                ? scorer.ScoreExpert(bundle, need, candidateId, publicView)?.Score
+                : scorer.ScorePairs(bundle, need, kind, [candidateId], publicView).FirstOrDefault()?.Score;
             if (score is null) continue;
             scored.Add((n, score.Value));
         }

@@ -27,11 +27,16 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
 
     /// <summary>Scores a need's candidates of one kind (results, or experts by profile) with <paramref name="bundle"/>, in the candidates' order.</summary>
     /// <remarks>The <paramref name="terms"/> the candidates were retrieved with, when given, spare the features the term lookups.</remarks>
-    public IReadOnlyList<ScoredCandidate> Score(ModelBundle bundle, TechNeed need, RecordKind kind, IReadOnlyList<Candidate> candidates, TermStates? terms = null)
+    /// <remarks>
+    /// With <paramref name="publicView"/>, the need is scored as a viewer who may read only its public fields sees it:
+    /// the caller passes its public view, and its stored vectors (made from the whole text) are not used.
+    /// </remarks>
+    public IReadOnlyList<ScoredCandidate> Score(ModelBundle bundle, TechNeed need, RecordKind kind, IReadOnlyList<Candidate> candidates, TermStates? terms = null,
+        bool publicView = false)
     {
         if (candidates.Count == 0) return [];
         var vectorModels = VectorModels.Of(bundle);
-        var needVectors = vectorModels.Lookup(vectors, RecordKind.Need, [need.Id])(need.Id);
+        var needVectors = publicView ? null : vectorModels.Lookup(vectors, RecordKind.Need, [need.Id])(need.Id);
         var lookup = vectorModels.Lookup(vectors, kind, candidates.Select(c => c.Id).ToList());
         var rows = features.For(kind, need, candidates, K, needVectors, lookup, terms);
         var language = bundle.For(rows[0]);
@@ -45,28 +50,30 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
     /// features are relative to the retrieved top K, so the list is scored with them): a record in the top K gets
     /// its list row, one outside gets rank K + 1. Records not in the index are left out. Each has its snippets.
     /// </summary>
-    public IReadOnlyList<ScoredCandidate> ScorePairs(ModelBundle bundle, TechNeed need, RecordKind kind, IReadOnlyList<string> ids)
+    /// <remarks>With <paramref name="publicView"/>, the need is matched by its public fields alone (see <see cref="Score"/>).</remarks>
+    public IReadOnlyList<ScoredCandidate> ScorePairs(ModelBundle bundle, TechNeed need, RecordKind kind, IReadOnlyList<string> ids, bool publicView = false)
     {
+        if (publicView) need = need.PublicView();
         var terms = new TermStates();
         var top = retriever.ForNeed(need, kind, K, withSnippets: 0, terms);
         var listed = top.Select(c => c.Id).ToHashSet();
         var wanted = ids.Distinct().Select(id => listed.Contains(id) ? null : retriever.Pair(need, kind, id, K, top, terms)).OfType<Candidate>().ToList();
-        var scored = Score(bundle, need, kind, top.Concat(wanted).ToList(), terms).ToDictionary(s => s.Candidate.Id);
+        var scored = Score(bundle, need, kind, top.Concat(wanted).ToList(), terms, publicView).ToDictionary(s => s.Candidate.Id);
         var found = ids.Distinct().Where(scored.ContainsKey).Select(id => scored[id]).ToList();
         var withSnippets = retriever.WithSnippets(need, found.Select(s => s.Candidate).Where(c => c.Snippets.Count == 0).ToList()).ToDictionary(c => c.Id);
         return found.Select(s => withSnippets.TryGetValue(s.Candidate.Id, out var c) ? s with { Candidate = c } : s).ToList();
     }
 
     /// <summary>An expert's combined score for a need, with their closest result, scored as in the need's lists.</summary>
-    public ExpertScore? ScoreExpert(ModelBundle bundle, TechNeed need, string expertId) =>
-        ScorePairs(bundle, need, RecordKind.Expert, [expertId]) is [var profile] ? ScoreExpert(bundle, need, profile) : null;
+    public ExpertScore? ScoreExpert(ModelBundle bundle, TechNeed need, string expertId, bool publicView = false) =>
+        ScorePairs(bundle, need, RecordKind.Expert, [expertId], publicView) is [var profile] ? ScoreExpert(bundle, need, profile, publicView) : null;
 
     /// <summary>An expert's combined score for a need, from their profile's score (already computed) and their results'.</summary>
-    public ExpertScore ScoreExpert(ModelBundle bundle, TechNeed need, ScoredCandidate profile)
+    public ExpertScore ScoreExpert(ModelBundle bundle, TechNeed need, ScoredCandidate profile, bool publicView = false)
     {
         var expertId = profile.Candidate.Id;
         var own = store.ResultsOfExperts([expertId])[expertId].Where(r => r.Status == RecordStatus.Active).Select(r => r.Id).ToList();
-        return Combine(profile, ScorePairs(bundle, need, RecordKind.Result, own));
+        return Combine(profile, ScorePairs(bundle, need, RecordKind.Result, own, publicView));
     }
 
     /// <summary>

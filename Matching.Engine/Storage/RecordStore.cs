@@ -182,6 +182,14 @@ public sealed class RecordStore(MatchingDatabase database)
         return found;
     }
 
+    /// <summary>Every active need that is not public: its id, visibility and organisation (who reads it in full).</summary>
+    public IReadOnlyList<(string Id, string Visibility, string? Organisation)> NonPublicNeeds()
+    {
+        using var connection = Database.Open();
+        return connection.Query<(string, string, string?)>(
+            "SELECT id, visibility, organisation_id FROM needs WHERE visibility <> 'public' AND status = 'active'").ToList();
+    }
+
     /// <summary>The organisation of each existing record among <paramref name="ids"/> (null when it has none).</summary>
     public IReadOnlyDictionary<string, string?> OrganisationsOf(RecordKind kind, IReadOnlyCollection<string> ids)
     {
