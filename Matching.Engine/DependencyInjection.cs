@@ -35,6 +35,7 @@ public static class DependencyInjection
         services.AddSingleton<RecordStore>();
         services.AddSingleton<Accounts.AccountStore>();
         services.AddSingleton<Accounts.ApiKeys>();
+        services.AddSingleton<Accounts.AccountCache>();
         services.AddSingleton<Accounts.AuditLog>();
         services.AddSingleton<Accounts.ProtectionKeys>();
         services.AddSingleton<Accounts.PersonalData>();

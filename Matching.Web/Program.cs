@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddMatchingWeb();
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseMatchingSecurityHeaders();
 app.UseStatusCodePages();

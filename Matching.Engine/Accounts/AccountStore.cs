@@ -7,6 +7,9 @@ namespace Matching.Engine.Accounts;
 /// <summary>Users in the records database (both providers), for Identity's user store and the admin pages.</summary>
 public sealed class AccountStore(MatchingDatabase database)
 {
+    /// <summary>Raised with a user's id after it is saved or deleted (the <see cref="AccountCache"/> of this process forgets it).</summary>
+    public event Action<string>? Changed;
+
     private const string Columns = """
         id AS Id, user_name AS UserName, normalized_user_name AS NormalizedUserName, email AS Email,
         normalized_email AS NormalizedEmail, display_name AS DisplayName, password_hash AS PasswordHash,
@@ -88,6 +91,7 @@ public sealed class AccountStore(MatchingDatabase database)
         var parameters = new DynamicParameters(row);
         parameters.Add("expected", expectedStamp, System.Data.DbType.String);
         bool saved;
+        using var tx = c.BeginTransaction();
         try
         {
             saved = c.Execute("""
@@ -97,10 +101,16 @@ public sealed class AccountStore(MatchingDatabase database)
                     organisation_id = @OrganisationId, lockout_enabled = @LockoutEnabled, lockout_end = @LockoutEnd,
                     access_failed_count = @AccessFailedCount, must_change_password = @MustChangePassword, language = @Language
                 WHERE id = @Id AND concurrency_stamp = @expected
-                """, parameters) == 1;
+                """, parameters, tx) == 1;
+            if (saved) AccountCache.Record(c, tx, AccountCache.UserChange, account.Id);
+            tx.Commit();
         }
         catch (System.Data.Common.DbException e) when (IsUniqueViolation(e)) { return false; }
-        if (saved) account.ConcurrencyStamp = row.ConcurrencyStamp;
+        if (saved)
+        {
+            account.ConcurrencyStamp = row.ConcurrencyStamp;
+            Changed?.Invoke(account.Id);
+        }
         return saved;
     }
 
@@ -111,7 +121,9 @@ public sealed class AccountStore(MatchingDatabase database)
         using var tx = c.BeginTransaction();
         c.Execute("DELETE FROM notifications WHERE user_id = @id", new { id }, tx);
         var deleted = c.Execute("DELETE FROM users WHERE id = @id", new { id }, tx) == 1;
+        if (deleted) AccountCache.Record(c, tx, AccountCache.UserChange, id);
         tx.Commit();
+        if (deleted) Changed?.Invoke(id);
         return deleted;
     }
 

@@ -21,6 +21,9 @@ public sealed class ApiKeys(MatchingDatabase database)
     public const string KeyPrefix = "mk_";
     public const int MaxKeyLength = 100;
 
+    /// <summary>Raised with a key's id after it is revoked (the <see cref="AccountCache"/> of this process forgets it).</summary>
+    public event Action<string>? Changed;
+
     /// <summary>Makes a key; returns its record and the key, which is not stored and cannot be shown again.</summary>
     public (ApiKey Key, string Secret) Issue(string name, string role, string? organisationId, string? createdBy)
     {
@@ -39,10 +42,14 @@ public sealed class ApiKeys(MatchingDatabase database)
     /// <summary>The live key this secret is, or null (unknown, revoked, or not shaped like a key).</summary>
     public ApiKey? Find(string? secret)
     {
-        if (secret is null || secret.Length > MaxKeyLength || !secret.StartsWith(KeyPrefix, StringComparison.Ordinal)) return null;
+        if (HashOf(secret) is not { } hash) return null;
         using var c = database.Open();
-        return c.QueryFirstOrDefault<Row>($"SELECT {Columns} FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL", new { hash = Hash(secret) })?.ToKey();
+        return c.QueryFirstOrDefault<Row>($"SELECT {Columns} FROM api_keys WHERE key_hash = @hash AND revoked_at IS NULL", new { hash })?.ToKey();
     }
+
+    /// <summary>The stored hash of a secret shaped like a key, else null.</summary>
+    public static string? HashOf(string? secret) =>
+        secret is null || secret.Length > MaxKeyLength || !secret.StartsWith(KeyPrefix, StringComparison.Ordinal) ? null : Hash(secret);
 
     /// <summary>Keys of one organisation, or all keys when <paramref name="organisationId"/> is null; newest first.</summary>
     public IReadOnlyList<ApiKey> List(string? organisationId = null)
@@ -61,7 +68,19 @@ public sealed class ApiKeys(MatchingDatabase database)
     public bool Revoke(string id)
     {
         using var c = database.Open();
-        return c.Execute("UPDATE api_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL", new { id, at = Rows.Now() }) == 1;
+        using var tx = c.BeginTransaction();
+        var revoked = c.Execute("UPDATE api_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL", new { id, at = Rows.Now() }, tx) == 1;
+        if (revoked) AccountCache.Record(c, tx, AccountCache.KeyChange, id);
+        tx.Commit();
+        if (revoked) Changed?.Invoke(id);
+        return revoked;
+    }
+
+    /// <summary>Revokes every live key <paramref name="actor"/> issued (a deleted user's programs stop with them); returns how many.</summary>
+    public int RevokeIssuedBy(string actor)
+    {
+        var ids = List().Where(k => k.CreatedBy == actor && k.RevokedAt is null).Select(k => k.Id).ToList();
+        return ids.Count(Revoke);
     }
 
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

@@ -19,6 +19,12 @@ public sealed record AgendaEntry(
     double Score, string Status, string? OfferOrganisation = null)
 {
     /// <summary>
+    /// The other results the meeting's expert brings to the event (titles): an enterprise meets a person once, and
+    /// that meeting covers their results.
+    /// </summary>
+    public IReadOnlyList<string> AlsoCovers { get; init; } = [];
+
+    /// <summary>
     /// Who presents the offer, e.g. "李明 · 电子科技大学": the expert and the university (the university alone when the
     /// offer is the expert); empty when neither is known.
     /// </summary>

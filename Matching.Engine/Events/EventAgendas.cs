@@ -53,6 +53,10 @@ public sealed class EventAgendas(RecordStore store, EventStore events)
         var expertIds = meetings.Where(m => m.OfferKind == EventParticipant.Expert).Select(m => m.OfferId)
             .Concat(results.Values.Select(r => r.Experts.FirstOrDefault()).OfType<string>()).Distinct().ToList();
         var experts = store.GetExperts(expertIds).ToDictionary(x => x.Id);
+        // What each expert brings to the event: the participating results they present (their first-named expert).
+        var presented = store.GetResults(events.Participants(eventId).Where(p => p.Kind == EventParticipant.Result).Select(p => p.Id).ToList())
+            .Where(r => r.Status == Records.RecordStatus.Active && r.Experts.Count > 0)
+            .ToLookup(r => r.Experts[0]);
         var organisations = store.GetOrganisations(meetings.Select(m => m.Enterprise)
             .Concat(results.Values.Select(r => r.Organisation)).Concat(experts.Values.Select(x => x.Organisation)).OfType<string>().Distinct().ToList()).ToDictionary(o => o.Id);
         string OrganisationName(string? id) => id is not null && organisations.TryGetValue(id, out var o) ? o.Name : id ?? "";
@@ -67,7 +71,11 @@ public sealed class EventAgendas(RecordStore store, EventStore events)
             var university = OrganisationName(result?.Organisation ?? host?.Organisation);
             return (Host: hostId is not null ? "expert:" + hostId : "result:" + m.OfferId, HostName: host?.Name ?? title,
                 Entry: new AgendaEntry(m.Slot, start, end, m.Table, m.Enterprise, OrganisationName(m.Enterprise), m.OfferKind, m.OfferId, title, host?.Name,
-                    university, m.Score, m.Status, result?.Organisation ?? host?.Organisation));
+                    university, m.Score, m.Status, result?.Organisation ?? host?.Organisation)
+                {
+                    AlsoCovers = hostId is null ? [] : presented[hostId].Where(r => !(m.OfferKind == EventParticipant.Result && r.Id == m.OfferId))
+                        .Select(r => r.Title).Distinct().Take(5).ToList(),
+                });
         }).ToList();
     }
 

@@ -41,9 +41,11 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         var offers = Offers(ev, participants);
         var offerById = offers.ToDictionary(o => o.Id);
 
-        // Candidate pairs: the enterprise's needs' lists, best need per offer.
+        // Candidate pairs: the enterprise's needs' lists, best need per offer, at or above the event's floor.
+        var floor = FloorOf(ev);
         var needsOf = store.ActiveNeedsOf(enterpriseIds);
         var best = new Dictionary<(string, string), (double Score, string? Need)>();
+        var below = new Dictionary<(string, string), (double Score, string Need)>();
         foreach (var enterprise in enterpriseIds)
         {
             var mine = new Dictionary<string, (double Score, string Need)>();
@@ -52,8 +54,15 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
                 if (matches.ForNeed(needId, ev.CandidatesPerEnterprise) is not { } list) continue;
                 foreach (var item in list.Results.Select(i => (Key: OfferKey(EventParticipant.Result, i.Id), i.Score))
                              .Concat(list.Experts.Select(i => (Key: OfferKey(EventParticipant.Expert, i.Id), i.Score))))
-                    if (offerById.ContainsKey(item.Key) && item.Score >= ev.MinScore && (!mine.TryGetValue(item.Key, out var had) || item.Score > had.Score))
-                        mine[item.Key] = (item.Score, needId);
+                {
+                    if (!offerById.ContainsKey(item.Key)) continue;
+                    if (item.Score < floor)
+                    {
+                        if (!below.TryGetValue((enterprise, item.Key), out var under) || item.Score > under.Score) below[(enterprise, item.Key)] = (item.Score, needId);
+                        continue;
+                    }
+                    if (!mine.TryGetValue(item.Key, out var had) || item.Score > had.Score) mine[item.Key] = (item.Score, needId);
+                }
             }
             foreach (var (offer, v) in mine.OrderByDescending(kv => kv.Value.Score).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(ev.CandidatesPerEnterprise))
                 best[(enterprise, offer)] = v;
@@ -61,8 +70,10 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
 
         var constraints = events.Constraints(ev.Id);
         var pins = constraints.Where(c => c.Kind == EventConstraint.Pin).Select(c => (c.Enterprise, OfferKey(c.OfferKind, c.OfferId))).ToList();
-        // A pinned pair that is not in the lists is still a pair: it gets score 0 and no need.
-        foreach (var pin in pins.Where(p => !best.ContainsKey(p) && offerById.ContainsKey(p.Item2))) best[pin] = (0, null);
+        // A pinned pair under the floor keeps its score and need; one not in the lists at all is still a pair, with
+        // score 0 and no need.
+        foreach (var pin in pins.Where(p => !best.ContainsKey(p) && offerById.ContainsKey(p.Item2)))
+            best[pin] = below.TryGetValue(pin, out var under) ? (under.Score, under.Need) : (0, null);
 
         var reasons = Conflicts(ev, enterpriseIds, offers, best.Keys);
         foreach (var c in constraints.Where(c => c.Kind == EventConstraint.Forbid))
@@ -80,9 +91,14 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
             ForbidReasons = reasons,
             Pins = pins,
             OnePerUniversity = ev.OnePerUniversity,
+            MinScore = floor,
+            BelowFloor = below.Where(kv => !best.ContainsKey(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value.Score),
         };
         return (problem, best.ToDictionary(kv => kv.Key, kv => kv.Value.Need));
     }
+
+    /// <summary>The lowest score the event books a meeting at: the organiser's, else the serving model's match floor, else 0.</summary>
+    public double FloorOf(MatchingEvent ev) => ev.MinScore ?? matches.MatchFloor ?? 0;
 
     /// <summary>The event's results and experts as offers: a result is presented by its first expert, an expert by themselves.</summary>
     private List<Offer> Offers(MatchingEvent ev, IReadOnlyList<EventParticipant> participants)
@@ -155,7 +171,12 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         if (ev.ExpertCap > ev.Slots) problems.Add($"an expert may have {ev.ExpertCap} meetings but the event has {ev.Slots} slots");
         var open = problem.Edges.Where(e => !problem.Forbidden.Contains((e.Enterprise, e.Offer))).GroupBy(e => e.Enterprise).ToDictionary(g => g.Key, g => g.Count());
         var without = problem.Enterprises.Where(e => !open.ContainsKey(e.Id)).Select(e => e.Id).ToList();
-        if (without.Count > 0) warnings.Add($"{without.Count} enterprise(s) have no candidate at this event: {string.Join(", ", without.Take(10))}");
+        if (without.Count > 0)
+        {
+            var underFloor = without.Where(e => problem.BelowFloor.Keys.Any(k => k.Enterprise == e)).ToList();
+            warnings.Add($"{without.Count} enterprise(s) have no candidate at this event: {string.Join(", ", without.Take(10))}"
+                + (underFloor.Count > 0 ? $"; {underFloor.Count} of them have matches only under the floor {problem.MinScore:0.00} (no meeting is booked under it unless pinned)" : ""));
+        }
         var demand = problem.Enterprises.Sum(e => (long)e.Cap);
         var supply = problem.Offers.GroupBy(o => o.Host ?? o.Id).Sum(g => Math.Min(g.Sum(o => (long)o.Cap), g.Key is { } h && problem.HostCaps.TryGetValue(h, out var cap) ? cap : long.MaxValue));
         if (supply < demand) warnings.Add($"the offers can hold {supply} meetings and the enterprises ask for up to {demand}: some enterprises will have fewer");

@@ -41,7 +41,8 @@ public sealed record MatchingEvent
     public int ExpertCap { get; init; } = 5;
     public bool OnePerUniversity { get; init; }
     public int CandidatesPerEnterprise { get; init; } = 30;
-    public double MinScore { get; init; }
+    /// <summary>The lowest match score a meeting is booked at, as the organiser set it; null: the serving model's match floor.</summary>
+    public double? MinScore { get; init; }
 
     public AgendaEvent ForAgenda() => new(Id, Name, Format, TimeZone, StartsAtLocal, SlotMinutes, Venue);
 }

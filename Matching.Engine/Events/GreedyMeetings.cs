@@ -1,8 +1,8 @@
 namespace Matching.Engine.Events;
 
 /// <summary>
-/// The baseline the solver is measured against: pins, then pairs by descending score while every cap and the
-/// diversity rule allow. It is what an organiser does by hand with a sorted spreadsheet.
+/// The baseline the solver is measured against: pins, then pairs by descending score while every cap, the
+/// diversity rule and one meeting per person allow. It is what an organiser does by hand with a sorted spreadsheet.
 /// </summary>
 public static class GreedyMeetings
 {
@@ -19,10 +19,12 @@ public static class GreedyMeetings
             if (state.EnterpriseLeft[edge.Enterprise] <= 0 || state.OfferLeft[edge.Offer] <= 0) continue;
             if (offer.Host is { } host && state.HostLeft[host] <= 0) continue;
             if (problem.OnePerUniversity && offer.University is { } u && state.UniversitiesUsed.Contains((edge.Enterprise, u))) continue;
+            if (offer.Host is { } person && state.PeopleMet.Contains((edge.Enterprise, person))) continue;
             state.EnterpriseLeft[edge.Enterprise]--;
             state.OfferLeft[edge.Offer]--;
             if (offer.Host is { } h) state.HostLeft[h]--;
             if (problem.OnePerUniversity && offer.University is { } university) state.UniversitiesUsed.Add((edge.Enterprise, university));
+            if (offer.Host is { } met) state.PeopleMet.Add((edge.Enterprise, met));
             meetings.Add(new Meeting(edge.Enterprise, edge.Offer, edge.Score, false));
         }
         return new MeetingAssignment(meetings);

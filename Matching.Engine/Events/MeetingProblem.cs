@@ -31,6 +31,12 @@ public sealed record MeetingProblem
     public IReadOnlyDictionary<(string Enterprise, string Offer), string> ForbidReasons { get; init; } = new Dictionary<(string, string), string>();
     public IReadOnlyList<(string Enterprise, string Offer)> Pins { get; init; } = [];
 
+    /// <summary>The lowest score a meeting is booked at (the event's floor); pairs under it are not edges unless pinned.</summary>
+    public double MinScore { get; init; }
+
+    /// <summary>Pairs left out for scoring under <see cref="MinScore"/>, with their scores (for why-not).</summary>
+    public IReadOnlyDictionary<(string Enterprise, string Offer), double> BelowFloor { get; init; } = new Dictionary<(string, string), double>();
+
     /// <summary>At most one offer of each university per enterprise.</summary>
     public bool OnePerUniversity { get; init; }
 

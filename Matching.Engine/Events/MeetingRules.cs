@@ -2,7 +2,8 @@ namespace Matching.Engine.Events;
 
 /// <summary>
 /// Checks an assignment or a placed schedule against every rule of its problem: candidate pairs only, each pair once,
-/// no forbidden pair, caps of enterprises, offers and hosts, pins kept, one offer per university when asked, and in a
+/// no forbidden pair, caps of enterprises, offers and hosts, pins kept, one meeting per person (pins aside), one offer
+/// per university when asked, and in a
 /// schedule nobody (enterprise, host, table) in two meetings of one slot. Used after solving, after an organiser's
 /// edit, and by bench events.
 /// </summary>
@@ -28,6 +29,11 @@ public static class MeetingRules
             if (pairs.Count(p => offers.TryGetValue(p.Offer, out var o) && o.Host == host) is var n && n > cap) broken.Add($"{host} has {n} meetings, cap {cap}");
         var kept = pairs.ToHashSet();
         foreach (var pin in problem.Pins.Where(p => !kept.Contains(p))) broken.Add($"pin {pin.Enterprise} · {pin.Offer} dropped");
+        // An enterprise meets a person once, unless the organiser pinned the extra meetings.
+        var pinned = problem.Pins.ToHashSet();
+        foreach (var g in pairs.Distinct().Where(p => offers.TryGetValue(p.Offer, out var o) && o.Host is not null).GroupBy(p => (p.Enterprise, offers[p.Offer].Host)))
+            if (g.Count(p => !pinned.Contains(p)) is var chosen && chosen > (g.Any(pinned.Contains) ? 0 : 1))
+                broken.Add($"{g.Key.Enterprise} meets {g.Key.Host} {g.Count()} times");
         if (problem.OnePerUniversity)
             foreach (var g in pairs.Where(p => offers.TryGetValue(p.Offer, out var o) && o.University is not null).GroupBy(p => (p.Enterprise, offers[p.Offer].University)))
                 if (g.Count() > 1) broken.Add($"{g.Key.Enterprise} meets {g.Count()} offers of {g.Key.University}");

@@ -8,7 +8,9 @@ namespace Matching.Engine.Events;
 /// (fair share), then the total match score. Both go into one cost: each enterprise's first unit of flow earns a
 /// bonus larger than any total score the whole event can reach, so no gain in score can buy a lost enterprise. Caps
 /// are arc capacities; forbidden pairs have no arc; pins are placed first and take their capacity; the diversity rule
-/// is a capacity-1 node per enterprise and university. A flow problem has integral optima, so the answer is exact.
+/// is a capacity-1 node per enterprise and university, and an enterprise meets a person once: a capacity-1 node per
+/// enterprise and host, so an expert's results and profile are one meeting (a pin may add more). A flow problem has
+/// integral optima, so the answer is exact.
 /// </summary>
 public static class MeetingSolver
 {
@@ -53,20 +55,26 @@ public static class MeetingSolver
             if (left > 0 && nodes.TryGetValue("h:" + host, out var hostNode)) flow.AddArcWithCapacityAndUnitCost(hostNode, sink, left, 0);
 
         var pairArcs = new List<(int Arc, MeetingEdge Edge)>();
-        var universityNodes = new HashSet<string>();
+        var gateArcs = new HashSet<(int From, int To)>();
         foreach (var edge in edges.SelectMany(g => g))
         {
             var offer = offers[edge.Offer];
             var from = Node("e:" + edge.Enterprise);
-            if (problem.OnePerUniversity && offer.University is { } university)
-            {
-                var key = "u:" + edge.Enterprise + "\u0001" + university;
-                var universityNode = Node(key);
-                if (universityNodes.Add(key)) flow.AddArcWithCapacityAndUnitCost(from, universityNode, 1, 0);
-                from = universityNode;
-            }
+            // Capacity-1 gates: one offer per university (when asked), one meeting per person.
+            if (problem.OnePerUniversity && offer.University is { } university) from = Gate(from, "u:" + edge.Enterprise + "\u0001" + university);
+            // Under the university's gate the person's is per university: exact, since a person presents for one
+            // organisation (a result names only its own organisation's experts).
+            if (offer.Host is { } person) from = Gate(from, "p:" + edge.Enterprise + "\u0001" + (problem.OnePerUniversity ? offer.University : null) + "\u0001" + person);
             var arc = flow.AddArcWithCapacityAndUnitCost(from, Node("o:" + edge.Offer), 1, -MeetingProblem.Units(edge.Score));
             pairArcs.Add((arc, edge));
+        }
+        // A gate lets one unit through, however many ways lead into it: an entry node, one capacity-1 arc, an exit node.
+        int Gate(int from, string key)
+        {
+            var entry = Node(key + "\u0001in");
+            if (!nodes.ContainsKey(key + "\u0001out")) flow.AddArcWithCapacityAndUnitCost(entry, Node(key + "\u0001out"), 1, 0);
+            if (gateArcs.Add((from, entry))) flow.AddArcWithCapacityAndUnitCost(from, entry, 1, 0);
+            return nodes[key + "\u0001out"];
         }
         // Whatever supply finds nothing better goes straight to the sink at no cost.
         flow.AddArcWithCapacityAndUnitCost(source, sink, supply, 0);
@@ -89,6 +97,8 @@ public static class MeetingSolver
         public required Dictionary<string, int> HostLeft { get; init; }
         public HashSet<string> Covered { get; } = [];
         public HashSet<(string Enterprise, string University)> UniversitiesUsed { get; } = [];
+        /// <summary>The people each enterprise already meets (pins): no further meeting with them is chosen.</summary>
+        public HashSet<(string Enterprise, string Host)> PeopleMet { get; } = [];
         public HashSet<(string Enterprise, string Offer)> PinnedPairs { get; } = [];
         public List<Meeting> Meetings { get; } = [];
     }
@@ -118,6 +128,8 @@ public static class MeetingSolver
                 throw new MeetingProblemException($"pins give {pin.Enterprise} two offers of {u}, and the event allows one per university");
             state.Covered.Add(pin.Enterprise);
             state.PinnedPairs.Add(pin);
+            // An organiser may pin a second meeting with the same person; the solver adds none.
+            if (offer.Host is { } person) state.PeopleMet.Add((pin.Enterprise, person));
             state.Meetings.Add(new Meeting(pin.Enterprise, pin.Offer, scores.GetValueOrDefault(pin), true));
         }
         return state;
@@ -131,6 +143,7 @@ public static class MeetingSolver
             .Where(e => state.EnterpriseLeft.ContainsKey(e.Enterprise) && offers.ContainsKey(e.Offer))
             .Where(e => !problem.Forbidden.Contains((e.Enterprise, e.Offer)) && !state.PinnedPairs.Contains((e.Enterprise, e.Offer)))
             .Where(e => !(problem.OnePerUniversity && offers[e.Offer].University is { } u && state.UniversitiesUsed.Contains((e.Enterprise, u))))
+            .Where(e => !(offers[e.Offer].Host is { } person && state.PeopleMet.Contains((e.Enterprise, person))))
             .GroupBy(e => (e.Enterprise, e.Offer)).Select(g => g.MaxBy(e => e.Score)!)
             .ToLookup(e => e.Enterprise);
     }

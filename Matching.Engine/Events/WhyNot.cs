@@ -14,6 +14,8 @@ public enum WhyNotReason
     OfferFull,
     ExpertFull,
     SameUniversity,
+    SamePerson,
+    BelowFloor,
     FairShare,
 }
 
@@ -40,6 +42,8 @@ public static class WhyNot
         if (problem.Forbidden.Contains(pair))
             return new(WhyNotReason.Conflict, "conflict: " + problem.ForbidReasons.GetValueOrDefault(pair, "forbidden"));
         var edge = problem.Edges.Where(e => e.Enterprise == enterprise && e.Offer == offer).MaxBy(e => e.Score);
+        if (edge is null && problem.BelowFloor.TryGetValue(pair, out var low))
+            return new(WhyNotReason.BelowFloor, $"its match score {F(low)} is below the event's floor {F(problem.MinScore)}; no meeting is booked under it unless pinned");
         if (edge is null)
             return new(WhyNotReason.NotACandidate, "not among the enterprise's candidates (its match score is below their lists)");
         var score = edge.Score;
@@ -69,6 +73,9 @@ public static class WhyNot
             if (same is not null)
                 return new(WhyNotReason.SameUniversity, $"{enterprise} already meets {same.Offer} of {university}, and the event allows one per university");
         }
+        if (offered.Host is { } person
+            && ofEnterprise.FirstOrDefault(m => m.Offer != offer && problem.Offers.FirstOrDefault(o => o.Id == m.Offer)?.Host == person) is { } met)
+            return new(WhyNotReason.SamePerson, $"{enterprise} already meets {person} (about {met.Offer}); an enterprise meets a person once, and that meeting covers their other results");
         return new(WhyNotReason.FairShare,
             $"its place went to a lower-scoring pair so that another enterprise has a meeting at all (this pair scores {F(score)})");
     }

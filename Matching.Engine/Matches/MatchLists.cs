@@ -67,6 +67,9 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         return Present(need, shown, lists ?? Compute(bundle, need, k), k, viewer);
     }
 
+    /// <summary>The serving model's match floor (P(grade ≥ 1) = 0.5), or null without a model (BM25 scores are relative).</summary>
+    public double? MatchFloor => models.Current?.MatchFloor;
+
     /// <summary>The version whose stored lists are served now, or null when lists are computed per request.</summary>
     public string? ServingVersion => models.Current is { } bundle ? stored?.Serving(bundle.Version) : null;
 

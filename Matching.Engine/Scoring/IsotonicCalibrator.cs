@@ -54,6 +54,17 @@ public sealed class IsotonicCalibrator
         return Probabilities[lo] + t * (Probabilities[hi] - Probabilities[lo]);
     }
 
+    /// <summary>
+    /// The calibrated score at which the fitted probability first reaches <paramref name="probability"/> (on the
+    /// interpolated curve), or null when it never does.
+    /// </summary>
+    public double? Reaching(double probability)
+    {
+        if (Probabilities.Count == 0 || Probabilities[^1] < probability) return null;
+        // The curve is the probability itself, so where it crosses is the crossing value, unless it starts above it.
+        return Math.Max(probability, Probabilities[0]);
+    }
+
     /// <summary>Rows of (score, probability) for a model card's calibration table: the fitted curve at evenly spaced quantiles.</summary>
     public IEnumerable<(double Score, double Probability)> Table(int rows = 10) =>
         Enumerable.Range(0, rows).Select(i => Scores[(int)((long)i * (Scores.Count - 1) / Math.Max(1, rows - 1))])

@@ -21,6 +21,13 @@ public sealed record ModelManifest
     public IReadOnlyDictionary<string, string> Data { get; init; } = new Dictionary<string, string>();
     /// <summary>The languages with a ranker of their own, the first being the fallback.</summary>
     public IReadOnlyList<string> Languages { get; init; } = [];
+    /// <summary>
+    /// The match floor: the calibrated score at which P(grade ≥ 1) reaches 0.5 on the out-of-fold training pairs the
+    /// calibrators were fitted on (<see cref="IsotonicCalibrator.Reaching"/>). Below it a pair is more likely not
+    /// relevant than relevant: events book no meeting under it unless pinned, lists stop there. Null in manifests
+    /// written before it existed; the bundle then computes it from its calibrators.
+    /// </summary>
+    public double? MatchFloor { get; init; }
     /// <summary>Figures measured when it was trained (held-out and benchmark nDCG@10 and the like).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 
@@ -58,6 +65,16 @@ public sealed class ModelBundle
     public TopicModel? Topics { get; init; }
 
     public string Version => Manifest.Version;
+
+    /// <summary>The manifest's match floor, or the one its calibrators give.</summary>
+    public double MatchFloor => Manifest.MatchFloor ?? FloorOf(Scorers);
+
+    /// <summary>
+    /// The match floor of calibrated scorers: the lowest calibrated score at which any language's out-of-fold
+    /// P(grade ≥ 1) reaches 0.5 (their highest score when none does: then nothing is a strong match).
+    /// </summary>
+    public static double FloorOf(IEnumerable<LanguageScorer> scorers) =>
+        Math.Round(scorers.Select(s => s.Calibrator.Reaching(0.5) ?? s.Calibrator.Probabilities.DefaultIfEmpty(1).Max()).DefaultIfEmpty(0.5).Min(), 4);
 
     public static string RankerFile(string language) => $"ranker-{language}.zip";
     public static string CalibrationFile(string language) => $"calibration-{language}.json";

@@ -120,7 +120,7 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
             Manifest = new ModelManifest
             {
                 Version = version, TrainedAt = DateTimeOffset.UtcNow, Features = FeatureSchema.Names, EmbeddingModel = VectorModels.MiniLm,
-                EmbeddingMaxTokens = tokens, Ranker = HyperParameters, Topics = topics, Data = data, Metrics = metrics,
+                EmbeddingMaxTokens = tokens, Ranker = HyperParameters, Topics = topics, Data = data, Metrics = metrics, MatchFloor = ModelBundle.FloorOf(scorers),
                 Languages = scorers.OrderBy(s => s.Language == (activeBundle?.Manifest.Languages.FirstOrDefault() ?? s.Language) ? 0 : 1).Select(s => s.Language).ToList(),
             },
             Scorers = scorers, Topics = workspace.Topics,

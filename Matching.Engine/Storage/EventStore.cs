@@ -21,18 +21,18 @@ public sealed class EventStore(MatchingDatabase database)
         var now = DateTimeOffset.UtcNow.ToString("O");
         connection.Execute("""
             INSERT INTO events (id, name, format, status, time_zone, starts_at, slot_minutes, slots, tables, venue, enterprise_cap, offer_cap,
-                                expert_cap, one_per_university, candidates_per_enterprise, min_score, created_at, updated_at)
+                                expert_cap, one_per_university, candidates_per_enterprise, min_score, min_score_given, created_at, updated_at)
             VALUES (@Id, @Name, @Format, @Status, @TimeZone, @StartsAt, @SlotMinutes, @Slots, @Tables, @Venue, @EnterpriseCap, @OfferCap,
-                    @ExpertCap, @OnePerUniversity, @CandidatesPerEnterprise, @MinScore, @now, @now)
+                    @ExpertCap, @OnePerUniversity, @CandidatesPerEnterprise, @OldMinScore, @MinScore, @now, @now)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, format = excluded.format, status = excluded.status, time_zone = excluded.time_zone,
                 starts_at = excluded.starts_at, slot_minutes = excluded.slot_minutes, slots = excluded.slots, tables = excluded.tables,
                 venue = excluded.venue, enterprise_cap = excluded.enterprise_cap, offer_cap = excluded.offer_cap, expert_cap = excluded.expert_cap,
                 one_per_university = excluded.one_per_university, candidates_per_enterprise = excluded.candidates_per_enterprise,
-                min_score = excluded.min_score, updated_at = excluded.updated_at
+                min_score = excluded.min_score, min_score_given = excluded.min_score_given, updated_at = excluded.updated_at
             """, new
         {
             e.Id, e.Name, e.Format, e.Status, e.TimeZone, StartsAt = e.StartsAtLocal.ToString(LocalFormat, CultureInfo.InvariantCulture), e.SlotMinutes, e.Slots, e.Tables,
-            e.Venue, e.EnterpriseCap, e.OfferCap, e.ExpertCap, OnePerUniversity = e.OnePerUniversity ? 1 : 0, e.CandidatesPerEnterprise, e.MinScore, now,
+            e.Venue, e.EnterpriseCap, e.OfferCap, e.ExpertCap, OnePerUniversity = e.OnePerUniversity ? 1 : 0, e.CandidatesPerEnterprise, e.MinScore, OldMinScore = e.MinScore ?? 0, now,
         });
     }
 
@@ -262,14 +262,14 @@ public sealed class EventStore(MatchingDatabase database)
 
     private sealed record EventRow(string id, string name, string format, string status, string time_zone, string starts_at, long slot_minutes, long slots,
         long tables, string? venue, long enterprise_cap, long offer_cap, long expert_cap, long one_per_university, long candidates_per_enterprise,
-        double min_score, string created_at, string updated_at)
+        double min_score, string created_at, string updated_at, double? min_score_given)
     {
         public MatchingEvent ToRecord() => new()
         {
             Id = id, Name = name, Format = format, Status = status, TimeZone = time_zone,
             StartsAtLocal = DateTime.ParseExact(starts_at, LocalFormat, CultureInfo.InvariantCulture), SlotMinutes = (int)slot_minutes, Slots = (int)slots,
             Tables = (int)tables, Venue = venue, EnterpriseCap = (int)enterprise_cap, OfferCap = (int)offer_cap, ExpertCap = (int)expert_cap,
-            OnePerUniversity = one_per_university != 0, CandidatesPerEnterprise = (int)candidates_per_enterprise, MinScore = min_score,
+            OnePerUniversity = one_per_university != 0, CandidatesPerEnterprise = (int)candidates_per_enterprise, MinScore = min_score_given,
         };
     }
 

@@ -80,7 +80,7 @@ public sealed class RecordStore(MatchingDatabase database)
     {
         using var connection = Database.Open();
         return connection.Query<(string, string, long, string)>(
-                "SELECT need_id, candidate_id, grade, source FROM judgements WHERE @source IS NULL OR source = @source ORDER BY need_id, candidate_id",
+                "SELECT need_id, candidate_id, grade, source FROM judgements WHERE @source IS NULL OR source = @source ORDER BY need_id, candidate_id, source",
                 new { source })
             .Select(j => new Judgement(j.Item1, j.Item2, (int)j.Item3, j.Item4)).ToList();
     }

@@ -79,8 +79,15 @@ public sealed partial class RecordWriter
         var namesOfDuplicate = _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM organisation_names WHERE organisation_id = @duplicateId", new { duplicateId }, _tx);
         if (added.Count > 0 || parent != survivor.Parent || namesOfDuplicate > 0)
             Upsert(survivor with { Aliases = [.. survivor.Aliases, .. added], Parent = parent });
-        var users = _connection.Execute("UPDATE users SET organisation_id = @survivorId WHERE organisation_id = @duplicateId", new { survivorId, duplicateId }, _tx);
+        // Moved users and keys act for the survivor from their next request: their sessions end (a new security stamp)
+        // and every process forgets what it held about them.
+        var movedUsers = _connection.Query<string>("SELECT id FROM users WHERE organisation_id = @duplicateId", new { duplicateId }, _tx).ToList();
+        var movedKeys = _connection.Query<string>("SELECT id FROM api_keys WHERE organisation_id = @duplicateId", new { duplicateId }, _tx).ToList();
+        var users = _connection.Execute("UPDATE users SET organisation_id = @survivorId, security_stamp = @stamp WHERE organisation_id = @duplicateId",
+            new { survivorId, duplicateId, stamp = Guid.NewGuid().ToString("N") }, _tx);
         var keys = _connection.Execute("UPDATE api_keys SET organisation_id = @survivorId WHERE organisation_id = @duplicateId", new { survivorId, duplicateId }, _tx);
+        foreach (var id in movedUsers) Accounts.AccountCache.Record(_connection, _tx, Accounts.AccountCache.UserChange, id);
+        foreach (var id in movedKeys) Accounts.AccountCache.Record(_connection, _tx, Accounts.AccountCache.KeyChange, id);
         var withdrawn = duplicate.Status != RecordStatus.Withdrawn && SetStatus(RecordKind.Organisation, duplicateId, RecordStatus.Withdrawn);
         return new OrganisationMerge(survivorId, duplicateId, results, experts, needs, children.Count, users, keys, added, withdrawn);
     }

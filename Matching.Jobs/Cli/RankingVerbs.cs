@@ -128,7 +128,7 @@ internal static class RankingVerbs
                     {
                         Version = parse.GetValue(version)!, TrainedAt = DateTimeOffset.UtcNow, Features = FeatureSchema.Names,
                         EmbeddingModel = VectorModels.MiniLm, EmbeddingMaxTokens = tokens, Ranker = hp, Topics = topicParameters,
-                        Languages = scorers.Select(x => x.Language).ToList(), Data = dataSummary, Metrics = metrics,
+                        Languages = scorers.Select(x => x.Language).ToList(), Data = dataSummary, Metrics = metrics, MatchFloor = ModelBundle.FloorOf(scorers),
                     },
                     Scorers = scorers, Topics = servingTopics,
                 };

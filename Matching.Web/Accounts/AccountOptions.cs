@@ -18,13 +18,6 @@ public sealed class AccountOptions
 
     /// <summary>Only for automated setups (tests, provisioning); it must pass the password rules.</summary>
     public string? AdminPassword { get; set; }
-
-    /// <summary>Failed sign-ins before a lockout, and its length.</summary>
-    [Range(3, 100)]
-    public int MaxFailedSignIns { get; set; } = 5;
-
-    [Range(1, 1440)]
-    public int LockoutMinutes { get; set; } = 15;
 }
 
 /// <summary>Requests each client (a user, an API key, or else an address) may make: a token bucket.</summary>
@@ -39,4 +32,11 @@ public sealed class RateLimitOptions
     /// <summary>Requests a client may make at once before the rate applies (a page with its style sheet, a script's burst).</summary>
     [Range(1, 100_000)]
     public int Burst { get; set; } = 100;
+
+    /// <summary>Sign-in attempts one address may make at once, then one per <see cref="SignInSeconds"/>.</summary>
+    [Range(1, 100_000)]
+    public int SignInBurst { get; set; } = 10;
+
+    [Range(1, 3600)]
+    public int SignInSeconds { get; set; } = 6;
 }

@@ -44,16 +44,26 @@ public static class AccountsRegistration
                 o.User.RequireUniqueEmail = false;
             })
             .AddUserStore<UserStore>()
+            .AddPasswordValidator<PasswordStrength>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<AccountClaimsFactory>()
             .AddDefaultTokenProviders();
-        // An administrator's lock, role change or password reset renews the user's security stamp; sessions check it
-        // every minute (Identity's default is 30), so the change reaches them that soon.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
-        services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((o, accounts) =>
+        // Sessions are checked on every request against the cached user (SessionCheck), not by Identity's interval check.
+        services.AddHostedService<AccountChangeWatcher>();
+        // Wrong passwords slow the guesser (SignInThrottle) instead of locking the account; an administrator's lock stays.
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SignInThrottle>();
+        // The client address comes from X-Forwarded-For only when the proxy that sent it is configured as known
+        // (Web:KnownProxies, Web:KnownNetworks); otherwise the header is ignored, so nobody can pick their own address.
+        services.AddOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>().Configure<IConfiguration>((o, configuration) =>
         {
-            o.Lockout.MaxFailedAccessAttempts = accounts.Value.MaxFailedSignIns;
-            o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(accounts.Value.LockoutMinutes);
+            o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in configuration.GetSection("Web:KnownProxies").Get<string[]>() ?? [])
+                o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            foreach (var network in configuration.GetSection("Web:KnownNetworks").Get<string[]>() ?? [])
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
 
         services.AddAuthentication(o =>
@@ -79,6 +89,7 @@ public static class AccountsRegistration
             // The API answers with status codes; only pages redirect to the sign-in page.
             o.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);
+            o.Events.OnValidatePrincipal = SessionCheck.ValidatePrincipal;
         });
         services.AddAntiforgery(o =>
         {
@@ -106,6 +117,16 @@ public static class AccountsRegistration
                     AutoReplenishment = true,
                 });
             });
+            // Sign-in attempts from one address: a burst of ten, then one every six seconds (SignInThrottle slows each name too).
+            o.AddPolicy(SignInPolicy, context =>
+            {
+                if (!HttpMethods.IsPost(context.Request.Method)) return RateLimitPartition.GetNoLimiter("sign-in:read");
+                var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                return RateLimitPartition.GetTokenBucketLimiter("sign-in:" + context.Connection.RemoteIpAddress, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.SignInBurst, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromSeconds(limits.SignInSeconds), QueueLimit = 0, AutoReplenishment = true,
+                });
+            });
             o.OnRejected = async (context, ct) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "1";
@@ -116,6 +137,9 @@ public static class AccountsRegistration
 
         services.AddHostedService<FirstAdmin>();
     }
+
+    /// <summary>The rate-limit policy of the sign-in form's POST, per client address.</summary>
+    public const string SignInPolicy = "sign-in";
 
     /// <summary>The header a script sends its antiforgery token in, for API calls made with the sign-in cookie.</summary>
     public const string AntiforgeryHeader = "X-CSRF-Token";

@@ -11,7 +11,7 @@ namespace Matching.Web.Accounts;
 /// <c>Authorization: Bearer mk_…</c>. A request that sends a key that is wrong or revoked is refused (401), never
 /// treated as anonymous.
 /// </summary>
-public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeys keys)
+public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AccountCache keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey", Header = "X-Api-Key";
@@ -27,7 +27,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
             : Request.Headers.Authorization.ToString() is var auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..].Trim()
             : null;
         if (secret is null) return Task.FromResult(AuthenticateResult.NoResult());
-        if (keys.Find(secret.Trim()) is not { } key) return Task.FromResult(AuthenticateResult.Fail("unknown or revoked API key"));
+        if (keys.Key(secret.Trim()) is not { } key) return Task.FromResult(AuthenticateResult.Fail("unknown or revoked API key"));
         var identity = new ClaimsIdentity(AccountClaims.For(key.ToViewer()).Append(new Claim(ClaimTypes.Name, key.Name)), SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }

@@ -219,7 +219,7 @@ public static partial class EventsApi
             Id = input.Id, Name = input.Name.Trim(), Format = format, Status = existing?.Status ?? EventStatus.Draft, TimeZone = zone, StartsAtLocal = input.StartsAt,
             SlotMinutes = input.SlotMinutes ?? 20, Slots = slots, Tables = input.Tables ?? 40, Venue = input.Venue, EnterpriseCap = input.EnterpriseCap ?? Math.Min(3, slots),
             OfferCap = input.OfferCap ?? Math.Min(4, slots), ExpertCap = input.ExpertCap ?? Math.Min(5, slots), OnePerUniversity = input.OnePerUniversity ?? false,
-            CandidatesPerEnterprise = input.CandidatesPerEnterprise ?? 30, MinScore = input.MinScore ?? 0,
+            CandidatesPerEnterprise = input.CandidatesPerEnterprise ?? 30, MinScore = input.MinScore,
         };
         return (ev, 200, null);
     }

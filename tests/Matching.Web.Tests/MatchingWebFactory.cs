@@ -50,6 +50,11 @@ public sealed class MatchingWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Mail:From", "校企双进匹配平台 <noreply@matching.test>");
         builder.UseSetting("Mail:UseStartTls", "false");
         builder.UseSetting("Site:BaseUrl", SiteBaseUrl);
+        // The test clients stand in for a proxy on loopback, so a test can name a client's address (X-Forwarded-For).
+        builder.UseSetting("Web:KnownProxies:0", "127.0.0.1");
+        builder.UseSetting("Web:KnownProxies:1", "::1");
+        // The whole suite signs in from one address; the per-address sign-in limit is not what it tests.
+        builder.UseSetting("Web:RateLimit:SignInBurst", "10000");
     }
 
     /// <summary>The messages the SMTP server has received for <paramref name="address"/>, decoded.</summary>

@@ -27,7 +27,9 @@ public static class TestPostgres
             using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             create.ExecuteNonQuery();
         }
-        var cs = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        // The whole suite shares one server on two cores: a statement that waits its turn behind another test's
+        // burst (a migration's DDL, a database being made) gets two minutes, not Npgsql's 30 seconds.
+        var cs = new NpgsqlConnectionStringBuilder(server) { Database = name, CommandTimeout = 120 }.ConnectionString;
         return (MatchingDatabase.Postgres(cs), () =>
         {
             NpgsqlConnection.ClearAllPools();

@@ -75,6 +75,7 @@ public static class AgendaPage
             // An expert may bring several results, so their page also says which offer each meeting is about.
             var about = agenda.Role == EventParticipant.Enterprise ? AgendaText.Kind(e.OfferKind) : $"{AgendaText.Kind(e.OfferKind)}：{e.OfferTitle}";
             html.Append("<div class=\"sub\">").Append(Encode(about)).Append("</div>");
+            if (e.AlsoCovers.Count > 0) html.Append("<div class=\"sub\">同时介绍：").Append(Encode(string.Join("；", e.AlsoCovers))).Append("</div>");
             html.Append("</td><td>").Append(Encode(AgendaText.ExpertAndUniversity(e))).Append("</td>")
                 .Append("<td class=\"num\">").Append(AgendaText.Score(e.Score)).Append("</td>")
                 .Append("<td>").Append(Encode(AgendaText.Status(e.Status))).Append("</td></tr>\n");

@@ -9,8 +9,11 @@ internal static class MeetingInstances
     {
         var rng = new Random(seed);
         var hosts = Enumerable.Range(0, Math.Max(1, offers * 2 / 3)).Select(h => $"x{h}").ToList();
-        var offerList = Enumerable.Range(0, offers).Select(o => new Offer($"o{o}", 1 + rng.Next(maxCap),
-            rng.Next(4) == 0 ? null : hosts[rng.Next(hosts.Count)], $"u{rng.Next(Math.Max(1, offers / 3))}")).ToList();
+        // A person presents for one organisation, as the publishing rules make it: their university is theirs.
+        var universities = Math.Max(1, offers / 3);
+        var universityOf = hosts.ToDictionary(h => h, _ => $"u{rng.Next(universities)}");
+        var offerList = Enumerable.Range(0, offers).Select(o => (Cap: 1 + rng.Next(maxCap), Host: rng.Next(4) == 0 ? null : hosts[rng.Next(hosts.Count)], University: $"u{rng.Next(universities)}"))
+            .Select((o, i) => new Offer($"o{i}", o.Cap, o.Host, o.Host is null ? o.University : universityOf[o.Host])).ToList();
         var enterpriseList = Enumerable.Range(0, enterprises).Select(e => new EnterpriseSeat($"e{e}", 1 + rng.Next(maxCap))).ToList();
         var edges = new List<MeetingEdge>();
         foreach (var e in enterpriseList)
@@ -46,6 +49,8 @@ internal static class MeetingInstances
         var offerLeft = problem.Offers.ToDictionary(o => o.Id, o => o.Cap);
         var hostLeft = problem.HostCaps.ToDictionary(h => h.Key, h => h.Value);
         var used = new HashSet<(string, string?)>();
+        // Meetings each enterprise has with each person: one, unless pins made more.
+        var people = new Dictionary<(string, string), int>();
         var met = problem.Enterprises.ToDictionary(e => e.Id, _ => 0);
         var scores = problem.Edges.GroupBy(e => (e.Enterprise, e.Offer)).ToDictionary(g => g.Key, g => MeetingProblem.Units(g.Max(e => e.Score)));
         long baseUnits = 0;
@@ -63,7 +68,8 @@ internal static class MeetingInstances
         {
             var o = offers[p.Offer];
             return enterpriseLeft[p.Enterprise] > 0 && offerLeft[p.Offer] > 0 && (o.Host is null || !hostLeft.ContainsKey(o.Host) || hostLeft[o.Host] > 0)
-                && !(problem.OnePerUniversity && o.University is not null && used.Contains((p.Enterprise, o.University)));
+                && !(problem.OnePerUniversity && o.University is not null && used.Contains((p.Enterprise, o.University)))
+                && (o.Host is null || people.GetValueOrDefault((p.Enterprise, o.Host)) == 0);
         }
 
         void Take((string Enterprise, string Offer) p, int d)
@@ -74,6 +80,7 @@ internal static class MeetingInstances
             if (o.Host is not null && hostLeft.ContainsKey(o.Host)) hostLeft[o.Host] -= d;
             if (problem.OnePerUniversity && o.University is not null) { if (d > 0) used.Add((p.Enterprise, o.University)); else used.Remove((p.Enterprise, o.University)); }
             met[p.Enterprise] += d;
+            if (o.Host is not null) people[(p.Enterprise, o.Host)] = people.GetValueOrDefault((p.Enterprise, o.Host)) + d;
         }
 
         void Search(int i, long units)

@@ -38,6 +38,62 @@ public class MeetingSolverTests
     }
 
     [Fact]
+    public void AnEnterpriseMeetsAPersonOnce_WhicheverOfTheirResultsFit_UnlessAPinAddsMore()
+    {
+        // 刘雅琴 presents three results that each fit the enterprise best; 周敏杰 one that fits less.
+        var problem = new MeetingProblem
+        {
+            Enterprises = [new EnterpriseSeat("芯瑞", 3)],
+            Offers =
+            [
+                new Offer("result:r1", 3, Host: "刘雅琴", University: "电子科大"), new Offer("result:r2", 3, Host: "刘雅琴", University: "电子科大"),
+                new Offer("expert:刘雅琴", 3, Host: "刘雅琴", University: "电子科大"), new Offer("result:r4", 3, Host: "周敏杰", University: "川大"),
+                new Offer("result:r5", 3, University: "西南交大"),
+            ],
+            Edges =
+            [
+                new MeetingEdge("芯瑞", "result:r1", 0.95), new MeetingEdge("芯瑞", "result:r2", 0.93), new MeetingEdge("芯瑞", "expert:刘雅琴", 0.9),
+                new MeetingEdge("芯瑞", "result:r4", 0.6), new MeetingEdge("芯瑞", "result:r5", 0.55),
+            ],
+            HostCaps = new Dictionary<string, int> { ["刘雅琴"] = 5, ["周敏杰"] = 5 },
+        };
+        foreach (var solved in new[] { MeetingSolver.Solve(problem), GreedyMeetings.Solve(problem) })
+        {
+            Assert.Equal(["result:r1", "result:r4", "result:r5"], solved.Meetings.Select(m => m.Offer).Order(StringComparer.Ordinal));
+            Assert.Empty(MeetingRules.Violations(problem, solved.Meetings));
+        }
+        var why = WhyNot.Explain(problem, MeetingSolver.Solve(problem), "芯瑞", "result:r2");
+        Assert.Equal(WhyNotReason.SamePerson, why.Reason);
+        Assert.Contains("刘雅琴", why.Message);
+
+        // The organiser pins a second meeting with her: it stays, and the solver adds no third.
+        var pinned = problem with { Pins = [("芯瑞", "result:r2")] };
+        var withPin = MeetingSolver.Solve(pinned);
+        Assert.Equal(["result:r2", "result:r4", "result:r5"], withPin.Meetings.Select(m => m.Offer).Order(StringComparer.Ordinal));
+        var twoPins = problem with { Pins = [("芯瑞", "result:r2"), ("芯瑞", "expert:刘雅琴")] };
+        Assert.Empty(MeetingRules.Violations(twoPins, MeetingSolver.Solve(twoPins).Meetings));
+        // The rule check names a second unpinned meeting with one person.
+        Assert.Contains(MeetingRules.Violations(problem, [new Meeting("芯瑞", "result:r1", 0.95, false), new Meeting("芯瑞", "result:r2", 0.93, false)]),
+            v => v.Contains("meets 刘雅琴 2 times"));
+    }
+
+    [Fact]
+    public void APairUnderTheEventsFloor_IsNoCandidate_AndWhyNotSaysSo()
+    {
+        var problem = new MeetingProblem
+        {
+            Enterprises = [new EnterpriseSeat("蜀光", 3)], Offers = [new Offer("result:r1", 3)], Edges = [],
+            MinScore = 0.5, BelowFloor = new Dictionary<(string, string), double> { [("蜀光", "result:r1")] = 0.14 },
+        };
+        var why = WhyNot.Explain(problem, MeetingSolver.Solve(problem), "蜀光", "result:r1");
+        Assert.Equal(WhyNotReason.BelowFloor, why.Reason);
+        Assert.Contains("0.14", why.Message);
+        Assert.Contains("0.50", why.Message);
+        Assert.Contains(EventPlanner.Check(new MatchingEvent { Id = "x", Name = "x", StartsAtLocal = new DateTime(2026, 12, 10, 9, 0, 0) }, problem).Warnings,
+            w => w.Contains("under the floor 0.50"));
+    }
+
+    [Fact]
     public void TheRuleCheck_NamesEachKindOfBreak()
     {
         var problem = new MeetingProblem
@@ -90,5 +146,31 @@ public class MeetingSolverTests
         Assert.Contains("forbidden", forbidden.Message);
         var over = Assert.Throws<MeetingProblemException>(() => MeetingSolver.Solve(problem with { Forbidden = new HashSet<(string, string)>(), Pins = [("e1", "a"), ("e1", "b")] }));
         Assert.Contains("cap", over.Message);
+    }
+}
+
+public class MatchFloorTests
+{
+    [Fact]
+    public void TheFloor_IsWhereTheOutOfFoldProbabilityOfGradeOneReachesAHalf()
+    {
+        // Out-of-fold pairs: under score 0 one in four is relevant, from 0 to 2 two in three, above 2 all.
+        var scores = new List<double>();
+        var relevant = new List<bool>();
+        void Add(double score, int relevantOf, int of)
+        {
+            for (var i = 0; i < of; i++) { scores.Add(score + i * 0.01); relevant.Add(i < relevantOf); }
+        }
+        Add(-1, 1, 4);
+        Add(1, 2, 3);
+        Add(3, 3, 3);
+        var calibrator = Matching.Engine.Scoring.IsotonicCalibrator.Fit(scores, relevant);
+        Assert.Equal(0.5, calibrator.Reaching(0.5));
+        // A model whose pairs never reach even odds has nothing over its floor but its best.
+        var weak = Matching.Engine.Scoring.IsotonicCalibrator.Fit([0, 1, 2, 3, 4, 5], [false, false, false, true, false, false]);
+        Assert.Null(weak.Reaching(0.5));
+        var ranker = Matching.Engine.Scoring.RankerModel.Load(Path.Combine(Matching.Tests.Shared.ShippedModel.Folder, "ranker-zh.zip"));
+        Assert.Equal(0.5, Matching.Engine.Scoring.ModelBundle.FloorOf([new("zh", ranker, calibrator), new("en", ranker, calibrator)]));
+        Assert.Equal(weak.Probabilities.Max(), Matching.Engine.Scoring.ModelBundle.FloorOf([new("zh", ranker, weak)]), 4);
     }
 }

@@ -55,8 +55,8 @@ public sealed class ScaleOutWebTests : IDisposable
             web.Start();
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             // A key written straight into the shared database works on every node.
-            http.DefaultRequestHeaders.Add(Matching.Web.Accounts.ApiKeyAuthentication.Header,
-                new Matching.Engine.Accounts.ApiKeys(database).Issue("scale-out test", Matching.Engine.Accounts.Roles.Admin, null, "tests").Secret);
+            var keys = new Matching.Engine.Accounts.ApiKeys(database);
+            http.DefaultRequestHeaders.Add(Matching.Web.Accounts.ApiKeyAuthentication.Header, keys.Issue("scale-out test", Matching.Engine.Accounts.Roles.Admin, null, "tests").Secret);
 
             // A result and a need written through the web.
             var result = await http.PostAsJsonAsync("/api/v1/results", new
@@ -77,12 +77,42 @@ public sealed class ScaleOutWebTests : IDisposable
                 "the web process's own index did not pick up the new result");
             // The job server re-matched the new need and stored its lists; the web serves them, the new result on top.
             var store = new Matching.Engine.Matches.MatchStore(database);
-            Assert.True(await Poll.Until(() => Task.FromResult(store.Get(ShippedModel.Version, "n-webcopy-01") is { } l && l.Results.Any(m => m.CandidateId == "r-webcopy-01")), TimeSpan.FromSeconds(90)),
+            Assert.True(await Poll.Until(() => Task.FromResult(store.Get(ShippedModel.Version, "n-webcopy-01") is { } l && l.Results.Any(m => m.CandidateId == "r-webcopy-01")), TimeSpan.FromSeconds(240)),
                 "the job server did not store the new need's lists");
             using var matches = JsonDocument.Parse(await http.GetStringAsync("/api/v1/needs/n-webcopy-01/matches?k=5"));
             var first = matches.RootElement.GetProperty("results")[0];
             Assert.Equal("r-webcopy-01", first.GetProperty("id").GetString());
             Assert.Equal(ShippedModel.Version, first.GetProperty("model").GetString());
+
+            // A change another process makes to a key or a user reaches this node within seconds, though it reads
+            // neither from the database per request: a revoked key stops, a deleted user's session ends.
+            var (doomedKey, doomedSecret) = keys.Issue("revoked elsewhere", Matching.Engine.Accounts.Roles.Organiser, null, "tests");
+            using var program = new HttpClient { BaseAddress = http.BaseAddress };
+            program.DefaultRequestHeaders.Add(Matching.Web.Accounts.ApiKeyAuthentication.Header, doomedSecret);
+            Assert.Equal(HttpStatusCode.OK, (await program.GetAsync("/api/v1/events")).StatusCode);
+            var accounts = new Matching.Engine.Accounts.AccountStore(database);
+            var user = new Matching.Engine.Accounts.Account
+            {
+                Id = Guid.NewGuid().ToString("N"), UserName = "scale-out-organiser", NormalizedUserName = "SCALE-OUT-ORGANISER", Role = Matching.Engine.Accounts.Roles.Organiser,
+                SecurityStamp = Guid.NewGuid().ToString("N"), ConcurrencyStamp = Guid.NewGuid().ToString("N"), LockoutEnabled = true,
+            };
+            var password = "岷江夜雨-节点同步-" + Guid.NewGuid().ToString("N")[..6];
+            user.PasswordHash = new Microsoft.AspNetCore.Identity.PasswordHasher<Matching.Engine.Accounts.Account>().HashPassword(user, password);
+            Assert.True(accounts.Create(user));
+            using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = http.BaseAddress };
+            var token = await MatchingWebFactory.FormToken(browser, "/account/login");
+            Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["UserName"] = user.UserName, ["Password"] = password, ["__RequestVerificationToken"] = token,
+            }))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/events")).StatusCode);
+
+            Assert.True(keys.Revoke(doomedKey.Id));
+            Assert.True(accounts.Delete(user.Id));
+            Assert.True(await Poll.Until(async () => (await program.GetAsync("/api/v1/events")).StatusCode == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(30)),
+                "a key revoked by another process still worked on this node after 30 s");
+            Assert.True(await Poll.Until(async () => (await browser.GetAsync("/events")).StatusCode == HttpStatusCode.Redirect, TimeSpan.FromSeconds(30)),
+                "a user deleted by another process kept their session on this node after 30 s");
 
             // Both index copies hold exactly the database's live records.
             var records = new RecordStore(database);

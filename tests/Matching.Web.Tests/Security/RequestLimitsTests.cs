@@ -100,15 +100,58 @@ public class RequestLimitsTests(MatchingWebFactory factory)
     }
 
     [Fact]
-    public async Task FiveWrongPasswords_LockTheAccount()
+    public async Task WrongPasswords_SlowTheGuessersAddress_WithoutLockingTheOwnerOut_AndUnknownNamesReadTheSame()
     {
         var (name, password) = await factory.CreateUser(Roles.Enterprise);
-        using var client = factory.CookieClient();
-        for (var i = 0; i < 5; i++) await SignIn(client, name, "wrong-password-" + i);
-        var locked = await SignIn(client, name, password);
-        Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
-        Assert.Contains("锁定", await locked.Content.ReadAsStringAsync());
+        // The test server trusts loopback as a proxy (Web:KnownProxies), so each client names its address.
+        using var guesser = factory.CookieClient();
+        guesser.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
+        var answers = new List<string>();
+        for (var i = 0; i < Matching.Web.Accounts.SignInThrottle.FreeTries; i++) answers.Add(Errors(await (await SignIn(guesser, name, "wrong-password-" + i)).Content.ReadAsStringAsync()));
+        // A name nobody has gets the same answer as a wrong password.
+        using var stranger = factory.CookieClient();
+        stranger.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.9");
+        answers.Add(Errors(await (await SignIn(stranger, "no-such-user-" + Guid.NewGuid().ToString("N")[..6], "wrong-password")).Content.ReadAsStringAsync()));
+        Assert.All(answers, a => Assert.Equal("用户名或密码不正确。", a));
+
+        // The guesser's address now waits, even with the right password; it is not told the account exists or is locked.
+        var slowed = Errors(await (await SignIn(guesser, name, password)).Content.ReadAsStringAsync());
+        Assert.Contains("尝试次数过多", slowed);
+        Assert.DoesNotContain("锁定", slowed);
+        // The owner, from their own address, signs in at once.
+        using var owner = factory.CookieClient();
+        owner.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.2");
+        Assert.Equal(HttpStatusCode.Redirect, (await SignIn(owner, name, password)).StatusCode);
     }
+
+    [Theory]
+    [InlineData("password123")]
+    [InlineData("qwertyuiop1")]
+    [InlineData("matching2026")]
+    public async Task ACommonPassword_IsRefused_AndAStrongOneAccepted(string weak)
+    {
+        var (name, password) = await factory.CreateUser(Roles.Enterprise);
+        using var client = await factory.SignedInClient(name, password);
+        var refused = await ChangePassword(client, password, weak);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("太容易被猜到", await refused.Content.ReadAsStringAsync());
+        var strong = "湖畔青瓷-折叠盖板-" + Guid.NewGuid().ToString("N")[..6];
+        var accepted = await (await ChangePassword(client, password, strong)).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("太容易被猜到", accepted);
+        using var again = await factory.SignedInClient(name, strong);
+    }
+
+    private static async Task<HttpResponseMessage> ChangePassword(HttpClient client, string current, string next)
+    {
+        var token = await MatchingWebFactory.FormToken(client, "/account/password");
+        return await client.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Current"] = current, ["New"] = next, ["Repeat"] = next, ["__RequestVerificationToken"] = token,
+        }));
+    }
+
+    private static string Errors(string html) =>
+        string.Join(" ", System.Text.RegularExpressions.Regex.Matches(html, "role=\"alert\"[^>]*>([^<]+)").Select(m => m.Groups[1].Value.Trim()));
 
     private static async Task<HttpResponseMessage> SignIn(HttpClient client, string name, string password)
     {

@@ -15,7 +15,7 @@ namespace Matching.Web.Pages.Admin.Users;
 /// organisation or lock renews the user's security stamp, so their open sessions end at the next check.
 /// </summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class EditModel(UserManager<UserAccount> users, AccountStore accounts, RecordStore store, AuditLog audit) : PageModel
+public sealed class EditModel(UserManager<UserAccount> users, AccountStore accounts, RecordStore store, AuditLog audit, ApiKeys keys) : PageModel
 {
     [BindProperty]
     public AccountForm Input { get; set; } = new();
@@ -28,6 +28,9 @@ public sealed class EditModel(UserManager<UserAccount> users, AccountStore accou
 
     [TempData]
     public string? Message { get; set; }
+
+    /// <summary>The live API keys the user issued: revoked when the user is deleted.</summary>
+    public int IssuedKeys => Account is null ? 0 : keys.List().Count(k => k.CreatedBy == Account.ToViewer().Actor && k.RevokedAt is null);
 
     public bool IsSelf => Account is not null && User.ToViewer().Actor == Account.ToViewer().Actor;
     public bool IsLocked => Account?.LockoutEnd > DateTimeOffset.UtcNow;
@@ -105,8 +108,10 @@ public sealed class EditModel(UserManager<UserAccount> users, AccountStore accou
         if (user.Role == Roles.Admin && LastAdmin(user)) return Refuse(Text.T("这是最后一位管理员，不能删除"));
         var deleted = await users.DeleteAsync(user);
         if (!deleted.Succeeded) return Refuse(string.Join("；", deleted.Errors.Select(AccountForm.Describe)));
+        // Their sessions ended with the row (every node checks the cached user); the programs they gave keys to stop too.
+        var revoked = keys.RevokeIssuedBy(user.ToViewer().Actor);
         audit.Record(User.ToViewer(), AuditLog.Deleted, AuditLog.UserKind, user.Id, user.UserName);
-        Message = Text.T("已删除用户 {0}。", user.UserName);
+        Message = Text.T("已删除用户 {0}，其登录已全部失效，并吊销了其签发的 {1} 个 API 密钥。", user.UserName, revoked);
         return Redirect("/admin/users");
     }
 
