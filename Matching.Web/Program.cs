@@ -20,6 +20,7 @@ app.UseMatchingAccounts();
 app.MapMatchingJobDashboard();
 app.MapOpenApi().AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous().DisableRateLimiting();
+app.MapHealthDetails();
 app.MapNeedsApi();
 app.MapResultsApi();
 app.MapExpertsApi();

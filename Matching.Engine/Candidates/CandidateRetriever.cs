@@ -47,7 +47,7 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
         var docs = searcher.Search(idQuery, 1).ScoreDocs;
         if (docs.Length == 0) return null;
         var doc = searcher.Doc(docs[0].Doc);
-        var shown = Snippets(Highlight(need) ?? query, target, doc);
+        var shown = Snippets(Highlighted(Highlight(need) ?? query, indexes[target]), target, doc);
         if (top.FirstOrDefault(c => c.Id == id) is { } listed) return listed with { Snippets = shown };
         var own = searcher.Search(query, new QueryWrapperFilter(idQuery), 1).ScoreDocs;
         var score = own.Length > 0 ? own[0].Score : 0f;
@@ -59,8 +59,8 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
     public IReadOnlyList<Candidate> WithSnippets(TechNeed need, IReadOnlyList<Candidate> candidates)
     {
         if (candidates.Count == 0) return candidates;
-        var query = Highlight(need) ?? queries.ForNeed(need);
         var target = candidates[0].Kind;
+        var query = Highlighted(Highlight(need) ?? queries.ForNeed(need), indexes[target]);
         using var lease = indexes[target].Acquire();
         var searcher = lease.Searcher;
         var filter = new TermsFilter(candidates.Select(c => new Term(RecordIndex.IdField, c.Id)).ToList());
@@ -148,6 +148,7 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
         var top = hits.Length > 0 ? hits[0].Score : 1f;
         var leaves = searcher.IndexReader.Leaves;
         var bytes = new BytesRef();
+        var marked = withSnippets > 0 ? Highlighted(highlight ?? query, indexes[target]) : null;
         foreach (var hit in hits)
         {
             // Only the candidates that get snippets need their stored text. Ids come from the field cache (the id
@@ -158,7 +159,7 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
             FieldCache.DEFAULT.GetTerms(leaf.AtomicReader, RecordIndex.IdField, false).Get(hit.Doc - leaf.DocBase, bytes);
             var id = bytes.Utf8ToString();
             if (exclude?.Contains(id) == true) continue;
-            var shown = rank <= withSnippets ? Snippets(highlight ?? query, target, searcher.Doc(hit.Doc)) : [];
+            var shown = rank <= withSnippets ? Snippets(marked!, target, searcher.Doc(hit.Doc)) : [];
             list.Add(new Candidate(id, target, hit.Score, rank, top > 0 ? hit.Score / top : 0, shown));
             if (list.Count == k) break;
         }
@@ -197,12 +198,54 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
         return pruned.Clauses.Count > 0 ? pruned : query;
     }
 
-    private List<Snippet> Snippets(Query query, RecordKind kind, Document doc)
+    /// <summary>A record's snippets for a query already cut to the terms worth marking (<see cref="Highlighted"/>).</summary>
+    private List<Snippet> Snippets(Query shown, RecordKind kind, Document doc)
     {
         var list = new List<Snippet>();
-        if (kind != RecordKind.Expert) list.AddRange(snippets.Build(query, IndexDocuments.Title, doc.Get(IndexDocuments.Title), 0));
-        list.AddRange(snippets.Build(query, IndexDocuments.Body, doc.Get(IndexDocuments.Body), 2));
+        if (kind != RecordKind.Expert) list.AddRange(snippets.Build(shown, IndexDocuments.Title, doc.Get(IndexDocuments.Title), 0));
+        list.AddRange(snippets.Build(shown, IndexDocuments.Body, doc.Get(IndexDocuments.Body), 2));
         return list;
+    }
+
+    /// <summary>A term found in more than this share of the records is not highlighted (its idf is under the floor).</summary>
+    public const double HighlightMaxShare = 0.2;
+
+    /// <summary>Words that carry no meaning of their own in a need or a result; never highlighted.</summary>
+    public static readonly IReadOnlySet<string> SnippetStopWords = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "问题", "通过", "进行", "提供", "实现", "采用", "以及", "需要", "我们", "我司", "可以", "能够", "相关", "方面", "情况", "目前", "一种",
+        "具有", "用于", "包括", "其中", "主要", "要求", "希望", "寻求", "开展", "合作", "方案", "后续", "进一步", "the", "and", "for", "with", "that", "this",
+    };
+
+    /// <summary>
+    /// The query's terms that are worth marking in a snippet: two characters or more (not "后", "点" or the "m" of
+    /// "μm"), not a stop word, and rare enough to carry weight (in at most <see cref="HighlightMaxShare"/> of
+    /// <paramref name="index"/>'s records, once it has <see cref="HighlightFromDocuments"/>).
+    /// </summary>
+    internal static Query Highlighted(Query query, RecordIndex index)
+    {
+        if (query is not BooleanQuery boolean) return query;
+        using var lease = index.Acquire();
+        var reader = lease.Searcher.IndexReader;
+        return HighlightedTerms(boolean, term => reader.MaxDoc < HighlightFromDocuments ? 0 : reader.DocFreq(new Term(IndexDocuments.All, term)) / (double)reader.MaxDoc);
+    }
+
+    /// <summary>Indexes smaller than this highlight every term that passes the length and stop-word rules.</summary>
+    public const int HighlightFromDocuments = 50;
+
+    /// <summary><see cref="Highlighted"/> with the share of records holding a term given.</summary>
+    internal static Query HighlightedTerms(BooleanQuery query, Func<string, double> share)
+    {
+        var kept = new BooleanQuery();
+        var judged = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var clause in query.Clauses)
+        {
+            if (clause.Query is not TermQuery { Term: var term }) continue;
+            if (!judged.TryGetValue(term.Text, out var keep))
+                judged[term.Text] = keep = term.Text.Length >= 2 && !SnippetStopWords.Contains(term.Text) && share(term.Text) <= HighlightMaxShare;
+            if (keep) kept.Add(clause);
+        }
+        return kept;
     }
 }
 

@@ -17,6 +17,9 @@ public sealed record Viability(IReadOnlyList<string> Problems, IReadOnlyList<str
 public sealed record ParticipantFilter(IReadOnlyList<string> Industries, IReadOnlyList<string>? Zones = null, IReadOnlyList<string>? Organisations = null,
     IReadOnlyList<string>? Kinds = null);
 
+/// <summary>What adding participants did: those added and those refused, each with its reason.</summary>
+public sealed record ParticipantsAdded(IReadOnlyList<EventParticipant> Added, IReadOnlyList<(EventParticipant Participant, string Reason)> Refused);
+
 /// <summary>A generated event: the solved list, its schedule, and the figures an organiser looks at first.</summary>
 public sealed record EventPlan(MatchingEvent Event, MeetingProblem Problem, MeetingAssignment Assignment, Schedule Schedule, Viability Viability);
 
@@ -51,7 +54,8 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
             var mine = new Dictionary<string, (double Score, string Need)>();
             foreach (var needId in needsOf[enterprise])
             {
-                if (matches.ForNeed(needId, ev.CandidatesPerEnterprise) is not { } list) continue;
+                // Every entry, under the floor too: those are kept for pins and for why-not.
+                if (matches.ForNeed(needId, ev.CandidatesPerEnterprise, minScore: 0) is not { } list) continue;
                 foreach (var item in list.Results.Select(i => (Key: OfferKey(EventParticipant.Result, i.Id), i.Score))
                              .Concat(list.Experts.Select(i => (Key: OfferKey(EventParticipant.Expert, i.Id), i.Score))))
                 {
@@ -95,6 +99,37 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
             BelowFloor = below.Where(kv => !best.ContainsKey(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value.Score),
         };
         return (problem, best.ToDictionary(kv => kv.Key, kv => kv.Value.Need));
+    }
+
+    /// <summary>
+    /// Adds participants given by hand, each checked: an enterprise is a known organisation that is not a university
+    /// or institute, a result or an expert a live record. The others are refused with their reason and nothing of
+    /// them is stored, so "8/9 家企业" counts only real ones. Every front door adds through here.
+    /// </summary>
+    public ParticipantsAdded AddParticipants(string eventId, IReadOnlyCollection<EventParticipant> participants)
+    {
+        var ids = (string kind) => participants.Where(p => p.Kind == kind).Select(p => p.Id).Distinct().ToList();
+        var organisations = store.GetOrganisations(ids(EventParticipant.Enterprise)).ToDictionary(o => o.Id);
+        var results = store.GetResults(ids(EventParticipant.Result)).Where(r => r.Status == RecordStatus.Active).Select(r => r.Id).ToHashSet();
+        var experts = store.GetExperts(ids(EventParticipant.Expert)).Where(e => e.Status == RecordStatus.Active).Select(e => e.Id).ToHashSet();
+        var accepted = new List<EventParticipant>();
+        var refused = new List<(EventParticipant Participant, string Reason)>();
+        foreach (var p in participants.Distinct())
+        {
+            string? reason = p.Kind switch
+            {
+                EventParticipant.Enterprise when !organisations.TryGetValue(p.Id, out var o) || o.Status != RecordStatus.Active => "no such organisation",
+                EventParticipant.Enterprise when organisations[p.Id].Kind is "university" or "institute" => "a university or institute offers, it does not take part as an enterprise",
+                EventParticipant.Result when !results.Contains(p.Id) => "no live result with this id",
+                EventParticipant.Expert when !experts.Contains(p.Id) => "no live expert with this id",
+                EventParticipant.Enterprise or EventParticipant.Result or EventParticipant.Expert => null,
+                _ => "kind must be enterprise, result or expert",
+            };
+            if (reason is null) accepted.Add(p);
+            else refused.Add((p, reason));
+        }
+        events.AddParticipants(eventId, accepted);
+        return new ParticipantsAdded(accepted, refused);
     }
 
     /// <summary>The lowest score the event books a meeting at: the organiser's, else the serving model's match floor, else 0.</summary>

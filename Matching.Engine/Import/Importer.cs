@@ -27,7 +27,7 @@ public sealed class Importer(RecordStore store)
     /// <summary>Largest file accepted, in bytes.</summary>
     public long MaxFileBytes { get; init; } = 200L * 1024 * 1024;
 
-    /// <summary>The kind a file name stands for (organisations.jsonl, results-2026.jsonl, judgements.tsv …), or null.</summary>
+    /// <summary>The kind a file name stands for (organisations.jsonl, results-2026.jsonl, bad_results.jsonl, judgements.tsv …), or null.</summary>
     public static RecordKind? KindOf(string fileName)
     {
         var name = Path.GetFileName(fileName).ToLowerInvariant();
@@ -36,7 +36,58 @@ public sealed class Importer(RecordStore store)
         if (name.StartsWith("expert")) return RecordKind.Expert;
         if (name.StartsWith("need")) return RecordKind.Need;
         if (name.StartsWith("judgement") || name.StartsWith("judgment")) return RecordKind.Judgement;
-        return null;
+        // The word anywhere in the name ("bad_results", "2026-needs"), when only one kind's word is there.
+        var named = new (string[] Words, RecordKind Kind)[]
+        {
+            (["organisation", "organization"], RecordKind.Organisation), (["result"], RecordKind.Result), (["expert"], RecordKind.Expert),
+            (["need"], RecordKind.Need), (["judgement", "judgment"], RecordKind.Judgement),
+        }.Where(k => k.Words.Any(name.Contains)).Select(k => k.Kind).ToList();
+        return named.Count == 1 ? named[0] : null;
+    }
+
+    /// <summary>Fields only one kind of record has, for telling a file's kind from its rows.</summary>
+    private static readonly (RecordKind Kind, string[] Fields)[] Telling =
+    [
+        (RecordKind.Need, ["description", "budget", "deadline"]),
+        (RecordKind.Result, ["abstract", "price", "experts"]),
+        (RecordKind.Expert, ["bio", "areas", "publicProfile"]),
+        (RecordKind.Organisation, ["aliases", "parent"]),
+    ];
+
+    /// <summary>
+    /// The kind a file holds, from its first rows when its name does not say: three tab-separated columns are
+    /// judgements; a JSON row is the kind whose own fields it has (a need's description, a result's abstract, an
+    /// expert's bio …), else a row with a name and no title is an organisation. Null when the rows do not tell.
+    /// The stream is read from where it is and left there.
+    /// </summary>
+    public static RecordKind? Sniff(Stream stream)
+    {
+        var start = stream.CanSeek ? stream.Position : 0;
+        try
+        {
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 4096, leaveOpen: true);
+            var votes = new Dictionary<RecordKind, int>();
+            for (var i = 0; i < 20 && reader.ReadLine() is { } line; i++)
+            {
+                if (string.IsNullOrWhiteSpace(line) || line.Length > 1_000_000) continue;
+                if (line.Split('\t') is { Length: >= 3 } && !line.TrimStart().StartsWith('{')) { votes[RecordKind.Judgement] = votes.GetValueOrDefault(RecordKind.Judgement) + 1; continue; }
+                try
+                {
+                    using var json = JsonDocument.Parse(line);
+                    if (json.RootElement.ValueKind != JsonValueKind.Object) continue;
+                    var fields = json.RootElement.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+                    var kind = Telling.Where(t => t.Fields.Any(fields.Contains)).Select(t => (RecordKind?)t.Kind).FirstOrDefault()
+                        ?? (fields.Contains("name") && !fields.Contains("title") ? (fields.Contains("kind") || fields.Contains("region") ? RecordKind.Organisation : null) : null);
+                    if (kind is { } k) votes[k] = votes.GetValueOrDefault(k) + 1;
+                }
+                catch (JsonException) { }
+            }
+            return votes.Count == 0 ? null : votes.MaxBy(v => v.Value).Key;
+        }
+        finally
+        {
+            if (stream.CanSeek) stream.Position = start;
+        }
     }
 
     /// <summary>Imports several files in dependency order.</summary>

@@ -20,8 +20,16 @@ public sealed record MatchItem(
     public IReadOnlyList<Reason> Reasons { get; init; } = [];
 }
 
-/// <summary>A need with its top results and experts.</summary>
-public sealed record NeedMatches(TechNeed Need, IReadOnlyList<MatchItem> Results, IReadOnlyList<MatchItem> Experts);
+/// <summary>
+/// A need with its top results and experts at or above <see cref="Floor"/> (the model's match floor unless asked
+/// otherwise), and how many of the top k fell under it: a list stops where the strong matches stop, never padded.
+/// </summary>
+public sealed record NeedMatches(TechNeed Need, IReadOnlyList<MatchItem> Results, IReadOnlyList<MatchItem> Experts)
+{
+    public double Floor { get; init; }
+    public int ResultsUnderFloor { get; init; }
+    public int ExpertsUnderFloor { get; init; }
+}
 
 /// <summary>A result with the needs it fits.</summary>
 public sealed record ResultMatches(ResearchResult Result, IReadOnlyList<MatchItem> Needs);
@@ -37,7 +45,8 @@ public sealed record ExpertMatches(Expert Expert, IReadOnlyList<MatchItem> Needs
 /// Without a model, the BM25 order stands ("bm25"). A need that is not public shows only its public fields, and
 /// never its text in a snippet.
 /// </summary>
-public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, ModelHost models, MatchScorer scorer, MatchStore? stored = null, Explainer? explainer = null)
+public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, ModelHost models, MatchScorer scorer, MatchStore? stored = null, Explainer? explainer = null,
+    Vectors.VectorMaintainer? vectorsNow = null)
 {
     public const string Bm25Model = "bm25";
     public const int MaxK = 200;
@@ -53,7 +62,27 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
     /// by their public fields only lose their snippets; without one (the engine's own callers) every candidate stays
     /// and the need is shown by its public view.
     /// </summary>
-    public NeedMatches? ForNeed(string needId, int k = 20, Viewer? viewer = null)
+    /// <remarks>
+    /// Entries under <paramref name="minScore"/> are left out — by default the serving model's match floor, where
+    /// P(grade ≥ 1) reaches 0.5; 0 keeps all k (the event planner, which books under the floor only when pinned).
+    /// </remarks>
+    public NeedMatches? ForNeed(string needId, int k = 20, Viewer? viewer = null, double? minScore = null)
+    {
+        var all = AllOf(needId, k, viewer);
+        if (all is null) return null;
+        var floor = minScore ?? MatchFloor ?? 0;
+        var results = all.Results.Where(i => i.Score >= floor).ToList();
+        var experts = all.Experts.Where(i => i.Score >= floor).ToList();
+        return all with
+        {
+            Results = Reranked(results), Experts = Reranked(experts), Floor = floor,
+            ResultsUnderFloor = all.Results.Count - results.Count, ExpertsUnderFloor = all.Experts.Count - experts.Count,
+        };
+
+        static IReadOnlyList<MatchItem> Reranked(List<MatchItem> items) => items.Select((item, i) => item with { Rank = i + 1 }).ToList();
+    }
+
+    private NeedMatches? AllOf(string needId, int k, Viewer? viewer)
     {
         var need = store.GetNeed(needId);
         if (need is null) return null;
@@ -64,7 +93,13 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         if (bundle is null)
             return new NeedMatches(shown, Describe(retriever.ForNeed(need, RecordKind.Result, k), viewer), Describe(retriever.ForNeed(need, RecordKind.Expert, k), viewer));
         var lists = k <= StoredDepth && stored?.Serving(bundle.Version) is { } serving ? stored.Get(serving, need.Id) : null;
-        return Present(need, shown, lists ?? Compute(bundle, need, k), k, viewer);
+        if (lists is null)
+        {
+            // Computed as the match job will: with the need's vectors, made now if the vector job has not yet.
+            vectorsNow?.Ensure(Vectors.VectorModels.Of(bundle), RecordKind.Need, [need.Id]);
+            lists = Compute(bundle, need, k);
+        }
+        return Present(need, shown, lists, k, viewer);
     }
 
     /// <summary>The serving model's match floor (P(grade ≥ 1) = 0.5), or null without a model (BM25 scores are relative).</summary>

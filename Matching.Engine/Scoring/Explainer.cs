@@ -6,8 +6,12 @@ using Matching.Engine.Storage;
 
 namespace Matching.Engine.Scoring;
 
-/// <summary>One reason a pair scored as it did: a group of features, how far they moved the raw score, and a sentence.</summary>
-public sealed record Reason(string Topic, IReadOnlyList<string> Features, float Contribution, string Zh, string En);
+/// <summary>
+/// One reason a pair scored as it did: a group of features, how far they moved the raw score, and a sentence worded
+/// from the features' values. Polarity is what the value says (+1 favours the pair, −1 does not, 0 in between or not
+/// stated); a shown reason's polarity is 0 or the contribution's sign.
+/// </summary>
+public sealed record Reason(string Topic, IReadOnlyList<string> Features, float Contribution, string Zh, string En, int Polarity = 0);
 
 /// <summary>The expert's result that fits the need best, shown as evidence for an expert match.</summary>
 public sealed record Evidence(string ResultId, string Title, double Score);
@@ -30,6 +34,9 @@ public sealed class NoModelException() : Exception("no scoring model is installe
 /// </summary>
 public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore store)
 {
+    /// <summary>The group of features (text length, language) that never becomes a sentence.</summary>
+    public const string Unspoken = "shape";
+
     /// <summary>Most reasons given for one pair.</summary>
     public const int MaxReasons = 5;
 
@@ -100,11 +107,15 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
         var list = new List<Reason>();
         foreach (var (topic, names) in Groups)
         {
+            // Text length and language shape the score but are nothing a person can act on or check.
+            if (topic == Unspoken) continue;
             var moved = names.Sum(n => contributions[FeatureSchema.IndexOf(n)]);
             if (Math.Abs(moved) < 1e-6f) continue;
             float F(string name) => features[FeatureSchema.IndexOf(name)];
-            var (zh, en) = Sentence(topic, moved > 0, F, visible, facts, kind, matched);
-            list.Add(new Reason(topic, names, moved, zh, en));
+            var (zh, en, polarity) = Sentence(topic, F, visible, facts, kind, matched);
+            // Words that say the opposite of the bar beside them are not shown.
+            if (polarity != 0 && polarity != Math.Sign(moved)) continue;
+            list.Add(new Reason(topic, names, moved, zh, en, polarity));
         }
         return list.OrderByDescending(r => Math.Abs(r.Contribution)).Take(MaxReasons).ToList();
     }
@@ -122,87 +133,154 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
 
     private static string Percent(float share) => (share * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
-    private (string Zh, string En) Sentence(string topic, bool up, Func<string, float> f, TechNeed need, CandidateFacts c, RecordKind kind, IReadOnlyList<string> matched)
+    /// <summary>Where a feature's value reads as high (favourable) or low; between the two it is worded neutrally.</summary>
+    public static class Thresholds
+    {
+        public const float CoverageHigh = 0.5f, CoverageLow = 0.2f, TitleHigh = 0.3f;
+        public const float CosineHigh = 0.5f, CosineLow = 0.3f, PassageHigh = 0.6f, PassageLow = 0.4f, TopicHigh = 0.6f, TopicLow = 0.3f;
+        public const float BigramHigh = 0.2f, BigramLow = 0.08f, TrackHigh = 0.5f, TrackLow = 0.3f;
+        public const float RecentDays = 365, OldDays = 3 * 365;
+    }
+
+    /// <summary>+1 when the value is high, −1 when low, 0 in between.</summary>
+    private static int Level(float value, float high, float low) => value >= high ? 1 : value < low ? -1 : 0;
+
+    /// <summary>
+    /// A reason's sentence and polarity from the feature's value alone: +1 when the value favours the pair (most terms
+    /// covered, same industry, close topics), −1 when it does not, 0 when it is in between or not stated. The sign of
+    /// the contribution does not choose the words; <see cref="Reasons"/> leaves out a reason whose polarity and sign
+    /// disagree (the model weighed the value against the pair through other features, which a sentence cannot say).
+    /// </summary>
+    private static (string Zh, string En, int Polarity) Sentence(string topic, Func<string, float> f, TechNeed need, CandidateFacts c, RecordKind kind, IReadOnlyList<string> matched)
     {
         var objZh = kind == RecordKind.Expert ? "专家的研究方向与成果" : "成果";
         var objEn = kind == RecordKind.Expert ? "expert's profile and results" : "result";
         var terms = matched.Count > 0 ? string.Join("、", matched.Take(6)) : "";
         var termsEn = matched.Count > 0 ? string.Join(", ", matched.Take(6)) : "";
-        var coverage = Percent(f("coverage"));
         switch (topic)
         {
             case "text":
-                return up
-                    ? ($"需求的主要术语在{objZh}中出现（覆盖{coverage}）{(terms.Length > 0 ? "：" + terms : "")}", $"Most of the need's terms appear in the {objEn} ({coverage} covered){(termsEn.Length > 0 ? ": " + termsEn : "")}")
-                    : ($"需求的术语在{objZh}中出现较少（覆盖{coverage}）", $"Few of the need's terms appear in the {objEn} ({coverage} covered)");
+            {
+                var coverage = Percent(f("coverage"));
+                return Level(f("coverage"), Thresholds.CoverageHigh, Thresholds.CoverageLow) switch
+                {
+                    1 => ($"需求的大部分术语在{objZh}中出现（覆盖{coverage}）{(terms.Length > 0 ? "：" + terms : "")}", $"Most of the need's terms appear in the {objEn} ({coverage} covered){(termsEn.Length > 0 ? ": " + termsEn : "")}", 1),
+                    0 => ($"需求的部分术语在{objZh}中出现（覆盖{coverage}）{(terms.Length > 0 ? "：" + terms : "")}", $"Some of the need's terms appear in the {objEn} ({coverage} covered){(termsEn.Length > 0 ? ": " + termsEn : "")}", 0),
+                    _ => ($"需求的术语在{objZh}中出现较少（覆盖{coverage}）", $"Few of the need's terms appear in the {objEn} ({coverage} covered)", -1),
+                };
+            }
             case "title":
-                return up ? ("标题直接命中需求的术语", "The title names the need's terms") : ("标题与需求的术语关联弱", "The title shares few of the need's terms");
+            {
+                var share = f("coverage_title");
+                var shown = Percent(share);
+                return share >= Thresholds.TitleHigh ? ($"标题直接命中需求的术语（覆盖{shown}）", $"The title names the need's terms ({shown} covered)", 1)
+                    : share > 0 ? ($"标题含有少量需求的术语（覆盖{shown}）", $"The title holds a few of the need's terms ({shown} covered)", 0)
+                    : ("标题中没有需求的术语", "The title holds none of the need's terms", -1);
+            }
             case "keywords":
                 var shared = need.Keywords.Where(k => c.Keywords.Any(x => string.Equals(Text.TextFolding.Fold(x), Text.TextFolding.Fold(k), StringComparison.OrdinalIgnoreCase))).ToList();
                 var of = $"{shared.Count}/{need.Keywords.Count}";
-                if (shared.Count > 0 && up && shared.Count * 2 >= need.Keywords.Count)
-                    return ($"关键词高度重合：{string.Join("、", shared)}", $"Shared keywords: {string.Join(", ", shared)}");
+                if (shared.Count > 0 && shared.Count * 2 >= need.Keywords.Count)
+                    return ($"关键词高度重合：{string.Join("、", shared)}", $"Shared keywords: {string.Join(", ", shared)}", 1);
                 if (shared.Count > 0)
-                    return ($"关键词部分重合（{of}）：{string.Join("、", shared)}", $"Some keywords in common ({of}): {string.Join(", ", shared)}");
-                return up ? ("关键词与需求相关", "Keywords relate to the need") : ("关键词与需求不重合", "No keywords in common with the need");
+                    return ($"关键词部分重合（{of}）：{string.Join("、", shared)}", $"Some keywords in common ({of}): {string.Join(", ", shared)}", 1);
+                return need.Keywords.Count == 0 || c.Keywords.Count == 0 ? ("一方未填写关键词", "Keywords are not given on one side", 0) : ("关键词与需求不重合", "No keywords in common with the need", -1);
             case "industry":
-                if (f("has_industry_distance") == 0) return ("一方未注明产业", "An industry is not stated on one side");
+                if (f("has_industry_distance") == 0) return ("一方未注明产业", "An industry is not stated on one side", 0);
                 var a = string.Join("、", need.Industries);
                 var b = string.Join("、", c.Industries);
                 return f("industry_distance") switch
                 {
-                    0 => ($"同属{need.Industries.Intersect(c.Industries).FirstOrDefault() ?? a}产业", $"Same industry ({need.Industries.Intersect(c.Industries).FirstOrDefault() ?? a})"),
-                    1 => ($"同一产业体系（需求：{a}；{objZh}：{b}）", $"Same industry system (need: {a}; {objEn}: {b})"),
-                    _ => ($"产业不同（需求：{a}；{objZh}：{b}）", $"Different industries (need: {a}; {objEn}: {b})"),
+                    0 => ($"同属{need.Industries.Intersect(c.Industries).FirstOrDefault() ?? a}产业", $"Same industry ({need.Industries.Intersect(c.Industries).FirstOrDefault() ?? a})", 1),
+                    1 => ($"同一产业体系（需求：{a}；{objZh}：{b}）", $"Same industry system (need: {a}; {objEn}: {b})", 0),
+                    _ => ($"产业不同（需求：{a}；{objZh}：{b}）", $"Different industries (need: {a}; {objEn}: {b})", -1),
                 };
             case "maturity":
-                if (f("has_maturity_gap") == 0) return ("一方未注明成熟度", "Maturity is not stated on one side");
+                if (f("has_maturity_gap") == 0) return ("一方未注明成熟度", "Maturity is not stated on one side", 0);
                 var gap = f("maturity_gap");
-                return gap == 0 ? ($"成果处于{c.Maturity}阶段，符合需求", $"The result is at the {c.Maturity} stage the need asks for")
-                    : gap > 0 ? ($"成果已到{c.Maturity}阶段，高于需求的{need.Maturity}", $"The result is further along ({c.Maturity}) than the need asks ({need.Maturity})")
-                    : ($"成果处于{c.Maturity}阶段，尚未达到需求的{need.Maturity}", $"The result ({c.Maturity}) is less mature than the need asks ({need.Maturity})");
+                return gap == 0 ? ($"成果处于{c.Maturity}阶段，符合需求", $"The result is at the {c.Maturity} stage the need asks for", 1)
+                    : gap > 0 ? ($"成果已到{c.Maturity}阶段，高于需求的{need.Maturity}", $"The result is further along ({c.Maturity}) than the need asks ({need.Maturity})", 1)
+                    : ($"成果处于{c.Maturity}阶段，尚未达到需求的{need.Maturity}", $"The result ({c.Maturity}) is less mature than the need asks ({need.Maturity})", -1);
             case "cooperation":
-                if (f("has_cooperation_overlap") == 0) return ("一方未注明合作方式", "Cooperation modes are not stated on one side");
+                if (f("has_cooperation_overlap") == 0) return ("一方未注明合作方式", "Cooperation modes are not stated on one side", 0);
                 var modes = need.Cooperation.Intersect(c.Cooperation).ToList();
-                return modes.Count > 0 ? ($"合作方式一致：{string.Join("、", modes)}", $"Cooperation modes in common: {string.Join(", ", modes)}")
-                    : ($"合作方式不一致（需求：{string.Join("、", need.Cooperation)}）", $"No cooperation mode in common (need: {string.Join(", ", need.Cooperation)})");
+                return modes.Count > 0 ? ($"合作方式一致：{string.Join("、", modes)}", $"Cooperation modes in common: {string.Join(", ", modes)}", 1)
+                    : ($"合作方式不一致（需求：{string.Join("、", need.Cooperation)}）", $"No cooperation mode in common (need: {string.Join(", ", need.Cooperation)})", -1);
             case "money":
-                if (f("has_money_fit") == 0) return ("一方未注明预算或报价", "Budget or price is not stated on one side");
-                return f("money_fit") >= 1 ? ("报价在预算之内", "The price fits the budget") : ("报价高于预算", "The price is above the budget");
+                if (f("has_money_fit") == 0) return ("一方未注明预算或报价", "Budget or price is not stated on one side", 0);
+                return f("money_fit") >= 1 ? ("报价在预算之内", "The price fits the budget", 1) : ("报价高于预算", "The price is above the budget", -1);
             case "zone":
-                if (f("has_same_zone") == 0) return ("一方未注明所在功能区", "A zone is not stated on one side");
-                return f("same_zone") == 1 ? ($"同在{c.Zone}", $"Both in {c.Zone}") : ("不在同一产业功能区", "In different zones");
+                if (f("has_same_zone") == 0) return ("一方未注明所在功能区", "A zone is not stated on one side", 0);
+                return f("same_zone") == 1 ? ($"同在{c.Zone}", $"Both in {c.Zone}", 1) : ("不在同一产业功能区", "In different zones", -1);
             case "region":
-                if (f("has_same_region") == 0) return ("一方未注明所在地区", "A region is not stated on one side");
-                return f("same_region") == 1 ? ("同一地区", "Same region") : ("不在同一地区", "In different regions");
+                if (f("has_same_region") == 0) return ("一方未注明所在地区", "A region is not stated on one side", 0);
+                return f("same_region") == 1 ? ("同一地区", "Same region", 1) : ("不在同一地区", "In different regions", -1);
             case "track":
-                if (f("has_track_record") == 0) return ("所在单位暂无对接记录", "No matching record yet for the organisation");
+            {
+                if (f("has_track_record") == 0) return ("所在单位暂无对接记录", "No matching record yet for the organisation", 0);
                 var share = Percent(f("track_record"));
-                return up ? ($"所在单位以往对接评价较好（平滑后 {share}）", $"The organisation's past matches were rated well ({share}, smoothed)")
-                    : ($"所在单位以往对接评价一般（平滑后 {share}）", $"The organisation's past matches were rated modestly ({share}, smoothed)");
+                return Level(f("track_record"), Thresholds.TrackHigh, Thresholds.TrackLow) switch
+                {
+                    1 => ($"所在单位以往对接评价较好（平滑后 {share}）", $"The organisation's past matches were rated well ({share}, smoothed)", 1),
+                    0 => ($"所在单位以往对接评价一般（平滑后 {share}）", $"The organisation's past matches were rated modestly ({share}, smoothed)", 0),
+                    _ => ($"所在单位以往对接评价较差（平滑后 {share}）", $"The organisation's past matches were rated poorly ({share}, smoothed)", -1),
+                };
+            }
             case "age":
-                if (f("has_age_gap_days") == 0) return ("发布时间未知", "Publication dates unknown");
-                var days = f("age_gap_days").ToString("0", CultureInfo.InvariantCulture);
-                return up ? ($"{(kind == RecordKind.Expert ? "资料" : "成果")}较新（早于需求 {days} 天更新）", $"Recently updated ({days} days before the need)")
-                    : ($"{(kind == RecordKind.Expert ? "资料" : "成果")}较旧（早于需求 {days} 天更新）", $"Updated long ago ({days} days before the need)");
+            {
+                if (f("has_age_gap_days") == 0) return ("发布时间未知", "Publication dates unknown", 0);
+                var daysValue = f("age_gap_days");
+                var days = daysValue.ToString("0", CultureInfo.InvariantCulture);
+                var what = kind == RecordKind.Expert ? "资料" : "成果";
+                return daysValue <= Thresholds.RecentDays ? ($"{what}较新（早于需求 {days} 天更新）", $"Recently updated ({days} days before the need)", 1)
+                    : daysValue > Thresholds.OldDays ? ($"{what}较旧（早于需求 {days} 天更新）", $"Updated long ago ({days} days before the need)", -1)
+                    : ($"{what}早于需求 {days} 天更新", $"Updated {days} days before the need", 0);
+            }
             case "semantic":
-                if (f("has_embedding_cosine") == 0) return ("无句向量（中文文本由主题与字面信号衡量）", "No sentence vector (Chinese text is measured by topics and characters)");
+            {
+                if (f("has_embedding_cosine") == 0) return ("无句向量（中文文本由主题与字面信号衡量）", "No sentence vector (Chinese text is measured by topics and characters)", 0);
                 var cos = f("embedding_cosine").ToString("F2", CultureInfo.InvariantCulture);
-                return up ? ($"语义相近（句向量余弦 {cos}）", $"Close in meaning (sentence cosine {cos})") : ($"语义相距较远（句向量余弦 {cos}）", $"Far apart in meaning (sentence cosine {cos})");
+                return Level(f("embedding_cosine"), Thresholds.CosineHigh, Thresholds.CosineLow) switch
+                {
+                    1 => ($"语义相近（句向量余弦 {cos}）", $"Close in meaning (sentence cosine {cos})", 1),
+                    0 => ($"语义有一定关联（句向量余弦 {cos}）", $"Somewhat related in meaning (sentence cosine {cos})", 0),
+                    _ => ($"语义相距较远（句向量余弦 {cos}）", $"Far apart in meaning (sentence cosine {cos})", -1),
+                };
+            }
             case "passage":
-                if (f("has_passage_cosine") == 0) return ("无逐句向量（中文文本由主题与字面信号衡量）", "No sentence-by-sentence vectors (Chinese text is measured by topics and characters)");
+            {
+                if (f("has_passage_cosine") == 0) return ("无逐句向量（中文文本由主题与字面信号衡量）", "No sentence-by-sentence vectors (Chinese text is measured by topics and characters)", 0);
                 var pc = f("passage_cosine").ToString("F2", CultureInfo.InvariantCulture);
-                return up ? ($"有一句话与需求语义很近（余弦 {pc}）", $"One sentence is close in meaning to the need (cosine {pc})")
-                    : ($"没有哪句话与需求语义相近（最高余弦 {pc}）", $"No sentence is close in meaning to the need (best cosine {pc})");
+                return Level(f("passage_cosine"), Thresholds.PassageHigh, Thresholds.PassageLow) switch
+                {
+                    1 => ($"有一句话与需求语义很近（余弦 {pc}）", $"One sentence is close in meaning to the need (cosine {pc})", 1),
+                    0 => ($"最接近的一句与需求有一定关联（余弦 {pc}）", $"The closest sentence is somewhat related to the need (cosine {pc})", 0),
+                    _ => ($"没有哪句话与需求语义相近（最高余弦 {pc}）", $"No sentence is close in meaning to the need (best cosine {pc})", -1),
+                };
+            }
             case "topic":
-                if (f("has_topic_cosine") == 0) return ("暂无主题向量", "No topic mixture yet");
+            {
+                if (f("has_topic_cosine") == 0) return ("暂无主题向量", "No topic mixture yet", 0);
                 var t = f("topic_cosine").ToString("F2", CultureInfo.InvariantCulture);
-                return up ? ($"主题相近（主题余弦 {t}）", $"Similar topics (topic cosine {t})") : ($"主题不同（主题余弦 {t}）", $"Different topics (topic cosine {t})");
+                return Level(f("topic_cosine"), Thresholds.TopicHigh, Thresholds.TopicLow) switch
+                {
+                    1 => ($"主题相近（主题余弦 {t}）", $"Similar topics (topic cosine {t})", 1),
+                    0 => ($"主题部分相关（主题余弦 {t}）", $"Partly related topics (topic cosine {t})", 0),
+                    _ => ($"主题不同（主题余弦 {t}）", $"Different topics (topic cosine {t})", -1),
+                };
+            }
             case "characters":
+            {
                 var d = f("bigram_dice").ToString("F2", CultureInfo.InvariantCulture);
-                return up ? ($"字面重合较多（汉字二元组 {d}）", $"Many character pairs in common ({d})") : ($"字面重合较少（汉字二元组 {d}）", $"Few character pairs in common ({d})");
+                return Level(f("bigram_dice"), Thresholds.BigramHigh, Thresholds.BigramLow) switch
+                {
+                    1 => ($"字面重合较多（汉字二元组 {d}）", $"Many character pairs in common ({d})", 1),
+                    0 => ($"字面有一定重合（汉字二元组 {d}）", $"Some character pairs in common ({d})", 0),
+                    _ => ($"字面重合较少（汉字二元组 {d}）", $"Few character pairs in common ({d})", -1),
+                };
+            }
             default:
-                return up ? ("文本长度与语言等因素有利", "Text length and language count in favour") : ("文本长度与语言等因素不利", "Text length and language count against");
+                throw new ArgumentOutOfRangeException(nameof(topic), topic, "not a topic a person reads");
         }
     }
 }

@@ -67,6 +67,18 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         }
     }
 
+    /// <summary>
+    /// Computes now what <paramref name="ids"/> lack under <paramref name="bundle"/> (the change log's cursor stays
+    /// where it is; the catch-up later finds them current and skips them). A list computed on the spot for a need
+    /// posted a moment ago then has the vectors the match job will use, so both lists are the same.
+    /// </summary>
+    public int Ensure(VectorModels bundle, RecordKind kind, IReadOnlyList<string> ids)
+    {
+        _gate.Wait();
+        try { return Compute(bundle, kind, ids); }
+        finally { _gate.Release(); }
+    }
+
     private int Compute(VectorModels bundle, RecordKind kind, IReadOnlyList<string> ids)
     {
         var records = Texts(kind, ids);

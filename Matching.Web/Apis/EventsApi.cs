@@ -236,8 +236,12 @@ public static partial class EventsApi
                 return Invalid($"participant kind '{RowParser.Printable(bad.Kind ?? "")}' must be enterprise, result or expert, with an id");
             chosen.AddRange(given);
         }
-        events.AddParticipants(id, chosen);
-        return Results.Ok(new { added = chosen.Distinct().Count(), total = events.Participants(id).Count });
+        var added = planner.AddParticipants(id, chosen);
+        return Results.Ok(new
+        {
+            added = added.Added.Count, total = events.Participants(id).Count,
+            refused = added.Refused.Select(r => new { kind = r.Participant.Kind, id = RowParser.Printable(r.Participant.Id), reason = r.Reason }),
+        });
     }
 
     private static IResult Generate(string id, bool? background, EventStore events, EventPlanner planner, Hangfire.IBackgroundJobClient jobs)

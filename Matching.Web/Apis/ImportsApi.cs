@@ -1,6 +1,7 @@
 using Hangfire;
 using Matching.Engine;
 using Matching.Engine.Import;
+using Matching.Engine.Records;
 using Matching.Engine.Storage;
 using Matching.Jobs.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,8 +55,14 @@ public static class ImportsApi
         var counts = new Dictionary<Engine.Records.RecordKind, int>();
         foreach (var file in files)
         {
-            if (Importer.KindOf(file.FileName) is not { } kind)
-                return Invalid("files", $"cannot tell what '{RowParser.Printable(file.FileName)}' holds; name it organisations*, results*, experts*, needs* or judgements*");
+            RecordKind? sniffed = null;
+            if (Importer.KindOf(file.FileName) is null)
+            {
+                await using var head = file.OpenReadStream();
+                sniffed = Importer.Sniff(head);
+            }
+            if ((Importer.KindOf(file.FileName) ?? sniffed) is not { } kind)
+                return Invalid("files", $"cannot tell what '{RowParser.Printable(file.FileName)}' holds from its name or its rows; name it organisations*, results*, experts*, needs* or judgements*");
             if (!viewer.MayPublish(kind))
                 return Invalid("files", $"your role ({viewer.Role}) cannot import {Engine.Records.RecordKinds.Name(kind)}s");
             if (file.Length > options.Value.MaxImportFileBytes)

@@ -24,10 +24,12 @@ public static class RecordEndpoints
         new RecordApi<TechNeed>(RecordKind.Need, RowParser.Need, n => n.Id, (s, ids) => s.GetNeeds(ids), (s, q) => s.ListNeeds(q),
             (w, n) => w.Upsert(n), (v, n) => v.View(n), n => n.Organisation, (n, o) => n with { Organisation = o },
             (r, q, ids) => r.TitleMatches(q, RecordKind.Need, ids)).Map(group);
-        group.MapGet("/{id}/matches", (string id, int? k, ClaimsPrincipal user, RecordStore store, MatchLists matches) =>
-                MatchesOf(store, id, user.ToViewer()) is { } viewer && matches.ForNeed(id, k ?? 20, viewer) is { } list
-                    ? (Results<Ok<NeedMatches>, NotFound<ProblemDetails>>)TypedResults.Ok(list) : TypedResults.NotFound(Missing("need", id)))
-            .WithSummary("Top results and experts for a need, with highlighted snippets (the need's enterprise and organisers)");
+        group.MapGet("/{id}/matches", (string id, int? k, double? minScore, ClaimsPrincipal user, RecordStore store, MatchLists matches) =>
+                minScore is < 0 or > 1
+                    ? (Results<Ok<NeedMatches>, NotFound<ProblemDetails>, ValidationProblem>)TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["minScore"] = ["minScore is between 0 and 1"] })
+                    : MatchesOf(store, id, user.ToViewer()) is { } viewer && matches.ForNeed(id, k ?? 20, viewer, minScore) is { } list
+                        ? TypedResults.Ok(list) : TypedResults.NotFound(Missing("need", id)))
+            .WithSummary("Top results and experts for a need at or above minScore (default: the model's match floor, where P(grade ≥ 1) reaches 0.5; 0 for all k), with highlighted snippets (the need's enterprise and organisers)");
         group.MapGet("/{id}/explain/{candidateId}", (string id, string candidateId, ClaimsPrincipal user, RecordStore store, Engine.Scoring.Explainer explainer) =>
                 MatchesOf(store, id, user.ToViewer()) is not null && Visible(store, candidateId, user.ToViewer()) && explainer.Explain(id, candidateId) is { } explanation
                     ? (Results<Ok<Engine.Scoring.Explanation>, NotFound<ProblemDetails>>)TypedResults.Ok(explanation)

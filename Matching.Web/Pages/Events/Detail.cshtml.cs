@@ -153,14 +153,17 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
         Requests = events.Requests(id);
         var participants = events.Participants(id);
         string[] Ids(string kind) => participants.Where(p => p.Kind == kind).Select(p => p.Id).ToArray();
-        var organisations = store.GetOrganisations(Ids(EventParticipant.Enterprise)).ToDictionary(o => o.Id, o => o.Name);
-        var results = store.GetResults(Ids(EventParticipant.Result)).ToDictionary(r => r.Id, r => r.Title);
-        var experts = store.GetExperts(Ids(EventParticipant.Expert)).ToDictionary(e => e.Id, e => e.Name);
+        var results = store.GetResults(Ids(EventParticipant.Result)).ToDictionary(r => r.Id);
+        var experts = store.GetExperts(Ids(EventParticipant.Expert)).ToDictionary(e => e.Id);
+        var organisations = store.GetOrganisations(Ids(EventParticipant.Enterprise).Concat(results.Values.Select(r => r.Organisation))
+            .Concat(experts.Values.Select(e => e.Organisation)).OfType<string>().Distinct().ToList()).ToDictionary(o => o.Id, o => o.Name);
+        string Of(string? organisation) => organisation is not null && organisations.TryGetValue(organisation, out var name) ? name : Text.T("单位未知");
+        // Two experts may share a name (两位“罗志恒”): each label names their organisation.
         Participants = participants.Select(p => (p.Kind, p.Id, Label: p.Kind switch
         {
             EventParticipant.Enterprise => organisations.GetValueOrDefault(p.Id, p.Id),
-            EventParticipant.Result => Text.T("成果：{0}", results.GetValueOrDefault(p.Id, p.Id)),
-            _ => Text.T("专家：{0}", experts.GetValueOrDefault(p.Id, p.Id)),
+            EventParticipant.Result => Text.T("成果：{0}（{1}）", results.TryGetValue(p.Id, out var r) ? r.Title : p.Id, Of(r?.Organisation)),
+            _ => Text.T("专家：{0}（{1}）", experts.TryGetValue(p.Id, out var e) ? e.Name : p.Id, Of(e?.Organisation)),
         })).OrderBy(p => p.Kind).ThenBy(p => p.Label, StringComparer.Ordinal).ToList();
         return true;
     }

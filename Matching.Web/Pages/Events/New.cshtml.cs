@@ -74,7 +74,7 @@ public sealed class NewModel(EventStore events, EventPlanner planner, IndustryTa
         }
         events.Save(ev!);
         var zones = Mine.RecordForm.Split(Zones);
-        events.AddParticipants(id, planner.Select(new ParticipantFilter(Industries.Where(taxonomy.IsKnown).ToList(), zones.Count > 0 ? zones : null)));
+        planner.AddParticipants(id, planner.Select(new ParticipantFilter(Industries.Where(taxonomy.IsKnown).ToList(), zones.Count > 0 ? zones : null)));
         return Redirect($"/events/{id}");
     }
 }

@@ -57,6 +57,12 @@ public sealed class ImportModel(ImportRuns runs, IBackgroundJobClient jobs, IOpt
         var kind = Kind switch { "results" => RecordKind.Result, "experts" => RecordKind.Expert, "needs" => RecordKind.Need, "judgements" => RecordKind.Judgement, _ => Importer.KindOf(Upload.FileName) };
         if (kind is null)
         {
+            // The name does not say: the rows may.
+            await using var head = Upload.OpenReadStream();
+            kind = Importer.Sniff(head);
+        }
+        if (kind is null)
+        {
             Error = Text.T("无法判断文件内容，请选择数据类型。");
             return Page();
         }

@@ -120,3 +120,35 @@ public class MergeImportTests : IDisposable
         Assert.Equal(expected, merged?.ToJsonString() ?? "null");
     }
 }
+
+/// <summary>A file's kind from its name, or from its rows when the name does not say.</summary>
+public class ImportKindTests
+{
+    [Theory]
+    [InlineData("results.jsonl", RecordKind.Result)]
+    [InlineData("bad_results.jsonl", RecordKind.Result)]
+    [InlineData("2026-needs.jsonl", RecordKind.Need)]
+    [InlineData("judgements.tsv", RecordKind.Judgement)]
+    public void TheNameTells(string name, RecordKind kind) => Assert.Equal(kind, Importer.KindOf(name));
+
+    [Theory]
+    [InlineData("""{"id":"n1","title":"冷链温控","description":"需要全程温度追溯"}""", RecordKind.Need)]
+    [InlineData("""{"id":"r1","title":"低温等离子体杀菌","abstract":"果蔬表面杀菌"}""", RecordKind.Result)]
+    [InlineData("""{"id":"e1","name":"周敏杰","areas":["柔性显示"]}""", RecordKind.Expert)]
+    [InlineData("""{"id":"org-x","name":"某大学","kind":"university"}""", RecordKind.Organisation)]
+    [InlineData("n1\tr1\t2", RecordKind.Judgement)]
+    public void WhenTheNameDoesNot_TheRowsTell(string row, RecordKind kind)
+    {
+        Assert.Null(Importer.KindOf("upload.jsonl"));
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(row + "\n" + row + "\n"));
+        Assert.Equal(kind, Importer.Sniff(stream));
+        Assert.Equal(0, stream.Position);
+    }
+
+    [Fact]
+    public void RowsThatTellNothing_LeaveItUnknown()
+    {
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("hello\n[1,2]\n{\"id\":\"x\",\"title\":\"只有标题\"}\n"));
+        Assert.Null(Importer.Sniff(stream));
+    }
+}

@@ -45,6 +45,53 @@ public class EventsApiTests(MatchingWebFactory factory)
     }
 
     [Fact]
+    public async Task ParticipantsThatDoNotExist_AreRefusedWithTheirReason_AndNotCounted()
+    {
+        await Json(await _client.PostAsJsonAsync("/api/v1/events", new { id = "check-day", name = "参会方校验", startsAt = "2026-12-23T09:00:00" }));
+        var added = await Json(await _client.PostAsJsonAsync("/api/v1/events/check-day/participants", new
+        {
+            participants = new[]
+            {
+                new { kind = "enterprise", id = "ent-display-01" }, new { kind = "enterprise", id = "ent-nonexistent" }, new { kind = "enterprise", id = "org-scu" },
+                new { kind = "result", id = "r-display-07" }, new { kind = "result", id = "r-nonexistent" }, new { kind = "expert", id = "e-nonexistent" },
+            },
+        }));
+        Assert.Equal(2, added.GetProperty("added").GetInt32());
+        Assert.Equal(2, added.GetProperty("total").GetInt32());
+        var refused = added.GetProperty("refused").EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("reason").GetString()!);
+        Assert.Equal(["e-nonexistent", "ent-nonexistent", "org-scu", "r-nonexistent"], refused.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("university", refused["org-scu"]);
+        var participants = (await Json(await _client.GetAsync("/api/v1/events/check-day/participants"))).EnumerateArray().Select(p => p.GetProperty("id").GetString()).ToList();
+        Assert.DoesNotContain("ent-nonexistent", participants);
+    }
+
+    [Fact]
+    public async Task TheDemoEvent_BooksNoMeetingUnderTheMatchFloor_AndNoEnterpriseMeetsAPersonTwice()
+    {
+        var floor = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Matching.Tests.Shared.ShippedModel.Folder, "model.json")))
+            .RootElement.GetProperty("matchFloor").GetDouble();
+        Assert.InRange(floor, 0.01, 0.99);
+        var ev = await Json(await _client.GetAsync("/api/v1/events/demo-display-2026"));
+        Assert.Equal(JsonValueKind.Null, ev.GetProperty("minScore").ValueKind);
+        var meetings = (await Json(await _client.GetAsync("/api/v1/events/demo-display-2026/meetings"))).EnumerateArray().ToList();
+        Assert.NotEmpty(meetings);
+        Assert.All(meetings, m => Assert.True(m.GetProperty("pinned").GetBoolean() || m.GetProperty("score").GetDouble() >= floor,
+            $"{m.GetProperty("enterprise").GetString()} · {m.GetProperty("offerId").GetString()} booked at {m.GetProperty("score").GetDouble()}"));
+
+        // The person at the table: an expert, or the first expert a result names.
+        var people = new List<(string Enterprise, string Person)>();
+        foreach (var m in meetings)
+        {
+            var offer = m.GetProperty("offerId").GetString()!;
+            var person = m.GetProperty("offerKind").GetString() == "expert" ? offer
+                : (await Json(await _client.GetAsync($"/api/v1/results/{offer}"))).GetProperty("experts").EnumerateArray().Select(x => x.GetString()).FirstOrDefault();
+            if (person is not null) people.Add((m.GetProperty("enterprise").GetString()!, person));
+        }
+        Assert.True(people.Count > 0);
+        Assert.Empty(people.GroupBy(p => p).Where(g => g.Count() > 1).Select(g => $"{g.Key.Enterprise} meets {g.Key.Person} {g.Count()} times"));
+    }
+
+    [Fact]
     public async Task AnOrganiser_CreatesSolvesEditsPublishesAndRecordsOutcomes_AndBadInputIsRefused()
     {
         var bad = await _client.PostAsJsonAsync("/api/v1/events", new { id = "../x", name = "x", startsAt = "2026-12-20T09:00:00" });

@@ -32,7 +32,8 @@ public class RecordsApiTests(MatchingWebFactory factory)
     [Fact]
     public async Task NeedMatches_ReturnTenOrMoreCandidates_WithSnippets()
     {
-        var body = await Json(await _client.GetAsync("/api/v1/needs/n-display-01/matches"));
+        // minScore=0: all k, the weak ones under the match floor too.
+        var body = await Json(await _client.GetAsync("/api/v1/needs/n-display-01/matches?minScore=0"));
         var results = body.GetProperty("results").EnumerateArray().ToList();
         Assert.True(results.Count >= 10, $"{results.Count} results");
         Assert.All(results.Take(10), r =>
@@ -48,6 +49,24 @@ public class RecordsApiTests(MatchingWebFactory factory)
         Assert.All(scores, x => Assert.InRange(x, 0, 1));
         Assert.Equal(scores.OrderDescending(), scores);
         Assert.Contains(body.GetProperty("experts").EnumerateArray(), e => e.TryGetProperty("bestResult", out var b) && b.ValueKind == JsonValueKind.Object);
+    }
+
+    [Fact]
+    public async Task NeedMatches_StopAtTheModelsMatchFloor_AndCountWhatIsUnderIt()
+    {
+        var floor = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(ShippedModel.Folder, "model.json"))).RootElement.GetProperty("matchFloor").GetDouble();
+        var strong = await Json(await _client.GetAsync("/api/v1/needs/n-display-01/matches?k=20"));
+        var all = await Json(await _client.GetAsync("/api/v1/needs/n-display-01/matches?k=20&minScore=0"));
+        Assert.Equal(floor, strong.GetProperty("floor").GetDouble());
+        foreach (var kind in new[] { "results", "experts" })
+        {
+            var shown = strong.GetProperty(kind).EnumerateArray().Select(r => r.GetProperty("score").GetDouble()).ToList();
+            Assert.All(shown, score => Assert.True(score >= floor, $"{kind}: {score} under the floor {floor}"));
+            var under = strong.GetProperty(kind == "results" ? "resultsUnderFloor" : "expertsUnderFloor").GetInt32();
+            Assert.Equal(all.GetProperty(kind).GetArrayLength(), shown.Count + under);
+            Assert.Equal(all.GetProperty(kind).EnumerateArray().Count(r => r.GetProperty("score").GetDouble() < floor), under);
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync("/api/v1/needs/n-display-01/matches?minScore=2")).StatusCode);
     }
 
     [Fact]

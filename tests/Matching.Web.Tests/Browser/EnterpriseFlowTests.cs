@@ -36,7 +36,7 @@ public class EnterpriseFlowTests(MatchingWebFactory factory)
 
         // Ranked matches, best first, each with its score, snippets and the reasons that moved it.
         var results = page.Locator("ol.matches").First.Locator("li.match");
-        Assert.True(await results.CountAsync() >= 5, "at least five matching results");
+        Assert.True(await results.CountAsync() >= 1, "at least one strong matching result");
         var ranks = await results.Locator(".rank").AllTextContentsAsync();
         Assert.Equal(Enumerable.Range(1, ranks.Count).Select(i => i.ToString()), ranks.Select(r => r.Trim()));
         var scores = (await results.Locator(".pct").AllTextContentsAsync()).Select(t => int.Parse(new string(t.Where(char.IsAsciiDigit).ToArray()))).ToList();

@@ -36,8 +36,11 @@ public class BrowserTests(MatchingWebFactory factory) : IAsyncLifetime
         await Task.WhenAll(page.WaitForURLAsync(url => url.Contains("/needs/n-display-01"), loaded), needLink.ClickAsync());
 
         Assert.Contains("柔性AMOLED薄膜封装水汽阻隔性能提升", await page.TextContentAsync("h1"));
+        // Only strong matches (at or over the model's match floor, 50%), then a line that says there are no more.
         var matches = page.Locator("ol.matches li.match");
-        Assert.True(await matches.CountAsync() >= 10);
+        Assert.True(await matches.CountAsync() >= 1);
+        Assert.All(await matches.Locator(".pct").AllTextContentsAsync(), t => Assert.True(int.Parse(new string(t.Where(char.IsAsciiDigit).ToArray())) >= 50, t));
+        Assert.True(await page.Locator("p.no-more").CountAsync() >= 1, "the list says where the strong matches stop");
         Assert.True(await page.Locator("ol.matches mark").CountAsync() > 0);
         Assert.Contains("r-display-07", await page.Locator("ol.matches li.match a").First.GetAttributeAsync("href"));
     }

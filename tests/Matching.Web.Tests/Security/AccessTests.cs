@@ -19,7 +19,7 @@ public class AccessTests(MatchingWebFactory factory)
 {
     /// <summary>The routes anyone may open: the public pages, sign-in, health, the API's description.</summary>
     private static readonly string[] Public =
-        ["/", "/Index", "/culture", "/needs/{id}", "/results/{id}", "/experts/{id}", "/account/login", "/health", "/openapi/{documentName}.json"];
+        ["/", "/Index", "/culture", "/needs/{id}", "/results/{id}", "/experts/{id}", "/account/login", "/health", "/openapi/{documentName}.json", "/developers"];
 
     [Fact]
     public async Task EveryRouteButThePublicOnes_RefusesAnonymousCallers()

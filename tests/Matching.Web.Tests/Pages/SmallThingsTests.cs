@@ -1,0 +1,55 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Matching.Web.Tests.Pages;
+
+/// <summary>The smaller things a demanding user noticed (issue 14, point 13), each checked where they see it.</summary>
+[Collection(WebCollection.Name)]
+public class SmallThingsTests(MatchingWebFactory factory)
+{
+    [Fact]
+    public async Task Health_StaysOneWordForAnyone_AndItsDetailsAreTheAdministrators()
+    {
+        using var anonymous = factory.CookieClient();
+        Assert.Equal("Healthy", await anonymous.GetStringAsync("/health"));
+        var refused = await anonymous.GetAsync("/health/details");
+        Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized || refused.Headers.Location?.ToString().Contains("/account/login") == true, $"{(int)refused.StatusCode}");
+        using var organiser = factory.ClientWithKey(Engine.Accounts.Roles.Organiser);
+        Assert.Equal(HttpStatusCode.Forbidden, (await organiser.GetAsync("/health/details")).StatusCode);
+
+        using var admin = factory.AdminClient();
+        var details = JsonDocument.Parse(await admin.GetStringAsync("/health/details")).RootElement;
+        Assert.True(details.GetProperty("database").GetBoolean());
+        Assert.Equal(Matching.Tests.Shared.ShippedModel.Version, details.GetProperty("model").GetString());
+        Assert.True(details.GetProperty("changeLogSeq").GetInt64() > 0);
+        Assert.InRange(details.GetProperty("indexLag").GetInt64(), 0, long.MaxValue);
+        Assert.Equal(details.GetProperty("changeLogSeq").GetInt64() - details.GetProperty("indexSeq").GetInt64(), details.GetProperty("indexLag").GetInt64());
+        Assert.Equal(JsonValueKind.Number, details.GetProperty("vectorBacklog").ValueKind);
+        Assert.Equal(JsonValueKind.Number, details.GetProperty("matchFloor").ValueKind);
+    }
+
+    [Fact]
+    public async Task TheFooterLinksAReadableApiPage_SaysHowScoresAreMade_AndTheSiteHasAFavicon()
+    {
+        using var anonymous = factory.CookieClient();
+        var home = await anonymous.GetStringAsync("/");
+        Assert.Contains("href=\"/developers\"", home);
+        Assert.DoesNotContain("按文本相关度排序", home);
+        Assert.Contains("学习排序模型", home);
+        Assert.Contains("rel=\"icon\"", home);
+
+        var api = await anonymous.GetAsync("/developers");
+        Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+        Assert.Equal("text/html", api.Content.Headers.ContentType!.MediaType);
+        var page = await api.Content.ReadAsStringAsync();
+        Assert.Contains("/api/v1/needs/{id}/matches", page);
+        Assert.Contains("X-Api-Key", page);
+
+        foreach (var (path, type) in new[] { ("/favicon.ico", "image/x-icon"), ("/favicon.svg", "image/svg+xml") })
+        {
+            var icon = await anonymous.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+            Assert.Equal(type, icon.Content.Headers.ContentType!.MediaType);
+        }
+    }
+}
