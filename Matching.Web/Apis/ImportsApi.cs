@@ -21,7 +21,8 @@ public static class ImportsApi
     public const long MaxUploadBytes = 512L * 1024 * 1024;
     public const int MaxFiles = 10;
 
-    public sealed record ImportAccepted(string Id, string JobId, string Status, IReadOnlyList<string> Files, string Report, string Job);
+    /// <summary>The accepted upload: its report's address, and the job's for those who may read jobs (staff), else null.</summary>
+    public sealed record ImportAccepted(string Id, string JobId, string Status, IReadOnlyList<string> Files, string Report, string? Job);
 
     public static IEndpointRouteBuilder MapImportsApi(this IEndpointRouteBuilder app)
     {
@@ -84,7 +85,7 @@ public static class ImportsApi
         var jobId = jobs.Enqueue<ImportJob>(j => j.Run(id, encoding, dryRun == true, null, CancellationToken.None));
         runs.SetJob(id, jobId);
         return TypedResults.Accepted($"/api/v1/imports/{id}",
-            new ImportAccepted(id, jobId, ImportRuns.Queued, names, $"/api/v1/imports/{id}", $"/api/v1/jobs/{jobId}"));
+            new ImportAccepted(id, jobId, ImportRuns.Queued, names, $"/api/v1/imports/{id}", viewer.IsStaff ? $"/api/v1/jobs/{jobId}" : null));
     }
 
     private static ValidationProblem Invalid(string field, string message) =>

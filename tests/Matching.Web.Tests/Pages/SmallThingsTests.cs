@@ -52,4 +52,28 @@ public class SmallThingsTests(MatchingWebFactory factory)
             Assert.Equal(type, icon.Content.Headers.ContentType!.MediaType);
         }
     }
+
+    [Fact]
+    public async Task AnImportsReply_LinksOnlyWhatTheUploaderMayOpen()
+    {
+        using var university = factory.ClientWithKey(Engine.Accounts.Roles.University, "org-scu");
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("""{"id":"r-links-01","title":"链接检查成果"}""")), "file", "results.jsonl" } };
+        var reply = JsonDocument.Parse(await (await university.PostAsync("/api/v1/imports", form)).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(JsonValueKind.Null, reply.GetProperty("job").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, (await university.GetAsync(reply.GetProperty("report").GetString())).StatusCode);
+        using var admin = factory.AdminClient();
+        using var adminForm = new MultipartFormDataContent { { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("""{"id":"r-links-02","title":"链接检查成果二"}""")), "file", "results.jsonl" } };
+        var adminReply = JsonDocument.Parse(await (await admin.PostAsync("/api/v1/imports", adminForm)).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(adminReply.GetProperty("job").GetString())).StatusCode);
+    }
+
+    [Fact]
+    public async Task AHiddenBudget_ReadsNotPublic_NotNegotiable()
+    {
+        var (name, password) = await factory.CreateUser(Engine.Accounts.Roles.Enterprise, "org-another-enterprise-budget");
+        using var other = await factory.SignedInClient(name, password);
+        var page = await other.GetStringAsync("/needs/n-display-02");
+        var budget = System.Text.RegularExpressions.Regex.Match(page, "<dt>预算</dt><dd>([^<]*)</dd>").Groups[1].Value;
+        Assert.Equal("未公开", budget);
+    }
 }
