@@ -21,7 +21,15 @@ public sealed record ParticipantFilter(IReadOnlyList<string> Industries, IReadOn
 public sealed record ParticipantsAdded(IReadOnlyList<EventParticipant> Added, IReadOnlyList<(EventParticipant Participant, string Reason)> Refused);
 
 /// <summary>A generated event: the solved list, its schedule, and the figures an organiser looks at first.</summary>
-public sealed record EventPlan(MatchingEvent Event, MeetingProblem Problem, MeetingAssignment Assignment, Schedule Schedule, Viability Viability);
+public sealed record EventPlan(MatchingEvent Event, MeetingProblem Problem, MeetingAssignment Assignment, Schedule Schedule, Viability Viability)
+{
+    /// <summary>Pairs whose meeting was added, dropped, or moved to another slot or table by this run.</summary>
+    public IReadOnlyList<(string Enterprise, string Offer)> Moved { get; init; } = [];
+}
+
+/// <summary>A published event asked to generate again without the organiser's confirmation.</summary>
+public sealed class RepublishNotConfirmedException(string eventId)
+    : InvalidOperationException($"event {eventId} is published: generating again moves meetings people may have planned around; confirm to go ahead (meetings both sides confirmed stay, and everyone whose meeting moves is told)");
 
 /// <summary>
 /// Turns an event's participants into the solver's problem and back: candidate pairs from each enterprise's needs'
@@ -37,7 +45,9 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
     public static (string Kind, string Id) SplitOffer(string key) => key.IndexOf(':') is var i and > 0 ? (key[..i], key[(i + 1)..]) : throw new FormatException($"not an offer key: {key}");
 
     /// <summary>The problem as the solver sees it, with the need behind each pair.</summary>
-    public (MeetingProblem Problem, IReadOnlyDictionary<(string Enterprise, string Offer), string?> Needs) Build(MatchingEvent ev)
+    /// <remarks><paramref name="keep"/>: pairs held as pins besides the organiser's (a published event's confirmed meetings).</remarks>
+    public (MeetingProblem Problem, IReadOnlyDictionary<(string Enterprise, string Offer), string?> Needs) Build(MatchingEvent ev,
+        IReadOnlyCollection<(string Enterprise, string Offer)>? keep = null)
     {
         var participants = events.Participants(ev.Id);
         var enterpriseIds = participants.Where(p => p.Kind == EventParticipant.Enterprise).Select(p => p.Id).ToList();
@@ -73,7 +83,8 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         }
 
         var constraints = events.Constraints(ev.Id);
-        var pins = constraints.Where(c => c.Kind == EventConstraint.Pin).Select(c => (c.Enterprise, OfferKey(c.OfferKind, c.OfferId))).ToList();
+        var pins = constraints.Where(c => c.Kind == EventConstraint.Pin).Select(c => (c.Enterprise, OfferKey(c.OfferKind, c.OfferId)))
+            .Concat(keep ?? []).Distinct().ToList();
         // A pinned pair under the floor keeps its score and need; one not in the lists at all is still a pair, with
         // score 0 and no need.
         foreach (var pin in pins.Where(p => !best.ContainsKey(p) && offerById.ContainsKey(p.Item2)))
@@ -219,12 +230,24 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         return new Viability(problems, warnings);
     }
 
-    /// <summary>Checks, solves, places and stores the meetings; the event becomes generated.</summary>
-    public EventPlan Generate(string eventId)
+    /// <summary>
+    /// Checks, solves, places and stores the meetings; the event becomes generated. A published event is generated
+    /// again only when <paramref name="republish"/> confirms it (people may have planned around their meetings):
+    /// then every meeting both sides confirmed stays as a pin, the event stays published, and the plan says which
+    /// meetings moved, so the front door tells those people (<c>Notifier.Published</c> tells only those whose
+    /// meetings changed).
+    /// </summary>
+    public EventPlan Generate(string eventId, bool republish = false)
     {
         var ev = events.Get(eventId) ?? throw new KeyNotFoundException($"no event {eventId}");
-        if (!EventStatus.CanMove(ev.Status, EventStatus.Generated)) throw new InvalidOperationException($"event {eventId} is {ev.Status} and cannot be generated again");
-        var (problem, needs) = Build(ev);
+        var published = ev.Status == EventStatus.Published;
+        if (published && !republish) throw new RepublishNotConfirmedException(eventId);
+        if (!published && !EventStatus.CanMove(ev.Status, EventStatus.Generated)) throw new InvalidOperationException($"event {eventId} is {ev.Status} and cannot be generated again");
+        var before = events.Meetings(eventId);
+        var confirmed = published
+            ? before.Where(m => m.Status == MeetingStatus.Confirmed).Select(m => (m.Enterprise, OfferKey(m.OfferKind, m.OfferId))).ToList()
+            : [];
+        var (problem, needs) = Build(ev, confirmed);
         var viability = Check(ev, problem);
         if (!viability.CanSolve) throw new MeetingProblemException(string.Join("; ", viability.Problems));
         var assignment = MeetingSolver.Solve(problem);
@@ -234,8 +257,11 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
             var (kind, id) = SplitOffer(p.Meeting.Offer);
             return new StoredMeeting(p.Meeting.Enterprise, kind, id, needs.GetValueOrDefault((p.Meeting.Enterprise, p.Meeting.Offer)), p.Meeting.Score, p.Slot, p.Table, p.Meeting.Pinned);
         }).ToList());
-        events.SetStatus(eventId, EventStatus.Generated);
-        return new EventPlan(ev with { Status = EventStatus.Generated }, problem, assignment, schedule, viability);
+        if (!published) events.SetStatus(eventId, EventStatus.Generated);
+        var was = before.ToDictionary(m => (m.Enterprise, OfferKey(m.OfferKind, m.OfferId)), m => (m.Slot, m.Table));
+        var now = schedule.Meetings.ToDictionary(p => (p.Meeting.Enterprise, p.Meeting.Offer), p => (p.Slot, p.Table));
+        var moved = was.Keys.Union(now.Keys).Where(k => !was.TryGetValue(k, out var a) || !now.TryGetValue(k, out var b) || a != b).ToList();
+        return new EventPlan(ev with { Status = published ? EventStatus.Published : EventStatus.Generated }, problem, assignment, schedule, viability) { Moved = moved };
     }
 
     /// <summary>Conflicts of interest among the candidate pairs: same organisation, same group, or signed before.</summary>

@@ -244,28 +244,31 @@ public static partial class EventsApi
         });
     }
 
-    private static IResult Generate(string id, bool? background, EventStore events, EventPlanner planner, Hangfire.IBackgroundJobClient jobs)
+    private static IResult Generate(string id, bool? background, bool? confirm, EventStore events, EventPlanner planner, Notifier notifier, Hangfire.IBackgroundJobClient jobs)
     {
         if (events.Get(id) is not { } ev) return Missing(id);
         if (background == true)
         {
             if (ev.Status is not (EventStatus.Draft or EventStatus.Generated))
-                return Results.Problem(statusCode: 409, title: "Wrong status", detail: $"event {id} is {ev.Status}; only a draft or generated event is generated again");
+                return Results.Problem(statusCode: 409, title: "Wrong status", detail: $"event {id} is {ev.Status}; only a draft or generated event is generated in the background (a published one: without background, with confirm=true)");
             // A large event is built and solved by the job server; the job's page says how it went.
             var jobId = jobs.Enqueue<Matching.Jobs.Jobs.EventJob>(j => j.Generate(id, null));
             return Results.Accepted($"/api/v1/jobs/{jobId}", new { jobId, status = $"/api/v1/jobs/{jobId}" });
         }
         try
         {
-            var plan = planner.Generate(id);
+            var plan = planner.Generate(id, republish: confirm == true);
+            // A published event stays published: everyone whose meeting moved is told.
+            var told = plan.Event.Status == EventStatus.Published && plan.Moved.Count > 0 ? notifier.Published(id) : 0;
             return Results.Ok(new
             {
-                status = plan.Event.Status, meetings = plan.Assignment.Meetings.Count, enterprises = plan.Problem.Enterprises.Count,
+                status = plan.Event.Status, meetings = plan.Assignment.Meetings.Count, enterprises = plan.Problem.Enterprises.Count, moved = plan.Moved.Count, told,
                 enterprisesCovered = plan.Assignment.EnterprisesCovered, totalScore = Math.Round(plan.Assignment.TotalScore, 4), tables = plan.Schedule.Tables,
                 hostGaps = plan.Schedule.HostGaps, warnings = plan.Viability.Warnings,
             });
         }
         catch (MeetingProblemException e) { return Results.Problem(statusCode: 422, title: "Cannot solve", detail: e.Message); }
+        catch (RepublishNotConfirmedException e) { return Results.Problem(statusCode: 409, title: "Confirm to regenerate", detail: e.Message + " (POST …/generate?confirm=true)"); }
         catch (InvalidOperationException e) { return Results.Problem(statusCode: 409, title: "Wrong status", detail: e.Message); }
     }
 

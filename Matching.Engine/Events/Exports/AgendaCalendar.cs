@@ -111,7 +111,7 @@ public static class AgendaCalendar
         lines.Add($"{AgendaText.Kind(e.OfferKind)}：{e.OfferTitle}");
         if (!string.IsNullOrWhiteSpace(e.ExpertName)) lines.Add($"专家：{e.ExpertName}");
         if (!string.IsNullOrWhiteSpace(e.University)) lines.Add($"高校：{e.University}");
-        lines.Add($"匹配度：{AgendaText.Score(e.Score)}");
+        lines.Add($"匹配度：{AgendaText.Percent(e.Score)}");
         lines.Add($"状态：{AgendaText.Status(e.Status)}");
         return string.Join("\n", lines);
     }

@@ -77,7 +77,7 @@ public static class AgendaPage
             html.Append("<div class=\"sub\">").Append(Encode(about)).Append("</div>");
             if (e.AlsoCovers.Count > 0) html.Append("<div class=\"sub\">同时介绍：").Append(Encode(string.Join("；", e.AlsoCovers))).Append("</div>");
             html.Append("</td><td>").Append(Encode(AgendaText.ExpertAndUniversity(e))).Append("</td>")
-                .Append("<td class=\"num\">").Append(AgendaText.Score(e.Score)).Append("</td>")
+                .Append("<td class=\"num\">").Append(AgendaText.Percent(e.Score)).Append("</td>")
                 .Append("<td>").Append(Encode(AgendaText.Status(e.Status))).Append("</td></tr>\n");
         }
         if (!any) html.Append("<tr><td class=\"empty\" colspan=\"6\">暂无对接安排</td></tr>\n");

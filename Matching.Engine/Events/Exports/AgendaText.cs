@@ -11,7 +11,12 @@ internal static class AgendaText
 
     public static string LocalTime(DateTime local) => local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
+    /// <summary>A score as a number for a sheet (0.97), which Excel reads and the outcome upload reads back.</summary>
     public static string Score(double score) => score.ToString("0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>A score as people read it everywhere else on the site: 97%.</summary>
+    public static string Percent(double score) =>
+        ((int)Math.Round(Math.Clamp(double.IsFinite(score) ? score : 0, 0, 1) * 100)).ToString(CultureInfo.InvariantCulture) + "%";
 
     public static string Kind(string offerKind) => offerKind switch
     {

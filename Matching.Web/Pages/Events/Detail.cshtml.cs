@@ -113,7 +113,7 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
     }
 
     /// <summary>Generate (or re-generate), publish or close, from the page's buttons.</summary>
-    public IActionResult OnPost(string id, string action)
+    public IActionResult OnPost(string id, string action, bool confirm = false)
     {
         if (events.Get(id) is null) return this.PageWithStatus(StatusCodes.Status404NotFound);
         try
@@ -121,9 +121,16 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
             switch (action)
             {
                 case "generate":
-                    var plan = planner.Generate(id);
+                    if (events.Get(id)!.Status == EventStatus.Published && !confirm)
+                    {
+                        Message = Text.T("活动已发布：重新生成会调整参会方已看到的日程。请勾选确认后再重新生成（双方都已确认的对接保留，日程有变的参会方会收到通知）。");
+                        break;
+                    }
+                    var plan = planner.Generate(id, republish: confirm);
                     Message = Text.T("已生成 {0} 场对接，覆盖 {1}/{2} 家企业。", plan.Assignment.Meetings.Count, plan.Assignment.EnterprisesCovered, plan.Problem.Enterprises.Count) +
                         string.Concat(plan.Viability.Warnings.Select(w => " " + Text.T("提示：{0}", w)));
+                    if (plan.Event.Status == EventStatus.Published)
+                        Message += " " + Text.T("活动仍为已发布；{0} 场对接有变动，已通知 {1} 位相关用户。", plan.Moved.Count, plan.Moved.Count > 0 ? notifier.Published(id) : 0);
                     break;
                 case "publish":
                     events.SetStatus(id, EventStatus.Published);

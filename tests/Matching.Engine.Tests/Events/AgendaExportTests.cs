@@ -124,7 +124,7 @@ public class AgendaExportTests
         Assert.Equal("成都高新区菁蓉汇 · 桌 3", third.Location);
         Assert.Contains("专家：张三", third.Description);
         Assert.Contains("高校：电子科技大学", third.Description);
-        Assert.Contains("匹配度：0.88", third.Description);
+        Assert.Contains("匹配度：88%", third.Description);
         Assert.NotNull(third.DtStamp);
     }
 
@@ -231,7 +231,7 @@ public class AgendaExportTests
         Assert.True(first > 0 && last > first);
         Assert.Contains("量子点发光材料专家", html);
         Assert.Contains("李四 · 四川大学", html);
-        Assert.Contains("0.50", html);
+        Assert.Contains(">50%<", html);
         Assert.Contains("已确认", html);
     }
 

@@ -45,6 +45,46 @@ public class EventsApiTests(MatchingWebFactory factory)
     }
 
     [Fact]
+    public async Task RegeneratingAPublishedEvent_AsksForConfirmation_KeepsConfirmedMeetings_AndStaysPublished()
+    {
+        await Json(await _client.PostAsJsonAsync("/api/v1/events", new { id = "republish-day", name = "发布后重排", startsAt = "2026-12-24T09:00:00", slots = 6 }));
+        await Json(await _client.PostAsJsonAsync("/api/v1/events/republish-day/participants", new { filter = new { industries = new[] { "新型显示" } } }));
+        await Json(await _client.PostAsync("/api/v1/events/republish-day/generate", null));
+        await Json(await _client.PostAsync("/api/v1/events/republish-day/publish", null));
+        var meetings = (await Json(await _client.GetAsync("/api/v1/events/republish-day/meetings"))).EnumerateArray().ToList();
+        var kept = meetings[0];
+        foreach (var side in new[] { "enterprise", "offer" })
+            Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsJsonAsync("/api/v1/events/republish-day/meetings/respond", new
+            {
+                enterprise = kept.GetProperty("enterprise").GetString(), offerKind = kept.GetProperty("offerKind").GetString(), offerId = kept.GetProperty("offerId").GetString(),
+                side, status = "confirmed",
+            })).StatusCode);
+        // Someone declines another meeting: the organiser re-solves.
+        var declined = meetings[^1];
+        await _client.PostAsJsonAsync("/api/v1/events/republish-day/meetings/respond", new
+        {
+            enterprise = declined.GetProperty("enterprise").GetString(), offerKind = declined.GetProperty("offerKind").GetString(), offerId = declined.GetProperty("offerId").GetString(),
+            side = "enterprise", status = "declined",
+        });
+
+        var unconfirmed = await _client.PostAsync("/api/v1/events/republish-day/generate", null);
+        Assert.Equal(HttpStatusCode.Conflict, unconfirmed.StatusCode);
+        Assert.Contains("confirm=true", await unconfirmed.Content.ReadAsStringAsync());
+        Assert.Equal("published", (await Json(await _client.GetAsync("/api/v1/events/republish-day"))).GetProperty("status").GetString());
+
+        var again = await Json(await _client.PostAsync("/api/v1/events/republish-day/generate?confirm=true", null));
+        Assert.Equal("published", again.GetProperty("status").GetString());
+        Assert.True(again.GetProperty("moved").GetInt32() >= 1, "the declined meeting is gone, so something moved");
+        var after = (await Json(await _client.GetAsync("/api/v1/events/republish-day/meetings"))).EnumerateArray().ToList();
+        var stillThere = Assert.Single(after, m => m.GetProperty("enterprise").GetString() == kept.GetProperty("enterprise").GetString()
+            && m.GetProperty("offerId").GetString() == kept.GetProperty("offerId").GetString());
+        Assert.Equal("confirmed", stillThere.GetProperty("status").GetString());
+        Assert.DoesNotContain(after, m => m.GetProperty("enterprise").GetString() == declined.GetProperty("enterprise").GetString()
+            && m.GetProperty("offerId").GetString() == declined.GetProperty("offerId").GetString());
+        Assert.Equal("published", (await Json(await _client.GetAsync("/api/v1/events/republish-day"))).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task ParticipantsThatDoNotExist_AreRefusedWithTheirReason_AndNotCounted()
     {
         await Json(await _client.PostAsJsonAsync("/api/v1/events", new { id = "check-day", name = "参会方校验", startsAt = "2026-12-23T09:00:00" }));

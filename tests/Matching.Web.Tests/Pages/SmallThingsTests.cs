@@ -76,4 +76,15 @@ public class SmallThingsTests(MatchingWebFactory factory)
         var budget = System.Text.RegularExpressions.Regex.Match(page, "<dt>预算</dt><dd>([^<]*)</dd>").Groups[1].Value;
         Assert.Equal("未公开", budget);
     }
+
+    [Fact]
+    public void TheReadmesRunCommand_StartsInProduction()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Matching.sln"))) root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new DirectoryNotFoundException("no Matching.sln above the tests");
+        var launch = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "Matching.Web", "Properties", "launchSettings.json"))).RootElement;
+        foreach (var profile in launch.GetProperty("profiles").EnumerateObject())
+            Assert.Equal("Production", profile.Value.GetProperty("environmentVariables").GetProperty("ASPNETCORE_ENVIRONMENT").GetString());
+        Assert.Contains("<NoWarn>$(NoWarn);NU1603</NoWarn>", File.ReadAllText(Path.Combine(root, "Directory.Build.props")));
+    }
 }
