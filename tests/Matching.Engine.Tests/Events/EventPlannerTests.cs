@@ -79,7 +79,11 @@ public class EventPlannerTests : IDisposable
         _events.SetStatus(DemoEvent.Id, EventStatus.Published);
         var declined = after.First(m => !m.Pinned);
         Assert.True(_events.Respond(DemoEvent.Id, declined.Enterprise, declined.OfferKind, declined.OfferId, "enterprise", MeetingStatus.Declined));
-        var plan = _planner.Generate(DemoEvent.Id);
+        // A published event is re-solved only when the organiser confirms it; it stays published.
+        Assert.Throws<RepublishNotConfirmedException>(() => _planner.Generate(DemoEvent.Id));
+        var plan = _planner.Generate(DemoEvent.Id, republish: true);
+        Assert.Equal(EventStatus.Published, _events.Get(DemoEvent.Id)!.Status);
+        Assert.Contains((declined.Enterprise, EventPlanner.OfferKey(declined.OfferKind, declined.OfferId)), plan.Moved);
         Assert.DoesNotContain(_events.Meetings(DemoEvent.Id), m => (m.Enterprise, m.OfferKind, m.OfferId) == (declined.Enterprise, declined.OfferKind, declined.OfferId));
         var why = WhyNot.Explain(plan.Problem, plan.Assignment, declined.Enterprise, EventPlanner.OfferKey(declined.OfferKind, declined.OfferId));
         Assert.Equal(WhyNotReason.Conflict, why.Reason);
