@@ -38,6 +38,8 @@ public static class DependencyInjection
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Text)));
         builder.Services.AddHealthChecks().AddCheck<MatchingHealthCheck>("matching");
+        // A search may carry a whole need description in its query string (Pages.Display.MaxQueryLength).
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestLineSize = 64 * 1024);
         // Chinese text in pages as characters, not &#x...; entities (still HTML-encoded where it matters).
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));

@@ -59,7 +59,8 @@ internal sealed record RecordApi<T>(
             catch (ArgumentException e) { return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sort"] = [e.Message] }); }
             return TypedResults.Ok(new PageResponse<T>(page.Items.Select(r => View(viewer, r)).OfType<T>().ToList(), page.PageNumber, page.PageSize, page.Total));
         }
-        if (parameters.Q.Length > 500) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = ["q is over 500 characters"] });
+        if (parameters.Q.Length > Pages.Display.MaxQueryLength)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = [$"q is over {Pages.Display.MaxQueryLength:N0} characters"] });
         // Text search ranks by BM25 over the index; paging walks that ranking.
         var hits = retriever.Search(parameters.Q, Kind, 200, withSnippets: 0).Select(c => c.Id).ToList();
         var records = Get(store, hits).Select(r => (Record: r, Shown: View(viewer, r))).Where(x => x.Shown is not null).ToDictionary(x => IdOf(x.Record));

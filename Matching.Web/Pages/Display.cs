@@ -10,8 +10,11 @@ namespace Matching.Web.Pages;
 /// </summary>
 public static class Display
 {
-    /// <summary>Longest search text the pages accept.</summary>
-    public const int MaxQueryLength = 200;
+    /// <summary>
+    /// Longest search text the pages accept: a whole pasted need description (its strongest 96 terms are searched).
+    /// URL-encoded Chinese takes nine bytes a character, so Kestrel's request line is raised to match.
+    /// </summary>
+    public const int MaxQueryLength = 3_000;
 
     /// <summary>The badge of a need open for proposals, as <see cref="NeedStatus"/> words it.</summary>
     public static string Open => Text.T("征集中");

@@ -96,7 +96,7 @@ public sealed class ScaleOutWebTests : IDisposable
                 Id = Guid.NewGuid().ToString("N"), UserName = "scale-out-organiser", NormalizedUserName = "SCALE-OUT-ORGANISER", Role = Matching.Engine.Accounts.Roles.Organiser,
                 SecurityStamp = Guid.NewGuid().ToString("N"), ConcurrencyStamp = Guid.NewGuid().ToString("N"), LockoutEnabled = true,
             };
-            var password = "岷江夜雨-节点同步-" + Guid.NewGuid().ToString("N")[..6];
+            var password = "岷江夜雨-节点同步-x9" + Guid.NewGuid().ToString("N")[..6];
             user.PasswordHash = new Microsoft.AspNetCore.Identity.PasswordHasher<Matching.Engine.Accounts.Account>().HashPassword(user, password);
             Assert.True(accounts.Create(user));
             using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = http.BaseAddress };

@@ -87,4 +87,25 @@ public class SmallThingsTests(MatchingWebFactory factory)
             Assert.Equal("Production", profile.Value.GetProperty("environmentVariables").GetProperty("ASPNETCORE_ENVIRONMENT").GetString());
         Assert.Contains("<NoWarn>$(NoWarn);NU1603</NoWarn>", File.ReadAllText(Path.Combine(root, "Directory.Build.props")));
     }
+
+    [Fact]
+    public async Task AWholePastedNeedDescription_IsSearchedWith_OnThePageAndThroughTheApi()
+    {
+        using var admin = factory.AdminClient();
+        var description = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/needs/n-display-01")).RootElement.GetProperty("description").GetString()!;
+        var pasted = string.Concat(Enumerable.Repeat(description + " ", 1 + 900 / Math.Max(1, description.Length)));
+        Assert.True(pasted.Length > 900, $"{pasted.Length} characters");
+
+        using var anonymous = factory.CookieClient();
+        var page = await anonymous.GetAsync("/?tab=needs&q=" + Uri.EscapeDataString(pasted));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("/needs/n-display-01", await page.Content.ReadAsStringAsync());
+        var api = await admin.GetAsync("/api/v1/needs?q=" + Uri.EscapeDataString(pasted));
+        Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+        Assert.Contains("n-display-01", await api.Content.ReadAsStringAsync());
+        // Past the cap the answer says so, in Chinese on the page.
+        var tooLong = await anonymous.GetAsync("/?q=" + Uri.EscapeDataString(new string('膜', Matching.Web.Pages.Display.MaxQueryLength + 1)));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("搜索内容不能超过", await tooLong.Content.ReadAsStringAsync());
+    }
 }

@@ -60,7 +60,7 @@ public class SessionTests(MatchingWebFactory factory)
         var (name, password) = await factory.CreateUser(Roles.Enterprise, "ent-display-01");
         var (here, _) = await SignIn(name, password);
         var (elsewhere, _) = await SignIn(name, password);
-        var next = "锦江夜航-柔性盖板-" + Guid.NewGuid().ToString("N")[..6];
+        var next = "锦江夜航-柔性盖板-x9" + Guid.NewGuid().ToString("N")[..6];
         var changed = await Post(here, "/account/password", "/account/password", new() { ["Current"] = password, ["New"] = next, ["Repeat"] = next });
         Assert.Contains("密码已修改", await changed.Content.ReadAsStringAsync());
         Assert.False(await SignedIn(elsewhere), "another session survived the password change");
