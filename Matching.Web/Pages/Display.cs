@@ -11,6 +11,26 @@ namespace Matching.Web.Pages;
 public static class Display
 {
     /// <summary>
+    /// A notification's text with its web addresses as links (the calendar file, the agenda): the text is encoded,
+    /// and only http(s) addresses become anchors.
+    /// </summary>
+    public static Microsoft.AspNetCore.Html.IHtmlContent Linked(string text)
+    {
+        var encoder = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+        var html = new System.Text.StringBuilder();
+        var last = 0;
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, @"https?://[^\s<>""'）)，。]+"))
+        {
+            html.Append(encoder.Encode(text[last..m.Index]));
+            var url = encoder.Encode(m.Value);
+            html.Append("<a href=\"").Append(url).Append("\">").Append(url).Append("</a>");
+            last = m.Index + m.Length;
+        }
+        html.Append(encoder.Encode(text[last..]));
+        return new Microsoft.AspNetCore.Html.HtmlString(html.ToString());
+    }
+
+    /// <summary>
     /// Longest search text the pages accept: a whole pasted need description (its strongest 96 terms are searched).
     /// URL-encoded Chinese takes nine bytes a character, so Kestrel's request line is raised to match.
     /// </summary>

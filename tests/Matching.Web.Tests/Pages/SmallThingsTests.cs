@@ -108,4 +108,25 @@ public class SmallThingsTests(MatchingWebFactory factory)
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Contains("搜索内容不能超过", await tooLong.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task MatchScore_MeansTheCalibratedScoreOnly_SearchShowsRelativeRelevance()
+    {
+        using var anonymous = factory.CookieClient();
+        var search = await anonymous.GetStringAsync("/?q=" + Uri.EscapeDataString("薄膜封装 水汽阻隔"));
+        var shown = System.Text.RegularExpressions.Regex.Matches(search, "<span class=\"pct\">([^<]+)</span>").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(shown);
+        Assert.All(shown, s => Assert.StartsWith("相关度", s));
+    }
+
+    [Fact]
+    public void ANotificationsAddresses_AreLinks_AndNothingElseIsMarkup()
+    {
+        var html = Matching.Web.Pages.Display.Linked("日历文件（.ics）：http://matching.test/agenda/ev-1/calendar <script>alert(1)</script> javascript:alert(2)").ToString();
+        Assert.Contains("<a href=\"http://matching.test/agenda/ev-1/calendar\">http://matching.test/agenda/ev-1/calendar</a>", html);
+        Assert.DoesNotContain("<script>", html);
+        Assert.Contains("&lt;script&gt;", html);
+        Assert.DoesNotContain("href=\"javascript", html);
+        Assert.Contains("日历文件（.ics）：", html);
+    }
 }
