@@ -63,7 +63,8 @@ internal static class BenchVerb
         var seconds = new Option<int>("--seconds") { Description = "timed seconds after the warm-up", DefaultValueFactory = _ => 30 };
         var rate = new Option<double>("--rate") { Description = "requests per second per client at most, within the server's allowance (Web:RateLimit, 20/s by default); 0: as fast as they come back", DefaultValueFactory = _ => 4 };
         var keys = new Option<FileInfo?>("--keys") { Description = "API keys, one per line, one per client (make them with: keys issue --role organiser --count 50 --out keys.txt)" };
-        var web = new Command("web", "Concurrent clients, each with its own API key, on the need page and the matches API of a running Matching.Web") { url, clients, seconds, rate, seed, keys };
+        var adminKey = new Option<string?>("--admin-key") { Description = "an administrator's API key: also print how many session and key checks the server answered from memory and how many from the database" };
+        var web = new Command("web", "Concurrent clients, each with its own API key, on the need page and the matches API of a running Matching.Web") { url, clients, seconds, rate, seed, keys, adminKey };
         web.SetAction((parse, _) =>
         {
             if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https"))
@@ -73,7 +74,8 @@ internal static class BenchVerb
                 return Task.FromResult(Fail("--keys: a file of API keys, one per client; make one with: dotnet run -c Release --project Matching.Jobs -- keys issue --role organiser --count 50 --out keys.txt"));
             var secrets = File.ReadAllLines(file.FullName).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
             if (secrets.Count < count) return Task.FromResult(Fail($"--keys has {secrets.Count} keys for {count} clients; each client needs its own"));
-            return WebBench.Run(server, count, TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(seconds), 1, 3600)), parse.GetValue(seed), Math.Max(0, parse.GetValue(rate)), secrets);
+            return WebBench.Run(server, count, TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(seconds), 1, 3600)), parse.GetValue(seed), Math.Max(0, parse.GetValue(rate)), secrets,
+                parse.GetValue(adminKey)?.Trim());
         });
         return new Command("bench", "Benchmarks that print figures (kept out of CI)") { index, embed, match, events, chaos, jobsCommand, web };
     }

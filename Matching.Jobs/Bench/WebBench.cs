@@ -13,7 +13,11 @@ namespace Matching.Jobs.Bench;
 /// </summary>
 internal static class WebBench
 {
-    public static async Task<int> Run(Uri server, int clients, TimeSpan duration, int seed, double perClientPerSecond, IReadOnlyList<string> keys)
+    /// <remarks>
+    /// With an <paramref name="adminKey"/>, also prints how the server answered the session and key checks of the timed
+    /// part: from its account cache or from the database (/health/details, before and after).
+    /// </remarks>
+    public static async Task<int> Run(Uri server, int clients, TimeSpan duration, int seed, double perClientPerSecond, IReadOnlyList<string> keys, string? adminKey = null)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         using var http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
@@ -46,6 +50,7 @@ internal static class WebBench
             (await Get($"/api/v1/needs/{Uri.EscapeDataString(needs[i])}/matches", (i + 1) % clients)).Dispose();
         }
 
+        var lookupsBefore = await Lookups(http, adminKey);
         var latencies = new ConcurrentBag<double>();
         var errors = 0;
         var requests = 0;
@@ -83,7 +88,21 @@ internal static class WebBench
         var sorted = latencies.Order().ToArray();
         double P(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
         Console.WriteLine($"web: {requests:N0} requests in {stop.Elapsed.TotalSeconds:F0} s ({requests / stop.Elapsed.TotalSeconds:F1}/s) over {needs.Count} needs; p99 {P(0.99):F1} ms");
+        if (lookupsBefore is { } before && await Lookups(http, adminKey) is { } after)
+            Console.WriteLine($"web: account checks during the run: {after.Memory - before.Memory:N0} from memory, {after.Database - before.Database:N0} from the database");
         Console.WriteLine($"web-bench clients={clients} p50_ms={P(0.5).ToString("F1", CultureInfo.InvariantCulture)} p95_ms={P(0.95).ToString("F1", CultureInfo.InvariantCulture)} errors={errors}");
         return errors == 0 ? 0 : 1;
+    }
+
+    /// <summary>The server's account-cache counters from /health/details, or null without an administrator's key.</summary>
+    private static async Task<(long Memory, long Database)?> Lookups(HttpClient http, string? adminKey)
+    {
+        if (adminKey is null) return null;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/details");
+        request.Headers.Add("X-Api-Key", adminKey);
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode) { Console.Error.WriteLine($"warning: /health/details answered {(int)response.StatusCode} to --admin-key"); return null; }
+        using var details = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (details.RootElement.GetProperty("accountLookupsFromMemory").GetInt64(), details.RootElement.GetProperty("accountLookupsFromDatabase").GetInt64());
     }
 }

@@ -33,12 +33,13 @@ public sealed class MatchingHealthCheck(RecordStore store, IndexHost index) : IH
 public static class HealthDetails
 {
     public sealed record Details(string Status, bool Database, long ChangeLogSeq, long? IndexSeq, long? IndexLag, bool IndexWriter,
-        long? VectorSeq, long? VectorBacklog, long? MatchSeq, long? MatchBacklog, bool MatchListsComplete, string? Model, double? MatchFloor);
+        long? VectorSeq, long? VectorBacklog, long? MatchSeq, long? MatchBacklog, bool MatchListsComplete, string? Model, double? MatchFloor,
+        long AccountLookupsFromMemory = 0, long AccountLookupsFromDatabase = 0);
 
     public static IEndpointRouteBuilder MapHealthDetails(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health/details", (RecordStore store, IndexHost index, Engine.Scoring.ModelHost models, Engine.Matches.MatchStore matches,
-                Engine.Vectors.RecordVectors vectors) =>
+                Engine.Vectors.RecordVectors vectors, Engine.Accounts.AccountCache accounts) =>
             {
                 long last;
                 try { last = store.LastSeq(); }
@@ -55,7 +56,7 @@ public static class HealthDetails
                 var status = indexSeq is null ? "Unhealthy" : last - indexSeq > 1000 ? "Degraded" : "Healthy";
                 return TypedResults.Json(new Details(status, true, last, indexSeq, indexSeq is null ? null : last - indexSeq, index.IsOpen && index.Indexes.CanWrite,
                     vectorSeq, vectorSeq is null ? null : last - vectorSeq, matchSeq, matchSeq is null ? null : last - matchSeq, version?.Complete == true,
-                    bundle?.Version, bundle?.MatchFloor));
+                    bundle?.Version, bundle?.MatchFloor, accounts.Hits, accounts.Misses));
             })
             .RequireAuthorization(Accounts.Policies.Admin).DisableRateLimiting().WithTags("Health")
             .WithSummary("Database, index, vector and match-list lag behind the change log, and the model served (administrators)");
