@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Resources;
+using Matching.Engine.Messages;
 
 namespace Matching.Web;
 
@@ -23,7 +24,11 @@ public sealed class Text
     public static string T(string key) =>
         CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "zh" ? WithoutContext(key) : Resources.GetString(key, CultureInfo.CurrentUICulture) ?? WithoutContext(key);
 
-    public static string T(string key, params object?[] args) => string.Format(CultureInfo.CurrentCulture, T(key), args);
+    public static string T(string key, params object?[] args) =>
+        string.Format(CultureInfo.CurrentCulture, T(key), args.Select(a => a is Message m ? T(m) : a).ToArray());
+
+    /// <summary>An engine message (a rule's reason, an import rejection) in the current UI culture.</summary>
+    public static string T(Message message) => message.Render(CultureInfo.CurrentUICulture);
 
     private static string WithoutContext(string key) => key.IndexOf('|') is var bar and >= 0 ? key[..bar] : key;
 

@@ -1,3 +1,4 @@
+using Matching.Engine.Messages;
 using Matching.Engine.Matches;
 using Matching.Engine.Records;
 using Matching.Engine.Storage;
@@ -5,7 +6,7 @@ using Matching.Engine.Storage;
 namespace Matching.Engine.Events;
 
 /// <summary>What the viability check found: problems block solving, warnings do not.</summary>
-public sealed record Viability(IReadOnlyList<string> Problems, IReadOnlyList<string> Warnings)
+public sealed record Viability(IReadOnlyList<Message> Problems, IReadOnlyList<Message> Warnings)
 {
     public bool CanSolve => Problems.Count == 0;
 }
@@ -18,7 +19,7 @@ public sealed record ParticipantFilter(IReadOnlyList<string> Industries, IReadOn
     IReadOnlyList<string>? Kinds = null);
 
 /// <summary>What adding participants did: those added and those refused, each with its reason.</summary>
-public sealed record ParticipantsAdded(IReadOnlyList<EventParticipant> Added, IReadOnlyList<(EventParticipant Participant, string Reason)> Refused);
+public sealed record ParticipantsAdded(IReadOnlyList<EventParticipant> Added, IReadOnlyList<(EventParticipant Participant, Message Reason)> Refused);
 
 /// <summary>A generated event: the solved list, its schedule, and the figures an organiser looks at first.</summary>
 public sealed record EventPlan(MatchingEvent Event, MeetingProblem Problem, MeetingAssignment Assignment, Schedule Schedule, Viability Viability)
@@ -28,8 +29,13 @@ public sealed record EventPlan(MatchingEvent Event, MeetingProblem Problem, Meet
 }
 
 /// <summary>A published event asked to generate again without the organiser's confirmation.</summary>
-public sealed class RepublishNotConfirmedException(string eventId)
-    : InvalidOperationException($"event {eventId} is published: generating again moves meetings people may have planned around; confirm to go ahead (meetings both sides confirmed stay, and everyone whose meeting moves is told)");
+public sealed class RepublishNotConfirmedException(string eventId) : EventRuleException(Messages.Message.Of("Event.RepublishNotConfirmed", eventId));
+
+/// <summary>An event asked to do what its status does not allow (generate a closed event, publish a draft …).</summary>
+public class EventRuleException(Message reason) : InvalidOperationException(reason.Render(Messages.Message.English))
+{
+    public Message Reason { get; } = reason;
+}
 
 /// <summary>
 /// Turns an event's participants into the solver's problem and back: candidate pairs from each enterprise's needs'
@@ -41,6 +47,9 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
 {
     /// <summary>Offer ids in the solver: "result:ID" or "expert:ID".</summary>
     public static string OfferKey(string kind, string id) => kind + ":" + id;
+
+    /// <summary>The id in an offer key, or the key itself when it has no kind (as a message names the offer).</summary>
+    public static string IdOf(string key) => key.IndexOf(':') is var i and > 0 ? key[(i + 1)..] : key;
 
     public static (string Kind, string Id) SplitOffer(string key) => key.IndexOf(':') is var i and > 0 ? (key[..i], key[(i + 1)..]) : throw new FormatException($"not an offer key: {key}");
 
@@ -92,9 +101,9 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
 
         var reasons = Conflicts(ev, enterpriseIds, offers, best.Keys);
         foreach (var c in constraints.Where(c => c.Kind == EventConstraint.Forbid))
-            reasons[(c.Enterprise, OfferKey(c.OfferKind, c.OfferId))] = "forbidden by the organiser" + (c.Note is { Length: > 0 } note ? $" ({note})" : "");
+            reasons[(c.Enterprise, OfferKey(c.OfferKind, c.OfferId))] = c.Note is { Length: > 0 } note ? Message.Of("Event.ForbiddenWithNote", note) : Message.Of("Event.Forbidden");
         foreach (var m in events.Meetings(ev.Id).Where(m => m.Status == MeetingStatus.Declined))
-            reasons.TryAdd((m.Enterprise, OfferKey(m.OfferKind, m.OfferId)), m.EnterpriseStatus == MeetingStatus.Declined ? "declined by the enterprise" : "declined by the expert");
+            reasons.TryAdd((m.Enterprise, OfferKey(m.OfferKind, m.OfferId)), m.EnterpriseStatus == MeetingStatus.Declined ? Message.Of("Event.DeclinedByEnterprise") : Message.Of("Event.DeclinedByExpert"));
 
         var problem = new MeetingProblem
         {
@@ -124,23 +133,105 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         var results = store.GetResults(ids(EventParticipant.Result)).Where(r => r.Status == RecordStatus.Active).Select(r => r.Id).ToHashSet();
         var experts = store.GetExperts(ids(EventParticipant.Expert)).Where(e => e.Status == RecordStatus.Active).Select(e => e.Id).ToHashSet();
         var accepted = new List<EventParticipant>();
-        var refused = new List<(EventParticipant Participant, string Reason)>();
+        var refused = new List<(EventParticipant Participant, Message Reason)>();
         foreach (var p in participants.Distinct())
         {
-            string? reason = p.Kind switch
+            Message? reason = p.Kind switch
             {
-                EventParticipant.Enterprise when !organisations.TryGetValue(p.Id, out var o) || o.Status != RecordStatus.Active => "no such organisation",
-                EventParticipant.Enterprise when organisations[p.Id].Kind is "university" or "institute" => "a university or institute offers, it does not take part as an enterprise",
-                EventParticipant.Result when !results.Contains(p.Id) => "no live result with this id",
-                EventParticipant.Expert when !experts.Contains(p.Id) => "no live expert with this id",
+                EventParticipant.Enterprise when !organisations.TryGetValue(p.Id, out var o) || o.Status != RecordStatus.Active => Message.Of("Event.NoSuchOrganisation"),
+                EventParticipant.Enterprise when organisations[p.Id].Kind is "university" or "institute" => Message.Of("Event.UniversityAsEnterprise"),
+                EventParticipant.Result when !results.Contains(p.Id) => Message.Of("Event.NoSuchResult"),
+                EventParticipant.Expert when !experts.Contains(p.Id) => Message.Of("Event.NoSuchExpert"),
                 EventParticipant.Enterprise or EventParticipant.Result or EventParticipant.Expert => null,
-                _ => "kind must be enterprise, result or expert",
+                _ => Message.Of("Event.BadParticipantKind", "enterprise, result, expert"),
             };
             if (reason is null) accepted.Add(p);
             else refused.Add((p, reason));
         }
         events.AddParticipants(eventId, accepted);
         return new ParticipantsAdded(accepted, refused);
+    }
+
+    /// <summary>Most characters of an organiser's note on a constraint or a participant's note on a request.</summary>
+    public const int MaxNote = 500;
+
+    /// <summary>Whether an event's pins, forbids and requests may still change: until its list is published.</summary>
+    public static bool TakesConstraints(MatchingEvent ev) => ev.Status is EventStatus.Draft or EventStatus.Generated;
+
+    /// <summary>
+    /// Pins (must meet) or forbids (must not meet) a pair; the next generation honours it. The rules every front
+    /// door applies: the event exists and its list is not yet published; both sides are participants of the event;
+    /// a pin never goes on a pair with a conflict of interest (same organisation or group, signed before) or one the
+    /// organiser forbade.
+    /// </summary>
+    public RuleResult Constrain(string eventId, EventConstraint constraint)
+    {
+        if (events.Get(eventId) is not { } ev) return RuleResult.NotFound(Message.Of("Event.NotFound", eventId));
+        if (constraint.Kind is not (EventConstraint.Pin or EventConstraint.Forbid))
+            return RuleResult.Invalid(Message.Of("Event.BadConstraintKind", "pin, forbid"), "kind");
+        if (constraint.OfferKind is not (EventParticipant.Result or EventParticipant.Expert))
+            return RuleResult.Invalid(Message.Of("Event.BadParticipantKind", "result, expert"), "offerKind");
+        if (!TakesConstraints(ev)) return RuleResult.Conflict(Message.Of("Event.ConstraintAfterPublishing", Message.Term("EventStatus." + ev.Status)));
+        var participants = events.Participants(eventId);
+        if (!participants.Contains(new EventParticipant(EventParticipant.Enterprise, constraint.Enterprise ?? "")))
+            return RuleResult.Invalid(Message.Of("WhyNot.NotAtEvent", constraint.Enterprise ?? ""), "enterprise");
+        if (!participants.Contains(new EventParticipant(constraint.OfferKind, constraint.OfferId ?? "")))
+            return RuleResult.Invalid(Message.Of("WhyNot.NotAtEvent", constraint.OfferId ?? ""), "offerId");
+        if (constraint.Kind == EventConstraint.Pin && Blocked(ev, constraint.Enterprise!, OfferKey(constraint.OfferKind, constraint.OfferId!)) is { } reason)
+            return RuleResult.Conflict(Message.Of("Event.PairCannotMeet", reason));
+        events.Constrain(eventId, constraint with { Note = constraint.Note is { Length: > MaxNote } n ? n[..MaxNote] : constraint.Note });
+        return RuleResult.Done;
+    }
+
+    /// <summary>Removes a pin or forbid, while the list is not yet published.</summary>
+    public RuleResult Unconstrain(string eventId, string enterprise, string offerKind, string offerId)
+    {
+        if (events.Get(eventId) is not { } ev) return RuleResult.NotFound(Message.Of("Event.NotFound", eventId));
+        if (!TakesConstraints(ev)) return RuleResult.Conflict(Message.Of("Event.ConstraintAfterPublishing", Message.Term("EventStatus." + ev.Status)));
+        events.Unconstrain(eventId, enterprise, offerKind, offerId);
+        return RuleResult.Done;
+    }
+
+    /// <summary>
+    /// Accepts a participant's request (it becomes a pin, so the pin rules hold: not after publishing, never on a
+    /// conflicted pair) or declines it.
+    /// </summary>
+    public RuleResult Decide(string eventId, long requestId, bool accept)
+    {
+        if (events.Get(eventId) is not { } ev) return RuleResult.NotFound(Message.Of("Event.NotFound", eventId));
+        if (events.Requests(eventId).FirstOrDefault(r => r.Id == requestId && r.Status == MeetingRequest.Pending) is not { } request)
+            return RuleResult.NotFound(Message.Of("Event.NoSuchRequest", requestId));
+        if (accept)
+        {
+            if (!TakesConstraints(ev)) return RuleResult.Conflict(Message.Of("Event.ConstraintAfterPublishing", Message.Term("EventStatus." + ev.Status)));
+            if (Blocked(ev, request.Enterprise, OfferKey(request.OfferKind, request.OfferId)) is { } reason)
+                return RuleResult.Conflict(Message.Of("Event.PairCannotMeet", reason));
+        }
+        events.Decide(eventId, requestId, accept);
+        return RuleResult.Done;
+    }
+
+    /// <summary>
+    /// A participant asks for a meeting before the list is published. Who may speak for which side is the front
+    /// door's check (it knows the caller); the event's rules are here.
+    /// </summary>
+    public (RuleResult Result, long Id) Request(string eventId, string enterprise, string offerKind, string offerId, string requestedBy, string? note)
+    {
+        if (events.Get(eventId) is not { } ev) return (RuleResult.NotFound(Message.Of("Event.NotFound", eventId)), 0);
+        if (!TakesConstraints(ev)) return (RuleResult.Conflict(Message.Of("Event.RequestAfterPublishing")), 0);
+        var participants = events.Participants(eventId);
+        if (!participants.Contains(new EventParticipant(EventParticipant.Enterprise, enterprise)))
+            return (RuleResult.Invalid(Message.Of("WhyNot.NotAtEvent", enterprise), "enterprise"), 0);
+        if (!participants.Contains(new EventParticipant(offerKind, offerId)))
+            return (RuleResult.Invalid(Message.Of("WhyNot.NotAtEvent", offerId), "offerId"), 0);
+        return (RuleResult.Done, events.Request(eventId, enterprise, offerKind, offerId, requestedBy, note is { Length: > MaxNote } n ? n[..MaxNote] : note));
+    }
+
+    /// <summary>Why a pair may not meet at this event (a conflict of interest, a forbid, a decline), or null.</summary>
+    public Message? Blocked(MatchingEvent ev, string enterprise, string offer)
+    {
+        var (problem, _) = Build(ev, [(enterprise, offer)]);
+        return problem.ForbidReasons.GetValueOrDefault((enterprise, offer));
     }
 
     /// <summary>The lowest score the event books a meeting at: the organiser's, else the serving model's match floor, else 0.</summary>
@@ -161,12 +252,12 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
     /// whole schedule still keeps its rules (nobody and no table twice in a slot); otherwise the broken rules come
     /// back and nothing changes. Swapping two meetings is two moves at once.
     /// </summary>
-    public IReadOnlyList<string> Move(string eventId, IReadOnlyList<(string Enterprise, string Offer, int Slot, int Table)> moves)
+    public IReadOnlyList<Message> Move(string eventId, IReadOnlyList<(string Enterprise, string Offer, int Slot, int Table)> moves)
     {
         var ev = events.Get(eventId) ?? throw new KeyNotFoundException($"no event {eventId}");
-        if (ev.Status is not (EventStatus.Generated or EventStatus.Published)) return [$"event {eventId} is {ev.Status}: only a generated or published schedule can be edited"];
+        if (ev.Status is not (EventStatus.Generated or EventStatus.Published)) return [Message.Of("Event.MoveWrongStatus", Message.Term("EventStatus." + ev.Status))];
         var meetings = events.Meetings(eventId).ToDictionary(m => (m.Enterprise, OfferKey(m.OfferKind, m.OfferId)));
-        var missing = moves.Where(m => !meetings.ContainsKey((m.Enterprise, m.Offer))).Select(m => $"{m.Enterprise} · {m.Offer} is not a meeting of this event").ToList();
+        var missing = moves.Where(m => !meetings.ContainsKey((m.Enterprise, m.Offer))).Select(m => Message.Of("Outcome.NotAMeeting", m.Enterprise, IdOf(m.Offer))).ToList();
         if (missing.Count > 0) return missing;
         var target = moves.ToDictionary(m => (m.Enterprise, m.Offer), m => (m.Slot, m.Table));
         var schedule = new Schedule(meetings.Select(kv =>
@@ -209,24 +300,24 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
     /// <summary>Before solving: is there room and are there candidates for what is asked?</summary>
     public static Viability Check(MatchingEvent ev, MeetingProblem problem)
     {
-        var problems = new List<string>();
-        var warnings = new List<string>();
-        if (problem.Enterprises.Count == 0) problems.Add("no enterprise takes part yet");
-        if (problem.Offers.Count == 0) problems.Add("no result or expert takes part yet");
-        if (ev.EnterpriseCap > ev.Slots) problems.Add($"an enterprise may have {ev.EnterpriseCap} meetings but the event has {ev.Slots} slots");
-        if (ev.ExpertCap > ev.Slots) problems.Add($"an expert may have {ev.ExpertCap} meetings but the event has {ev.Slots} slots");
+        var problems = new List<Message>();
+        var warnings = new List<Message>();
+        if (problem.Enterprises.Count == 0) problems.Add(Message.Of("Event.NoEnterprises"));
+        if (problem.Offers.Count == 0) problems.Add(Message.Of("Event.NoOffers"));
+        if (ev.EnterpriseCap > ev.Slots) problems.Add(Message.Of("Event.EnterpriseCapOverSlots", ev.EnterpriseCap, ev.Slots));
+        if (ev.ExpertCap > ev.Slots) problems.Add(Message.Of("Event.ExpertCapOverSlots", ev.ExpertCap, ev.Slots));
         var open = problem.Edges.Where(e => !problem.Forbidden.Contains((e.Enterprise, e.Offer))).GroupBy(e => e.Enterprise).ToDictionary(g => g.Key, g => g.Count());
         var without = problem.Enterprises.Where(e => !open.ContainsKey(e.Id)).Select(e => e.Id).ToList();
         if (without.Count > 0)
         {
             var underFloor = without.Where(e => problem.BelowFloor.Keys.Any(k => k.Enterprise == e)).ToList();
-            warnings.Add($"{without.Count} enterprise(s) have no candidate at this event: {string.Join(", ", without.Take(10))}"
-                + (underFloor.Count > 0 ? $"; {underFloor.Count} of them have matches only under the floor {problem.MinScore:0.00} (no meeting is booked under it unless pinned)" : ""));
+            warnings.Add(Message.Of("Event.EnterprisesWithoutCandidates", without.Count, string.Join(", ", without.Take(10))));
+            if (underFloor.Count > 0) warnings.Add(Message.Of("Event.OnlyUnderFloor", underFloor.Count, Math.Round(problem.MinScore * 100) + "%"));
         }
         var demand = problem.Enterprises.Sum(e => (long)e.Cap);
         var supply = problem.Offers.GroupBy(o => o.Host ?? o.Id).Sum(g => Math.Min(g.Sum(o => (long)o.Cap), g.Key is { } h && problem.HostCaps.TryGetValue(h, out var cap) ? cap : long.MaxValue));
-        if (supply < demand) warnings.Add($"the offers can hold {supply} meetings and the enterprises ask for up to {demand}: some enterprises will have fewer");
-        if (supply < problem.Enterprises.Count) problems.Add($"{problem.Enterprises.Count} enterprises and room for only {supply} meetings: raise the caps or invite more experts");
+        if (supply < demand) warnings.Add(Message.Of("Event.SupplyUnderDemand", supply, demand));
+        if (supply < problem.Enterprises.Count) problems.Add(Message.Of("Event.NoRoom", problem.Enterprises.Count, supply));
         return new Viability(problems, warnings);
     }
 
@@ -242,14 +333,14 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         var ev = events.Get(eventId) ?? throw new KeyNotFoundException($"no event {eventId}");
         var published = ev.Status == EventStatus.Published;
         if (published && !republish) throw new RepublishNotConfirmedException(eventId);
-        if (!published && !EventStatus.CanMove(ev.Status, EventStatus.Generated)) throw new InvalidOperationException($"event {eventId} is {ev.Status} and cannot be generated again");
+        if (!published && !EventStatus.CanMove(ev.Status, EventStatus.Generated)) throw new EventRuleException(Message.Of("Event.CannotGenerate", Message.Term("EventStatus." + ev.Status)));
         var before = events.Meetings(eventId);
         var confirmed = published
             ? before.Where(m => m.Status == MeetingStatus.Confirmed).Select(m => (m.Enterprise, OfferKey(m.OfferKind, m.OfferId))).ToList()
             : [];
         var (problem, needs) = Build(ev, confirmed);
         var viability = Check(ev, problem);
-        if (!viability.CanSolve) throw new MeetingProblemException(string.Join("; ", viability.Problems));
+        if (!viability.CanSolve) throw new MeetingProblemException(viability.Problems[0]);
         var assignment = MeetingSolver.Solve(problem);
         var schedule = SlotPlanner.Place(assignment.Meetings, problem.Offers, ev.Slots, ev.Tables);
         events.ReplaceMeetings(eventId, schedule.Meetings.Select(p =>
@@ -265,7 +356,7 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
     }
 
     /// <summary>Conflicts of interest among the candidate pairs: same organisation, same group, or signed before.</summary>
-    private Dictionary<(string Enterprise, string Offer), string> Conflicts(MatchingEvent ev, IReadOnlyList<string> enterprises, IReadOnlyList<Offer> offers,
+    private Dictionary<(string Enterprise, string Offer), Message> Conflicts(MatchingEvent ev, IReadOnlyList<string> enterprises, IReadOnlyList<Offer> offers,
         IEnumerable<(string Enterprise, string Offer)> pairs)
     {
         var organisations = store.GetOrganisations(enterprises.Concat(offers.Select(o => o.University).OfType<string>()).Distinct().ToList()).ToDictionary(o => o.Id);
@@ -273,14 +364,14 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         var universityOf = offers.ToDictionary(o => o.Id, o => o.University);
         var signed = events.Signed().Select(s => (s.Enterprise, OfferKey(s.OfferKind, s.OfferId))).ToHashSet();
         var signedOrganisations = signed.Select(s => (s.Enterprise, universityOf.GetValueOrDefault(s.Item2))).Where(s => s.Item2 is not null).ToHashSet();
-        var reasons = new Dictionary<(string, string), string>();
+        var reasons = new Dictionary<(string, string), Message>();
         foreach (var (enterprise, offer) in pairs)
         {
             var university = universityOf.GetValueOrDefault(offer);
-            if (university == enterprise) reasons[(enterprise, offer)] = "same organisation";
-            else if (university is not null && Group(university) == Group(enterprise)) reasons[(enterprise, offer)] = "same group (parent organisation)";
+            if (university == enterprise) reasons[(enterprise, offer)] = Message.Of("Event.SameOrganisation");
+            else if (university is not null && Group(university) == Group(enterprise)) reasons[(enterprise, offer)] = Message.Of("Event.SameGroup");
             else if (signed.Contains((enterprise, offer)) || signedOrganisations.Contains((enterprise, university)))
-                reasons[(enterprise, offer)] = "a contract was signed at an earlier event";
+                reasons[(enterprise, offer)] = Message.Of("Event.SignedBefore");
         }
         return reasons;
     }

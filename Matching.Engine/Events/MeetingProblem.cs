@@ -1,3 +1,4 @@
+using Matching.Engine.Messages;
 namespace Matching.Engine.Events;
 
 /// <summary>An enterprise at an event: at most <paramref name="Cap"/> meetings.</summary>
@@ -28,7 +29,7 @@ public sealed record MeetingProblem
     public IReadOnlySet<(string Enterprise, string Offer)> Forbidden { get; init; } = new HashSet<(string, string)>();
 
     /// <summary>Why a forbidden pair is forbidden ("same organisation", "earlier contract", "forbidden by the organiser").</summary>
-    public IReadOnlyDictionary<(string Enterprise, string Offer), string> ForbidReasons { get; init; } = new Dictionary<(string, string), string>();
+    public IReadOnlyDictionary<(string Enterprise, string Offer), Message> ForbidReasons { get; init; } = new Dictionary<(string, string), Message>();
     public IReadOnlyList<(string Enterprise, string Offer)> Pins { get; init; } = [];
 
     /// <summary>The lowest score a meeting is booked at (the event's floor); pairs under it are not edges unless pinned.</summary>

@@ -1,3 +1,4 @@
+using Matching.Engine.Messages;
 namespace Matching.Engine.Events;
 
 /// <summary>
@@ -43,20 +44,20 @@ public static class MeetingRules
     public static List<string> Violations(MeetingProblem problem, Schedule schedule, int slots)
     {
         var broken = Violations(problem, schedule.Meetings.Select(p => p.Meeting).ToList());
-        broken.AddRange(ScheduleViolations(problem.Offers, schedule, slots));
+        broken.AddRange(ScheduleViolations(problem.Offers, schedule, slots).Select(m => m.ToString()));
         return broken;
     }
 
     /// <summary>The schedule's own rules: every meeting in a slot of the event, nobody and no table twice in a slot.</summary>
-    public static List<string> ScheduleViolations(IReadOnlyCollection<Offer> offers, Schedule schedule, int slots)
+    public static List<Message> ScheduleViolations(IReadOnlyCollection<Offer> offers, Schedule schedule, int slots)
     {
-        var broken = new List<string>();
+        var broken = new List<Message>();
         var byId = offers.ToDictionary(o => o.Id);
         string Host(Meeting m) => byId.TryGetValue(m.Offer, out var o) && o.Host is { } h ? h : m.Offer;
-        foreach (var p in schedule.Meetings.Where(p => p.Slot < 0 || p.Slot >= slots)) broken.Add($"{p.Meeting.Enterprise} · {p.Meeting.Offer} is outside the event's slots");
-        foreach (var g in schedule.Meetings.GroupBy(p => (p.Meeting.Enterprise, p.Slot)).Where(g => g.Count() > 1)) broken.Add($"{g.Key.Enterprise} is in {g.Count()} meetings in slot {g.Key.Slot + 1}");
-        foreach (var g in schedule.Meetings.GroupBy(p => (Host(p.Meeting), p.Slot)).Where(g => g.Count() > 1)) broken.Add($"{g.Key.Item1} is in {g.Count()} meetings in slot {g.Key.Slot + 1}");
-        foreach (var g in schedule.Meetings.GroupBy(p => (p.Table, p.Slot)).Where(g => g.Count() > 1)) broken.Add($"table {g.Key.Table} holds {g.Count()} meetings in slot {g.Key.Slot + 1}");
+        foreach (var p in schedule.Meetings.Where(p => p.Slot < 0 || p.Slot >= slots)) broken.Add(Message.Of("Event.OutsideSlots", p.Meeting.Enterprise, p.Meeting.Offer));
+        foreach (var g in schedule.Meetings.GroupBy(p => (p.Meeting.Enterprise, p.Slot)).Where(g => g.Count() > 1)) broken.Add(Message.Of("Event.TwiceInSlot", g.Key.Enterprise, g.Count(), g.Key.Slot + 1));
+        foreach (var g in schedule.Meetings.GroupBy(p => (Host(p.Meeting), p.Slot)).Where(g => g.Count() > 1)) broken.Add(Message.Of("Event.TwiceInSlot", g.Key.Item1, g.Count(), g.Key.Slot + 1));
+        foreach (var g in schedule.Meetings.GroupBy(p => (p.Table, p.Slot)).Where(g => g.Count() > 1)) broken.Add(Message.Of("Event.TableTwiceInSlot", g.Key.Table, g.Count(), g.Key.Slot + 1));
         return broken;
     }
 }

@@ -1,3 +1,4 @@
+using Matching.Engine.Messages;
 using Google.OrTools.Graph;
 
 namespace Matching.Engine.Events;
@@ -119,13 +120,13 @@ public static class MeetingSolver
         foreach (var pin in problem.Pins.Distinct())
         {
             if (!state.EnterpriseLeft.ContainsKey(pin.Enterprise) || !offers.TryGetValue(pin.Offer, out var offer))
-                throw new MeetingProblemException($"pinned pair {pin.Enterprise} · {pin.Offer} names someone who is not at the event");
+                throw new MeetingProblemException(Message.Of("Event.PinNotAtEvent", pin.Enterprise, EventPlanner.IdOf(pin.Offer)));
             if (problem.Forbidden.Contains(pin))
-                throw new MeetingProblemException($"pinned pair {pin.Enterprise} · {pin.Offer} is forbidden (conflict of interest or a forbid)");
+                throw new MeetingProblemException(Message.Of("Event.PinForbidden", pin.Enterprise, EventPlanner.IdOf(pin.Offer)));
             if (--state.EnterpriseLeft[pin.Enterprise] < 0 || --state.OfferLeft[pin.Offer] < 0 || (offer.Host is { } h && --state.HostLeft[h] < 0))
-                throw new MeetingProblemException($"pins for {pin.Enterprise} · {pin.Offer} exceed a cap");
+                throw new MeetingProblemException(Message.Of("Event.PinsOverCap", pin.Enterprise, EventPlanner.IdOf(pin.Offer)));
             if (problem.OnePerUniversity && offer.University is { } u && !state.UniversitiesUsed.Add((pin.Enterprise, u)))
-                throw new MeetingProblemException($"pins give {pin.Enterprise} two offers of {u}, and the event allows one per university");
+                throw new MeetingProblemException(Message.Of("Event.PinsSameUniversity", pin.Enterprise, u));
             state.Covered.Add(pin.Enterprise);
             state.PinnedPairs.Add(pin);
             // An organiser may pin a second meeting with the same person; the solver adds none.
@@ -150,4 +151,8 @@ public static class MeetingSolver
 }
 
 /// <summary>An event's constraints contradict each other (a pin that is forbidden or over a cap).</summary>
-public sealed class MeetingProblemException(string message) : Exception(message);
+/// <summary>A problem the solver or the slot planner cannot solve, with the reason a person reads.</summary>
+public sealed class MeetingProblemException(Message reason) : Exception(reason.Render(Messages.Message.English))
+{
+    public Message Reason { get; } = reason;
+}

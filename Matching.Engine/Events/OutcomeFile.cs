@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
 using CsvHelper;
+using Matching.Engine.Messages;
 
 namespace Matching.Engine.Events;
 
 /// <summary>One rejected line of an outcomes file: its number (the header is line 1) and why.</summary>
-public sealed record OutcomeRowError(int Line, string Reason);
+public sealed record OutcomeRowError(int Line, Message Reason);
 
 /// <summary>What recording an outcomes file did: outcomes stored, judgements written, and every rejected line.</summary>
 public sealed record OutcomeFileReport(int Recorded, int Judgements, IReadOnlyList<OutcomeRowError> Rejected);
@@ -58,27 +59,27 @@ public static class OutcomeFile
         for (var i = 0; i < headers.Length; i++)
             if (Columns.TryGetValue(headers[i].Trim().TrimStart('\uFEFF'), out var name)) index.TryAdd(name, i);
         foreach (var required in new[] { "enterprise", "offer", "attended" })
-            if (!index.ContainsKey(required)) return ([], [new OutcomeRowError(1, $"the header has no '{required}' column")]);
+            if (!index.ContainsKey(required)) return ([], [new OutcomeRowError(1, Message.Of("Outcome.NoColumn", required))]);
         var line = 1;
         while (reader.Read())
         {
             line++;
-            if (outcomes.Count + errors.Count >= MaxRows) { errors.Add(new OutcomeRowError(line, $"more than {MaxRows:N0} rows; the rest were not read")); break; }
+            if (outcomes.Count + errors.Count >= MaxRows) { errors.Add(new OutcomeRowError(line, Message.Of("Outcome.TooManyRows", MaxRows))); break; }
             string Field(string name) => index.TryGetValue(name, out var i) && i < reader.FieldCount ? reader.GetString(i).Trim() : "";
             var enterprise = Field("enterprise");
             var offer = Field("offer");
-            if (enterprise.Length == 0 || offer.Length == 0) { errors.Add(new OutcomeRowError(line, "enterprise and offer are required")); continue; }
+            if (enterprise.Length == 0 || offer.Length == 0) { errors.Add(new OutcomeRowError(line, Message.Of("Outcome.PairRequired", "enterprise", "offer"))); continue; }
             var kind = Field("offer_kind") switch { "" or "result" or "成果" => EventParticipant.Result, "expert" or "专家" => EventParticipant.Expert, var k => k };
-            if (kind is not (EventParticipant.Result or EventParticipant.Expert)) { errors.Add(new OutcomeRowError(line, $"offer_kind '{kind}' is not result or expert")); continue; }
+            if (kind is not (EventParticipant.Result or EventParticipant.Expert)) { errors.Add(new OutcomeRowError(line, Message.Of("Outcome.BadKind", kind, "result / expert / 成果 / 专家"))); continue; }
             if (Field("attended").Length == 0) continue;
             bool? attended = Field("attended").ToLowerInvariant() switch { "1" or "yes" or "true" or "是" or "y" => true, "0" or "no" or "false" or "否" or "n" => false, _ => null };
-            if (attended is null) { errors.Add(new OutcomeRowError(line, $"attended '{Field("attended")}' is not 1/0, yes/no or 是/否")); continue; }
+            if (attended is null) { errors.Add(new OutcomeRowError(line, Message.Of("Outcome.BadAttended", Field("attended"), "1/0, yes/no, 是/否"))); continue; }
             string? stage = null;
-            if (Field("stage") is { Length: > 0 } s && !Stages.TryGetValue(s, out stage)) { errors.Add(new OutcomeRowError(line, $"stage '{s}' is not met, interested, intent or signed")); continue; }
+            if (Field("stage") is { Length: > 0 } s && !Stages.TryGetValue(s, out stage)) { errors.Add(new OutcomeRowError(line, Message.Of("Outcome.BadStage", s, "met / interested / intent / signed, 见面 / 有兴趣 / 意向 / 签约"))); continue; }
             decimal? amount = null;
             if (Field("amount") is { Length: > 0 } a)
             {
-                if (!decimal.TryParse(a.Replace(",", ""), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) || parsed < 0) { errors.Add(new OutcomeRowError(line, $"amount '{a}' is not a number")); continue; }
+                if (!decimal.TryParse(a.Replace(",", ""), NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) || parsed < 0) { errors.Add(new OutcomeRowError(line, Message.Of("Import.NotNumber", a))); continue; }
                 amount = parsed;
             }
             var reason = Field("reason");

@@ -1,3 +1,4 @@
+using Matching.Engine.Messages;
 namespace Matching.Engine.Events;
 
 /// <summary>A meeting with its time slot (0-based) and table (1-based).</summary>
@@ -26,12 +27,12 @@ public static class SlotPlanner
         for (var i = 0; i < meetings.Count; i++)
         {
             var m = meetings[i];
-            if (!hostOf.TryGetValue(m.Offer, out var host)) throw new MeetingProblemException($"meeting {m.Enterprise} · {m.Offer} names an offer that is not at the event");
+            if (!hostOf.TryGetValue(m.Offer, out var host)) throw new MeetingProblemException(Message.Of("Event.PinNotAtEvent", m.Enterprise, m.Offer));
             ends[i] = (Index(left, m.Enterprise), Index(right, host));
         }
         var busiest = Math.Max(Degree(ends.Select(e => e.Left)), Degree(ends.Select(e => e.Right)));
         if (busiest > slots)
-            throw new MeetingProblemException($"a participant has {busiest} meetings and the event has {slots} slots");
+            throw new MeetingProblemException(Message.Of("Event.BusierThanSlots", busiest, slots));
 
         // slotAt[vertex][slot] = meeting index or -1; right vertices follow the left ones.
         var vertices = left.Count + right.Count;
@@ -80,7 +81,7 @@ public static class SlotPlanner
             tableOf[s.Host] = table + 1;
         }
         if (freeAt.Count > tables)
-            throw new MeetingProblemException($"the schedule needs {freeAt.Count} tables at once and the event has {tables}");
+            throw new MeetingProblemException(Message.Of("Event.TooFewTables", freeAt.Count, tables));
         var gaps = stretches.Sum(s => s.Last - s.First + 1 - s.Count);
         var placed = Enumerable.Range(0, meetings.Count).Select(i => new PlacedMeeting(meetings[i], slotOf[i], tableOf[ends[i].Right])).ToList();
         return new Schedule(placed, freeAt.Count, gaps);

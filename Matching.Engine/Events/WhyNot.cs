@@ -1,4 +1,5 @@
 using System.Globalization;
+using Matching.Engine.Messages;
 
 namespace Matching.Engine.Events;
 
@@ -20,7 +21,7 @@ public enum WhyNotReason
 }
 
 /// <summary>The reason for one pair, with a sentence for the organiser.</summary>
-public sealed record WhyNotAnswer(WhyNotReason Reason, string Message);
+public sealed record WhyNotAnswer(WhyNotReason Reason, Message Message);
 
 /// <summary>
 /// Answers "why is this pair not on the list?" for a pair someone asked for, from the problem and the solved list:
@@ -34,18 +35,18 @@ public static class WhyNot
     {
         var pair = (enterprise, offer);
         if (assignment.Meetings.Any(m => m.Enterprise == enterprise && m.Offer == offer))
-            return new(WhyNotReason.Scheduled, "on the list");
+            return new(WhyNotReason.Scheduled, Message.Of("WhyNot.Scheduled"));
         var seat = problem.Enterprises.FirstOrDefault(e => e.Id == enterprise);
         var offered = problem.Offers.FirstOrDefault(o => o.Id == offer);
         if (seat is null || offered is null)
-            return new(WhyNotReason.NotAtEvent, $"{(seat is null ? enterprise : offer)} is not a participant of this event");
+            return new(WhyNotReason.NotAtEvent, Message.Of("WhyNot.NotAtEvent", seat is null ? enterprise : Id(offer)));
         if (problem.Forbidden.Contains(pair))
-            return new(WhyNotReason.Conflict, "conflict: " + problem.ForbidReasons.GetValueOrDefault(pair, "forbidden"));
+            return new(WhyNotReason.Conflict, Message.Of("WhyNot.Conflict", problem.ForbidReasons.GetValueOrDefault(pair) ?? Message.Of("Event.Forbidden")));
         var edge = problem.Edges.Where(e => e.Enterprise == enterprise && e.Offer == offer).MaxBy(e => e.Score);
         if (edge is null && problem.BelowFloor.TryGetValue(pair, out var low))
-            return new(WhyNotReason.BelowFloor, $"its match score {F(low)} is below the event's floor {F(problem.MinScore)}; no meeting is booked under it unless pinned");
+            return new(WhyNotReason.BelowFloor, Message.Of("WhyNot.BelowFloor", F(low), F(problem.MinScore)));
         if (edge is null)
-            return new(WhyNotReason.NotACandidate, "not among the enterprise's candidates (its match score is below their lists)");
+            return new(WhyNotReason.NotACandidate, Message.Of("WhyNot.NotACandidate"));
         var score = edge.Score;
 
         var ofEnterprise = assignment.Meetings.Where(m => m.Enterprise == enterprise).ToList();
@@ -63,24 +64,26 @@ public static class WhyNot
         };
         foreach (var (meetings, limit, _, who) in full)
             if (meetings.Count >= limit && meetings.All(m => m.Pinned))
-                return new(WhyNotReason.PinnedElsewhere, $"{who}'s {meetings.Count} meeting(s) are pinned to other pairs");
+                return new(WhyNotReason.PinnedElsewhere, Message.Of("WhyNot.PinnedElsewhere", Id(who), meetings.Count));
         foreach (var (meetings, limit, reason, who) in full)
             if (meetings.Count >= limit && meetings.Where(m => !m.Pinned).All(m => m.Score >= score))
-                return new(reason, $"{who} is full (cap {limit}) with meetings scoring {Lowest(meetings)} or more, above this pair's {F(score)}");
+                return new(reason, Message.Of("WhyNot.Full", Id(who), limit, Lowest(meetings), F(score)));
         if (problem.OnePerUniversity && offered.University is { } university)
         {
             var same = ofEnterprise.FirstOrDefault(m => problem.Offers.First(o => o.Id == m.Offer).University == university);
             if (same is not null)
-                return new(WhyNotReason.SameUniversity, $"{enterprise} already meets {same.Offer} of {university}, and the event allows one per university");
+                return new(WhyNotReason.SameUniversity, Message.Of("WhyNot.SameUniversity", enterprise, Id(same.Offer), university));
         }
         if (offered.Host is { } person
             && ofEnterprise.FirstOrDefault(m => m.Offer != offer && problem.Offers.FirstOrDefault(o => o.Id == m.Offer)?.Host == person) is { } met)
-            return new(WhyNotReason.SamePerson, $"{enterprise} already meets {person} (about {met.Offer}); an enterprise meets a person once, and that meeting covers their other results");
-        return new(WhyNotReason.FairShare,
-            $"its place went to a lower-scoring pair so that another enterprise has a meeting at all (this pair scores {F(score)})");
+            return new(WhyNotReason.SamePerson, Message.Of("WhyNot.SamePerson", enterprise, person, Id(met.Offer)));
+        return new(WhyNotReason.FairShare, Message.Of("WhyNot.FairShare", F(score)));
     }
 
     private static string Lowest(List<Meeting> meetings) => F(meetings.Min(m => m.Score));
 
-    private static string F(double score) => score.ToString("0.00", CultureInfo.InvariantCulture);
+    // Scores as people read them everywhere else: a percentage.
+    private static string F(double score) => Math.Round(score * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+
+    private static string Id(string offer) => EventPlanner.IdOf(offer);
 }

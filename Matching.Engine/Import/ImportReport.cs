@@ -1,3 +1,5 @@
+using Matching.Engine.Messages;
+
 namespace Matching.Engine.Import;
 
 /// <summary>What an import did with one file: counts, and every rejected row with its row number and reason.</summary>
@@ -24,9 +26,9 @@ public sealed class FileReport
     public List<RowProblem> Warnings { get; } = [];
     public List<DuplicateId> Duplicates { get; } = [];
     /// <summary>A problem with the whole file (unreadable, too large); no row was read when set.</summary>
-    public string? Error { get; set; }
+    public Message? Error { get; set; }
 
-    internal void Reject(int row, string? id, string? field, string reason)
+    internal void Reject(int row, string? id, string? field, Message reason)
     {
         Rejected++;
         if (Rejections.Count < MaxListed) Rejections.Add(new RowProblem(row, id, field, reason));
@@ -37,7 +39,7 @@ public sealed class FileReport
         if (Changes.Count < MaxListed) Changes.Add(new RowChange(row, id, fields is null, fields ?? []));
     }
 
-    internal void Warn(int row, string? id, string? field, string message)
+    internal void Warn(int row, string? id, string? field, Message message)
     {
         if (Warnings.Count < MaxListed) Warnings.Add(new RowProblem(row, id, field, message));
     }
@@ -50,7 +52,7 @@ public sealed class FileReport
 }
 
 /// <summary>A rejected row or a warning, with the 1-based row (line) number.</summary>
-public sealed record RowProblem(int Row, string? Id, string? Field, string Reason);
+public sealed record RowProblem(int Row, string? Id, string? Field, Message Reason);
 
 /// <summary>What an accepted row did: created its record, or changed these fields of it (none: it was already so).</summary>
 public sealed record RowChange(int Row, string Id, bool Created, IReadOnlyList<string> Fields);

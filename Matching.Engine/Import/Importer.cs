@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Matching.Engine.Messages;
 using Matching.Engine.Progress;
 using Matching.Engine.Records;
 using Matching.Engine.Storage;
@@ -118,13 +119,13 @@ public sealed class Importer(RecordStore store)
         var report = new FileReport { File = fileName, Kind = kind.Name(), DryRun = dryRun };
         if (owner is not null && !owner.MayPublish(kind))
         {
-            report.Error = $"your role ({owner.Role ?? "anonymous"}) cannot import {kind.Name()}s";
+            report.Error = Message.Of("Import.RoleCannotImport", owner.Role ?? "anonymous", kind.Name());
             return report;
         }
         if (!stream.CanSeek) throw new ArgumentException("the import stream must be seekable", nameof(stream));
         if (stream.Length > MaxFileBytes)
         {
-            report.Error = $"the file is {stream.Length / 1048576.0:N1} MB; the limit is {MaxFileBytes / 1048576.0:N0} MB";
+            report.Error = Message.Of("Import.FileTooLarge", Math.Round(stream.Length / 1048576.0, 1), MaxFileBytes / 1048576);
             return report;
         }
 
@@ -139,9 +140,9 @@ public sealed class Importer(RecordStore store)
             else if (EncodingDetector.FromBom(head[..headLength]) is { } bom) { chosen = bom.Encoding; skip = bom.Length; }
             else chosen = EncodingDetector.Guess(LineReader.Read(stream, ImportLimits.RowBytes).Where(l => l.Bytes is not null).Select(l => l.Bytes!));
         }
-        catch (ArgumentException e)
+        catch (ArgumentException)
         {
-            report.Error = $"unknown encoding '{RowParser.Printable(encoding ?? "")}': {e.Message}";
+            report.Error = Message.Of("Import.UnknownEncoding", RowParser.Printable(encoding ?? ""));
             return report;
         }
         if (encoding is not null && EncodingDetector.FromBom(head[..headLength]) is { } given && given.Encoding.CodePage == chosen.CodePage) skip = given.Length;
@@ -170,7 +171,7 @@ public sealed class Importer(RecordStore store)
             if (line.Bytes is null)
             {
                 report.Rows++;
-                report.Reject(line.Number, null, null, $"the row is over {ImportLimits.RowBytes / 1048576} MB and was not read");
+                report.Reject(line.Number, null, null, Message.Of("Import.RowTooLarge", ImportLimits.RowBytes / 1048576));
                 continue;
             }
             if (line.Bytes.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r')) continue;
@@ -179,7 +180,7 @@ public sealed class Importer(RecordStore store)
             catch (DecoderFallbackException e)
             {
                 report.Rows++;
-                report.Reject(line.Number, null, null, $"the row is not valid {report.Encoding} (bad byte at offset {e.Index}); re-save the file as UTF-8 or pass --encoding");
+                report.Reject(line.Number, null, null, Message.Of("Import.BadEncoding", report.Encoding, e.Index + 1, "UTF-8"));
                 continue;
             }
             if (kind == RecordKind.Judgement && line.Number == 1 && text.StartsWith("need_id", StringComparison.OrdinalIgnoreCase)) continue;
@@ -232,21 +233,21 @@ public sealed class Importer(RecordStore store)
                     return;
                 }
                 using var json = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 });
-                if (json.RootElement.ValueKind != JsonValueKind.Object) throw new RowException(null, "the row is not a JSON object");
+                if (json.RootElement.ValueKind != JsonValueKind.Object) throw new RowException(null, Message.Of("Import.NotObject"));
                 if (json.RootElement.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String) id = idElement.GetString();
                 if (!json.RootElement.TryGetProperty("id", out idElement) || idElement.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
-                    throw new RowException("id", "id is required");
+                    throw new RowException("id", Message.Of("Import.Required", "id"));
                 var key = RowParser.ValidateId(idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : idElement.GetRawText());
                 Seen(key, row);
                 _pending.Add((row, key, json.RootElement.Clone()));
             }
             catch (JsonException e)
             {
-                report.Reject(row, id, null, $"broken JSON: {e.Message}");
+                report.Reject(row, id is null ? null : RowParser.Printable(id), null, Message.Of("Import.BrokenJson", (e.BytePositionInLine ?? 0) + 1));
             }
             catch (RowException e)
             {
-                report.Reject(row, id is null ? null : RowParser.Printable(id), e.Field, e.Message);
+                report.Reject(row, id is null ? null : RowParser.Printable(id), e.Field, e.Reason);
             }
         }
 
@@ -303,7 +304,7 @@ public sealed class Importer(RecordStore store)
                 {
                     // Rows that would replace another organisation's record are rejected before anything is read from them.
                     if (owners is not null && !_written.ContainsKey(id) && owners.TryGetValue(id, out var current) && current != owner!.OrganisationId)
-                        throw new RowException("id", $"{kind.Name()} '{id}' belongs to another organisation");
+                        throw new RowException("id", Message.Of("Import.NotYourRecord", RowParser.Printable(id)));
                     var before = _written.GetValueOrDefault(id) ?? stored.GetValueOrDefault(id);
                     var merged = Interchange.Merge(before, json);
                     object record = kind switch
@@ -322,7 +323,7 @@ public sealed class Importer(RecordStore store)
                 }
                 catch (RowException e)
                 {
-                    report.Reject(row, RowParser.Printable(id), e.Field, e.Message);
+                    report.Reject(row, RowParser.Printable(id), e.Field, e.Reason);
                 }
             }
             return accepted;
@@ -359,14 +360,14 @@ public sealed class Importer(RecordStore store)
         // (by id, name or alias) rejects it. Unknown organisations are not created for them.
         private object Restrict(object record)
         {
-            var own = owner!.OrganisationId ?? throw new RowException("organisation", "your account belongs to no organisation, so it cannot import records");
+            var own = owner!.OrganisationId ?? throw new RowException("organisation", Message.Of("Import.NoOrganisation"));
             var reference = record switch { ResearchResult r => r.Organisation, Expert e => e.Organisation, TechNeed n => n.Organisation, _ => own };
             if (reference is not null && reference != own && Store.ResolveOrganisation(reference) != own)
-                throw new RowException("organisation", $"organisation '{RowParser.Printable(reference)}' is not yours; you import only for your own organisation");
+                throw new RowException("organisation", Message.Of("Import.NotYourOrganisation", RowParser.Printable(reference)));
             // A result names only the owner's experts: another organisation's expert would gain a result on their profile.
             if (record is ResearchResult { Experts.Count: > 0 } named
                 && Store.OrganisationsOf(RecordKind.Expert, named.Experts).Where(e => e.Value != own).Select(e => e.Key).ToList() is { Count: > 0 } foreign)
-                throw new RowException("experts", $"expert(s) {string.Join(", ", foreign.Take(5).Select(RowParser.Printable))} belong to another organisation");
+                throw new RowException("experts", Message.Of("Import.ForeignExperts", string.Join(", ", foreign.Take(5).Select(RowParser.Printable))));
             return record switch
             {
                 ResearchResult r => r with { Organisation = own },
@@ -379,11 +380,11 @@ public sealed class Importer(RecordStore store)
         private static Judgement ParseJudgement(string text)
         {
             var parts = text.Split('\t');
-            if (parts.Length < 3) throw new RowException(null, "a judgement row needs need_id, candidate_id and grade separated by tabs");
+            if (parts.Length < 3) throw new RowException(null, Message.Of("Import.JudgementColumns", "need_id, candidate_id, grade"));
             var need = RowParser.ValidateId(parts[0], "need_id");
             var candidate = RowParser.ValidateId(parts[1], "candidate_id");
             if (!int.TryParse(parts[2].Trim(), out var grade) || grade is < 0 or > 3)
-                throw new RowException("grade", $"grade '{RowParser.Printable(parts[2])}' is not an integer from 0 to 3");
+                throw new RowException("grade", Message.Of("Import.BadGrade", RowParser.Printable(parts[2])));
             return new Judgement(need, candidate, grade, "import");
         }
 
@@ -406,7 +407,7 @@ public sealed class Importer(RecordStore store)
                 {
                     id = IsSafeId(reference) ? reference : "org-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(OrganisationNames.Key(reference))))[..12];
                     _newOrganisations.Add(new Organisation { Id = id, Name = reference, Kind = record is TechNeed ? "enterprise" : null });
-                    report.Warn(row, KeyOf(record), "organisation", $"organisation '{RowParser.Printable(reference)}' was not known; it was created as {id}");
+                    report.Warn(row, KeyOf(record), "organisation", Message.Of("Import.OrganisationCreated", RowParser.Printable(reference), id));
                 }
                 _organisations[reference] = id;
             }

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
+using Matching.Engine.Messages;
 using Matching.Engine.Records;
 
 namespace Matching.Engine.Import;
 
 /// <summary>A row that breaks a rule; the import rejects the row and reports the field and the reason.</summary>
-public sealed class RowException(string? field, string reason) : Exception(reason)
+public sealed class RowException(string? field, Message reason) : Exception(reason.Render(Messages.Message.English))
 {
     public string? Field { get; } = field;
+    public Message Reason { get; } = reason;
 }
 
 /// <summary>
@@ -75,23 +77,23 @@ public static class RowParser
     /// <summary>Validates an external id: required, at most 128 characters, nothing that breaks a URL path or a TSV file.</summary>
     public static string ValidateId(string? id, string field = "id")
     {
-        if (string.IsNullOrWhiteSpace(id)) throw new RowException(field, $"{field} is required");
+        if (string.IsNullOrWhiteSpace(id)) throw new RowException(field, Message.Of("Import.Required", field));
         id = id.Trim();
-        if (id.Length > ImportLimits.Id) throw new RowException(field, $"{field} is {id.Length} characters; the limit is {ImportLimits.Id}");
+        if (id.Length > ImportLimits.Id) throw new RowException(field, Message.Of("Import.TooLong", field, id.Length, ImportLimits.Id));
         foreach (var c in id)
             if (char.IsControl(c) || char.IsWhiteSpace(c) || c is '/' or '\\' or '?' or '#' or '%' or '"' or '<' or '>')
-                throw new RowException(field, $"{field} '{Printable(id)}' contains '{Printable(c.ToString())}'; ids may not contain spaces, control characters or / \\ ? # % \" < >");
+                throw new RowException(field, Message.Of("Import.BadIdCharacter", field, Printable(id), Printable(c.ToString()), "/ \\ ? # % \" < >"));
         return id;
     }
 
     private static string Id(JsonElement o)
     {
-        if (!o.TryGetProperty("id", out var v) || v.ValueKind == JsonValueKind.Null) throw new RowException("id", "id is required");
+        if (!o.TryGetProperty("id", out var v) || v.ValueKind == JsonValueKind.Null) throw new RowException("id", Message.Of("Import.Required", "id"));
         var id = v.ValueKind switch
         {
             JsonValueKind.String => v.GetString(),
             JsonValueKind.Number => v.GetRawText(),
-            _ => throw new RowException("id", $"id must be a string, not {Kind(v)}"),
+            _ => throw new RowException("id", Message.Of("Import.NotText", "id", Kind(v))),
         };
         return ValidateId(id);
     }
@@ -99,15 +101,15 @@ public static class RowParser
     private static string? Text(JsonElement o, string field, int max, bool required = false)
     {
         if (!o.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null)
-            return required ? throw new RowException(field, $"{field} is required") : null;
+            return required ? throw new RowException(field, Message.Of("Import.Required", field)) : null;
         var s = v.ValueKind switch
         {
             JsonValueKind.String => v.GetString()!.Trim(),
             JsonValueKind.Number => v.GetRawText(),
-            _ => throw new RowException(field, $"{field} must be text, not {Kind(v)}"),
+            _ => throw new RowException(field, Message.Of("Import.NotText", field, Kind(v))),
         };
-        if (s.Length == 0) return required ? throw new RowException(field, $"{field} is empty") : null;
-        if (s.Length > max) throw new RowException(field, $"{field} is {s.Length:N0} characters; the limit is {max:N0}");
+        if (s.Length == 0) return required ? throw new RowException(field, Message.Of("Import.Empty", field)) : null;
+        if (s.Length > max) throw new RowException(field, Message.Of("Import.TooLong", field, s.Length, max));
         return s;
     }
 
@@ -120,16 +122,16 @@ public static class RowParser
             {
                 JsonValueKind.String => e.GetString()!,
                 JsonValueKind.Number => e.GetRawText(),
-                _ => throw new RowException(field, $"{field} must hold text items, not {Kind(e)}"),
+                _ => throw new RowException(field, Message.Of("Import.ItemNotText", field, Kind(e))),
             }),
             // A single string is accepted as a list separated by Chinese or Latin commas, semicolons or 、.
             JsonValueKind.String => v.GetString()!.Split([',', '，', ';', '；', '、'], StringSplitOptions.None),
-            _ => throw new RowException(field, $"{field} must be a list, not {Kind(v)}"),
+            _ => throw new RowException(field, Message.Of("Import.NotList", field, Kind(v))),
         };
         var list = items.Select(s => s.Trim()).Where(s => s.Length > 0).Distinct().ToList();
-        if (list.Count > maxItems) throw new RowException(field, $"{field} has {list.Count} items; the limit is {maxItems}");
+        if (list.Count > maxItems) throw new RowException(field, Message.Of("Import.TooManyItems", field, list.Count, maxItems));
         var tooLong = list.FirstOrDefault(s => s.Length > maxLength);
-        if (tooLong is not null) throw new RowException(field, $"an item of {field} is {tooLong.Length:N0} characters; the limit is {maxLength}");
+        if (tooLong is not null) throw new RowException(field, Message.Of("Import.ItemTooLong", field, tooLong.Length, maxLength));
         return list;
     }
 
@@ -139,7 +141,7 @@ public static class RowParser
         {
             JsonValueKind.True => true,
             JsonValueKind.False or JsonValueKind.Null => false,
-            _ => throw new RowException(field, $"{field} must be true or false"),
+            _ => throw new RowException(field, Message.Of("Import.NotFlag", field, "true", "false")),
         };
 
     private static string? Choice(JsonElement o, string field, IReadOnlyList<string> allowed)
@@ -147,7 +149,7 @@ public static class RowParser
         var s = Text(o, field, ImportLimits.ShortText);
         if (s is null) return null;
         var match = allowed.FirstOrDefault(a => string.Equals(a, s, StringComparison.OrdinalIgnoreCase));
-        return match ?? throw new RowException(field, $"{field} '{Printable(s)}' is not one of {string.Join(", ", allowed)}");
+        return match ?? throw new RowException(field, Message.Of("Import.NotOneOf", field, Printable(s), string.Join(", ", allowed)));
     }
 
     private static string? Maturity(JsonElement o)
@@ -155,33 +157,33 @@ public static class RowParser
         var s = Text(o, "maturity", ImportLimits.ShortText);
         if (s is null) return null;
         return Vocabulary.NormaliseMaturity(s)
-            ?? throw new RowException("maturity", $"maturity '{Printable(s)}' is not one of {string.Join(", ", Vocabulary.Maturities)} or TRL 1–9");
+            ?? throw new RowException("maturity", Message.Of("Import.BadMaturity", Printable(s), string.Join(", ", Vocabulary.Maturities), "TRL 1–9"));
     }
 
     private static IReadOnlyList<string> Cooperation(JsonElement o)
     {
         var modes = List(o, "cooperation", ImportLimits.ListItems, ImportLimits.ListItemLength);
         return modes.Select(m => Vocabulary.NormaliseCooperation(m)
-                ?? throw new RowException("cooperation", $"cooperation mode '{Printable(m)}' is not one of {string.Join(", ", Vocabulary.CooperationModes)}"))
+                ?? throw new RowException("cooperation", Message.Of("Import.BadCooperation", Printable(m), string.Join(", ", Vocabulary.CooperationModes))))
             .Distinct().ToList();
     }
 
     private static MoneyRange? Money(JsonElement o, string field)
     {
         if (!o.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        if (v.ValueKind != JsonValueKind.Object) throw new RowException(field, $"{field} must be an object {{\"min\", \"max\"}} in 万元, not {Kind(v)}");
+        if (v.ValueKind != JsonValueKind.Object) throw new RowException(field, Message.Of("Import.MoneyNotObject", field, Kind(v), "{\"min\", \"max\"}"));
         decimal? End(string name)
         {
             if (!v.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null) return null;
             decimal value;
             if (e.ValueKind == JsonValueKind.Number && e.TryGetDecimal(out var d)) value = d;
             else if (e.ValueKind == JsonValueKind.String && decimal.TryParse(e.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var p)) value = p;
-            else throw new RowException(field, $"{field}.{name} must be a number");
-            if (value < 0 || value > ImportLimits.MaxMoney) throw new RowException(field, $"{field}.{name} must be between 0 and {ImportLimits.MaxMoney:N0} (万元)");
+            else throw new RowException(field, Message.Of("Import.NotNumber", $"{field}.{name}"));
+            if (value < 0 || value > ImportLimits.MaxMoney) throw new RowException(field, Message.Of("Import.MoneyRange", $"{field}.{name}", ImportLimits.MaxMoney));
             return value;
         }
         var range = new MoneyRange(End("min"), End("max"));
-        if (range.Min > range.Max) throw new RowException(field, $"{field}.min ({range.Min}) is above {field}.max ({range.Max})");
+        if (range.Min > range.Max) throw new RowException(field, Message.Of("Import.MinAboveMax", $"{field}.min", range.Min, $"{field}.max", range.Max));
         return range.IsEmpty ? null : range;
     }
 
@@ -191,7 +193,7 @@ public static class RowParser
         if (s is null) return null;
         if (DateOnly.TryParseExact(s, ["yyyy-MM-dd", "yyyy/MM/dd", "yyyy-M-d"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
         if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)) return DateOnly.FromDateTime(t.Date);
-        throw new RowException(field, $"{field} '{Printable(s)}' is not a date (yyyy-MM-dd)");
+        throw new RowException(field, Message.Of("Import.NotDate", field, Printable(s), "yyyy-MM-dd"));
     }
 
     private static string Kind(JsonElement v) => v.ValueKind.ToString().ToLowerInvariant();

@@ -1,3 +1,4 @@
+using Matching.Engine.Messages;
 using System.Globalization;
 using Dapper;
 using Matching.Engine.Events;
@@ -52,7 +53,7 @@ public sealed class EventStore(MatchingDatabase database)
     public void SetStatus(string id, string status)
     {
         var current = Get(id) ?? throw new KeyNotFoundException($"no event {id}");
-        if (!EventStatus.CanMove(current.Status, status)) throw new InvalidOperationException($"event {id} is {current.Status} and cannot become {status}");
+        if (!EventStatus.CanMove(current.Status, status)) throw new Events.EventRuleException(Message.Of("Event.CannotMove", Message.Term("EventStatus." + current.Status), Message.Term("EventStatus." + status)));
         using var connection = database.Open();
         connection.Execute("UPDATE events SET status = @status, updated_at = @at WHERE id = @id", new { id, status, at = DateTimeOffset.UtcNow.ToString("O") });
     }
@@ -201,20 +202,20 @@ public sealed class EventStore(MatchingDatabase database)
             .ToDictionary(r => (r.Enterprise, r.OfferKind, r.OfferId), r => r.NeedId);
         var source = "event:" + eventId;
         var (recorded, judged) = (0, 0);
-        var rejected = new List<(int, string)>();
+        var rejected = new List<(int, Message)>();
         var at = DateTimeOffset.UtcNow.ToString("O");
         for (var i = 0; i < outcomes.Count; i++)
         {
             var o = outcomes[i] is { Reason.Length: > MaxReason } tooLong ? tooLong with { Reason = tooLong.Reason![..MaxReason] } : outcomes[i];
-            if (o.Amount is < 0) { rejected.Add((i, "amount cannot be negative")); continue; }
+            if (o.Amount is < 0) { rejected.Add((i, Message.Of("Outcome.NegativeAmount"))); continue; }
             if (!needs.TryGetValue((o.Enterprise, o.OfferKind, o.OfferId), out var needId))
             {
-                rejected.Add((i, $"{o.Enterprise} · {o.OfferKind} {o.OfferId} is not a meeting of event {eventId}"));
+                rejected.Add((i, Message.Of("Outcome.NotAMeeting", o.Enterprise, o.OfferId)));
                 continue;
             }
             if (o.Stage is { } stage && !MeetingOutcome.Stages.Contains(stage))
             {
-                rejected.Add((i, $"unknown stage '{stage}' (one of {string.Join(", ", MeetingOutcome.Stages)})"));
+                rejected.Add((i, Message.Of("Outcome.BadStage", stage, string.Join(", ", MeetingOutcome.Stages))));
                 continue;
             }
             connection.Execute("""
@@ -258,7 +259,7 @@ public sealed class EventStore(MatchingDatabase database)
     }
 
     /// <summary>What recording outcomes did: outcomes stored, judgements written, and the rejected ones by position.</summary>
-    public sealed record OutcomeReport(int Recorded, int Judgements, IReadOnlyList<(int Index, string Reason)> Rejected);
+    public sealed record OutcomeReport(int Recorded, int Judgements, IReadOnlyList<(int Index, Message Reason)> Rejected);
 
     private sealed record EventRow(string id, string name, string format, string status, string time_zone, string starts_at, long slot_minutes, long slots,
         long tables, string? venue, long enterprise_cap, long offer_cap, long expert_cap, long one_per_university, long candidates_per_enterprise,

@@ -104,7 +104,7 @@ public sealed class ImportRuns(MatchingDatabase database)
     }
 
     private sealed record FileReportView(string File, string Kind, string Encoding, int Rows, int Accepted, int Created, int Updated, int Rejected,
-        List<RowProblem> Rejections, List<RowProblem> Warnings, List<DuplicateId> Duplicates, string? Error,
+        List<RowProblem> Rejections, List<RowProblem> Warnings, List<DuplicateId> Duplicates, Messages.Message? Error,
         int Unchanged = 0, bool DryRun = false, List<RowChange>? Changes = null)
     {
         public FileReport ToReport()

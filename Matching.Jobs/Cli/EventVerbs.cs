@@ -11,7 +11,8 @@ internal static class EventVerbs
     public static Command SolveEvent(Option<string?> data)
     {
         var eventId = new Option<string>("--event") { Description = $"the event's id (the demo event is {DemoEvent.Id})", Required = true };
-        var command = new Command("solve-event", "Generate an event's match list and schedule (pins, forbids and declines kept)") { eventId };
+        var confirm = new Option<bool>("--confirm") { Description = "generate a published event again: meetings both sides confirmed stay, it stays published, and everyone whose meeting moved is told" };
+        var command = new Command("solve-event", "Generate an event's match list and schedule (pins, forbids and declines kept)") { eventId, confirm };
         command.SetAction(parse =>
         {
             using var host = CliHost.Scoring(parse.GetValue(data), modelFolders: null, requireModel: false, out var error);
@@ -23,16 +24,28 @@ internal static class EventVerbs
             else if (events.Get(id) is null) { Console.Error.WriteLine($"error: no event {id}"); return 2; }
             try
             {
-                var plan = planner.Generate(id);
+                var plan = planner.Generate(id, republish: parse.GetValue(confirm));
                 foreach (var warning in plan.Viability.Warnings) Console.WriteLine($"warning: {warning}");
+                if (plan.Event.Status == EventStatus.Published && plan.Moved.Count > 0 && host.Services.GetService<Matching.Engine.Notifications.Notifier>() is { } notifier)
+                    Console.WriteLine($"{plan.Moved.Count} meetings moved; {notifier.Published(id)} users told");
                 Console.WriteLine($"{plan.Event.Name} ({plan.Event.Format}): {plan.Assignment.Meetings.Count} meetings, " +
                     $"{plan.Assignment.EnterprisesCovered} of {plan.Problem.Enterprises.Count} enterprises covered, total score {plan.Assignment.TotalScore:F2}, " +
                     $"{plan.Schedule.Tables} tables over {plan.Event.Slots} slots of {plan.Event.SlotMinutes} min; status {plan.Event.Status}");
                 return 0;
             }
-            catch (Exception e) when (e is MeetingProblemException or InvalidOperationException)
+            catch (RepublishNotConfirmedException e)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                Console.Error.WriteLine($"error: {e.Reason} (--confirm)");
+                return 2;
+            }
+            catch (MeetingProblemException e)
+            {
+                Console.Error.WriteLine($"error: {e.Reason}");
+                return 2;
+            }
+            catch (EventRuleException e)
+            {
+                Console.Error.WriteLine($"error: {e.Reason}");
                 return 2;
             }
         });

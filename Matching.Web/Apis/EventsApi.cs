@@ -42,12 +42,20 @@ public static partial class EventsApi
         [Required, AllowedValues("enterprise", "offer")] string Side,
         [Required, AllowedValues(MeetingStatus.Confirmed, MeetingStatus.Declined, MeetingStatus.Proposed)] string Status);
 
+    /// <summary>A pin or forbid of a pair, validated before the handler runs; the event's rules are the planner's.</summary>
+    public sealed record ConstraintInput(
+        [Required, StringLength(ImportLimits.Id)] string Enterprise,
+        [Required, AllowedValues(EventParticipant.Result, EventParticipant.Expert)] string OfferKind,
+        [Required, StringLength(ImportLimits.Id)] string OfferId,
+        [Required, AllowedValues(EventConstraint.Pin, EventConstraint.Forbid)] string Kind,
+        [StringLength(EventPlanner.MaxNote)] string? Note);
+
     public sealed record RequestInput(
         [Required, StringLength(ImportLimits.Id)] string Enterprise,
         [Required, AllowedValues(EventParticipant.Result, EventParticipant.Expert)] string OfferKind,
         [Required, StringLength(ImportLimits.Id)] string OfferId,
         [Required, AllowedValues("enterprise", "expert")] string RequestedBy,
-        string? Note);
+        [StringLength(EventPlanner.MaxNote)] string? Note);
 
     public sealed record MoveInput(
         [Required, StringLength(ImportLimits.Id)] string Enterprise,
@@ -65,20 +73,11 @@ public static partial class EventsApi
         group.MapGet("/{id}", (string id, EventStore events) => Found(events.Get(id), id)).WithSummary("One event and its settings");
         group.MapGet("/{id}/participants", (string id, EventStore events) => events.Get(id) is null ? Missing(id) : Results.Ok(events.Participants(id)));
         group.MapPost("/{id}/participants", AddParticipants).WithSummary("Add participants by filter (industries, zones, organisations, kinds) or by hand");
-        group.MapPost("/{id}/constraints", (string id, EventConstraint c, EventStore events) =>
-        {
-            if (events.Get(id) is null) return Missing(id);
-            if (c.Kind is not (EventConstraint.Pin or EventConstraint.Forbid) || c.OfferKind is not (EventParticipant.Result or EventParticipant.Expert)
-                || string.IsNullOrWhiteSpace(c.Enterprise) || string.IsNullOrWhiteSpace(c.OfferId))
-                return Invalid("a constraint needs enterprise, offerKind (result or expert), offerId and kind (pin or forbid)");
-            events.Constrain(id, c with { Note = c.Note is { Length: > 500 } n ? n[..500] : c.Note });
-            return Results.NoContent();
-        }).WithSummary("Pin or forbid a pair; re-solving keeps it");
-        group.MapDelete("/{id}/constraints", (string id, string enterprise, string offerKind, string offerId, EventStore events) =>
-        {
-            events.Unconstrain(id, enterprise, offerKind, offerId);
-            return Results.NoContent();
-        });
+        group.MapPost("/{id}/constraints", (string id, ConstraintInput c, EventPlanner planner) =>
+                planner.Constrain(id, new EventConstraint(c.Enterprise, c.OfferKind, c.OfferId, c.Kind, c.Note)).ToHttp())
+            .WithSummary("Pin or forbid a pair of the event's participants; re-solving keeps it (refused after publishing, and a pin on a conflicted pair)");
+        group.MapDelete("/{id}/constraints", (string id, string enterprise, string offerKind, string offerId, EventPlanner planner) =>
+            planner.Unconstrain(id, enterprise, offerKind, offerId).ToHttp());
         group.MapGet("/{id}/constraints", (string id, EventStore events) => events.Get(id) is null ? Missing(id) : Results.Ok(events.Constraints(id)));
         group.MapPost("/{id}/generate", Generate).WithSummary("Check viability, solve, place in slots and store the meetings (?background=true: as a job, 202 with its id)");
         group.MapPost("/{id}/publish", (string id, EventStore events, Notifier notifier) => Move(events, id, EventStatus.Published, notifier.Published))
@@ -106,42 +105,27 @@ public static partial class EventsApi
             var meetings = events.Meetings(id).Select(m => new Meeting(m.Enterprise, EventPlanner.OfferKey(m.OfferKind, m.OfferId), m.Score, m.Pinned)).ToList();
             return Results.Ok(WhyNot.Explain(problem, new MeetingAssignment(meetings), enterprise, EventPlanner.OfferKey(offerKind, offerId)));
         }).WithSummary("Why a pair someone asked for is not on the list");
-        participants.MapPost("/{id}/requests", (string id, RequestInput r, ClaimsPrincipal user, EventStore events, RecordStore store) =>
+        participants.MapPost("/{id}/requests", (string id, RequestInput r, ClaimsPrincipal user, EventStore events, EventPlanner planner, RecordStore store) =>
         {
-            if (events.Get(id) is not { } ev) return Missing(id);
+            if (events.Get(id) is null) return Missing(id);
             if (!Speaks(user.ToViewer(), store, r.RequestedBy == "enterprise" ? null : r.OfferKind, r.RequestedBy == "enterprise" ? r.Enterprise : r.OfferId))
-                return Results.Problem(statusCode: 403, title: "Forbidden", detail: "you ask for meetings only for your own organisation");
-            if (ev.Status is not (EventStatus.Draft or EventStatus.Generated))
-                return Results.Problem(statusCode: 409, title: "Too late", detail: "requests are made before the list is published");
-            if (r.RequestedBy is not ("enterprise" or "expert") || r.OfferKind is not (EventParticipant.Result or EventParticipant.Expert)
-                || string.IsNullOrWhiteSpace(r.Enterprise) || string.IsNullOrWhiteSpace(r.OfferId))
-                return Invalid("a request needs enterprise, offerKind (result or expert), offerId and requestedBy (enterprise or expert)");
-            var requestId = events.Request(id, r.Enterprise, r.OfferKind, r.OfferId, r.RequestedBy, r.Note is { Length: > 500 } n ? n[..500] : r.Note);
-            return Results.Created($"/api/v1/events/{id}/requests/{requestId}", new { id = requestId });
+                return Results.Problem(statusCode: 403, title: Text.T("无权操作"), detail: Text.T("只能为本机构提出对接请求。"));
+            var (result, requestId) = planner.Request(id, r.Enterprise, r.OfferKind, r.OfferId, r.RequestedBy, r.Note);
+            return result.ToHttp(() => Results.Created($"/api/v1/events/{id}/requests/{requestId}", new { id = requestId }));
         }).WithSummary("An enterprise or an expert asks for a meeting before the list is published");
         group.MapGet("/{id}/requests", (string id, EventStore events) => events.Get(id) is null ? Missing(id) : Results.Ok(events.Requests(id)));
-        group.MapPost("/{id}/requests/{requestId:long}/{decision:regex(^(accept|decline)$)}", (string id, long requestId, string decision, EventStore events, EventPlanner planner) =>
-        {
-            if (events.Get(id) is not { } ev) return Missing(id);
-            if (events.Requests(id).FirstOrDefault(r => r.Id == requestId && r.Status == MeetingRequest.Pending) is not { } request) return Results.NotFound();
-            if (decision == "accept")
-            {
-                // A request for a conflicting pair cannot become a pin: say why instead of failing the next solve.
-                var (problem, _) = planner.Build(ev);
-                var pair = (request.Enterprise, EventPlanner.OfferKey(request.OfferKind, request.OfferId));
-                if (problem.ForbidReasons.TryGetValue(pair, out var reason))
-                    return Results.Problem(statusCode: 409, title: "Conflict", detail: $"this pair cannot meet: {reason}");
-            }
-            events.Decide(id, requestId, decision == "accept");
-            return Results.NoContent();
-        }).WithSummary("Accept a request (it becomes a pin) or decline it");
+        group.MapPost("/{id}/requests/{requestId:long}/{decision:regex(^(accept|decline)$)}", (string id, long requestId, string decision, EventPlanner planner) =>
+                planner.Decide(id, requestId, decision == "accept").ToHttp())
+            .WithSummary("Accept a request (it becomes a pin, so the pin rules hold) or decline it");
         group.MapPost("/{id}/meetings/move", (string id, IReadOnlyList<MoveInput> moves, EventStore events, EventPlanner planner) =>
         {
             if (events.Get(id) is null) return Missing(id);
             if (moves.Count is 0 or > MaxItems) return Invalid($"1–{MaxItems:N0} moves");
             if (moves.Any(m => m is null)) return Invalid("a move is an object with enterprise, offerKind, offerId, slot and table, not null");
             var broken = planner.Move(id, moves.Select(m => (m.Enterprise, EventPlanner.OfferKey(m.OfferKind, m.OfferId), m.Slot, m.Table)).ToList());
-            return broken.Count == 0 ? Results.NoContent() : Results.Problem(statusCode: 409, title: "Schedule conflict", detail: string.Join("; ", broken.Take(20)));
+            return broken.Count == 0 ? Results.NoContent()
+                : Results.Problem(statusCode: 409, title: Text.T("日程冲突"), detail: string.Join(Text.T("；"), broken.Take(20).Select(Text.T)),
+                    extensions: new Dictionary<string, object?> { ["problems"] = broken.Take(20).ToList() });
         }).WithSummary("Move meetings to other slots and tables (a swap is two moves); refused when someone would be in two places");
         group.MapGet("/{id}/agendas", (string id, EventStore events, EventAgendas agendas) => events.Get(id) is null ? Missing(id) : Results.Ok(agendas.Agendas(id)));
         group.MapGet("/{id}/export.csv", (string id, EventStore events, EventAgendas agendas) =>
@@ -267,9 +251,8 @@ public static partial class EventsApi
                 hostGaps = plan.Schedule.HostGaps, warnings = plan.Viability.Warnings,
             });
         }
-        catch (MeetingProblemException e) { return Results.Problem(statusCode: 422, title: "Cannot solve", detail: e.Message); }
-        catch (RepublishNotConfirmedException e) { return Results.Problem(statusCode: 409, title: "Confirm to regenerate", detail: e.Message + " (POST …/generate?confirm=true)"); }
-        catch (InvalidOperationException e) { return Results.Problem(statusCode: 409, title: "Wrong status", detail: e.Message); }
+        catch (MeetingProblemException e) { return RuleResults.Problem(StatusCodes.Status422UnprocessableEntity, e.Reason); }
+        catch (EventRuleException e) { return RuleResults.Problem(StatusCodes.Status409Conflict, e.Reason); }
     }
 
     /// <summary>Moves an event to <paramref name="status"/>; then <paramref name="moved"/> (e.g. telling the participants).</summary>
@@ -282,7 +265,7 @@ public static partial class EventsApi
             moved?.Invoke(id);
             return Results.Ok(events.Get(id));
         }
-        catch (InvalidOperationException e) { return Results.Problem(statusCode: 409, title: "Wrong status", detail: e.Message); }
+        catch (EventRuleException e) { return RuleResults.Problem(StatusCodes.Status409Conflict, e.Reason); }
     }
 
     private static string FileStem(MatchingEvent ev) => Regex.Replace(ev.Id, "[^A-Za-z0-9_-]", "_");

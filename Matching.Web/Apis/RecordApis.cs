@@ -176,7 +176,7 @@ internal sealed record RecordApi<T>(
             }
             record = Parse(body);
         }
-        catch (RowException e) { return (null, Invalid(e.Field ?? "body", e.Message)); }
+        catch (RowException e) { return (null, Invalid(e.Field ?? "body", Text.T(e.Reason))); }
         if (OrganisationOf(record) is { } reference)
         {
             var organisation = store.ResolveOrganisation(reference);

@@ -16,7 +16,7 @@ public static class Display
     /// </summary>
     public static Microsoft.AspNetCore.Html.IHtmlContent Linked(string text)
     {
-        var encoder = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+        var encoder = Encoder;
         var html = new System.Text.StringBuilder();
         var last = 0;
         foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text, @"https?://[^\s<>""'）)，。]+"))
@@ -27,6 +27,21 @@ public static class Display
             last = m.Index + m.Length;
         }
         html.Append(encoder.Encode(text[last..]));
+        return new Microsoft.AspNetCore.Html.HtmlString(html.ToString());
+    }
+
+    private static readonly System.Text.Encodings.Web.HtmlEncoder Encoder = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    /// <summary>
+    /// An engine message in the page's language, its arguments (ids, field names, values the user gave) marked as
+    /// data that is not translated (<c>translate="no"</c>, isolated for direction).
+    /// </summary>
+    public static Microsoft.AspNetCore.Html.IHtmlContent Message(Engine.Messages.Message? message)
+    {
+        if (message is null) return Microsoft.AspNetCore.Html.HtmlString.Empty;
+        var html = new System.Text.StringBuilder();
+        foreach (var (text, isArgument) in message.Parts(CultureInfo.CurrentUICulture))
+            html.Append(isArgument ? $"<bdi translate=\"no\">{Encoder.Encode(text)}</bdi>" : Encoder.Encode(text));
         return new Microsoft.AspNetCore.Html.HtmlString(html.ToString());
     }
 

@@ -19,27 +19,20 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
     public IReadOnlyList<MeetingRequest> Requests { get; private set; } = [];
     /// <summary>Participants by kind with their names, for the pin and forbid form.</summary>
     public IReadOnlyList<(string Kind, string Id, string Label)> Participants { get; private set; } = [];
-    public bool Editable => Event?.Status is EventStatus.Draft or EventStatus.Generated;
+    public bool Editable => Event is not null && EventPlanner.TakesConstraints(Event);
 
     /// <summary>Pins (must meet) or forbids (must not) a pair; the next generation honours it.</summary>
     public IActionResult OnPostConstraint(string id, string enterprise, string offer, string kind)
     {
         if (!Load(id)) return this.PageWithStatus(StatusCodes.Status404NotFound);
         var parts = (offer ?? "").Split(':', 2);
-        if (!Editable) Message = Text.T("名单发布后不能再锁定或排除。");
-        else if (kind is not (EventConstraint.Pin or EventConstraint.Forbid) || parts.Length != 2
-            || !Participants.Any(p => p.Kind == EventParticipant.Enterprise && p.Id == enterprise) || !Participants.Any(p => p.Kind == parts[0] && p.Id == parts[1]))
-            Message = Text.T("请选择本活动的企业和对接对象。");
+        if (parts.Length != 2 || string.IsNullOrEmpty(enterprise)) Message = Text.T("请选择本活动的企业和对接对象。");
         else
         {
-            var (problem, _) = planner.Build(Event!);
-            if (kind == EventConstraint.Pin && problem.ForbidReasons.TryGetValue((enterprise, EventPlanner.OfferKey(parts[0], parts[1])), out var reason))
-                Message = Text.T("这一对不能安排：{0}", reason);
-            else
-            {
-                events.Constrain(id, new EventConstraint(enterprise, parts[0], parts[1], kind));
-                Message = kind == EventConstraint.Pin ? Text.T("已锁定，重新生成后这一对一定会安排。") : Text.T("已排除，重新生成后这一对不会安排。");
-            }
+            // The rules (not after publishing, participants only, no pin on a conflicted pair) are the planner's.
+            var result = planner.Constrain(id, new EventConstraint(enterprise, parts[0], parts[1], kind ?? ""));
+            Message = !result.Ok ? Text.T(result.Reason!)
+                : kind == EventConstraint.Pin ? Text.T("已锁定，重新生成后这一对一定会安排。") : Text.T("已排除，重新生成后这一对不会安排。");
         }
         Load(id);
         return Page();
@@ -48,8 +41,8 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
     public IActionResult OnPostUnconstrain(string id, string enterprise, string offerKind, string offerId)
     {
         if (!Load(id)) return this.PageWithStatus(StatusCodes.Status404NotFound);
-        if (Editable) events.Unconstrain(id, enterprise ?? "", offerKind ?? "", offerId ?? "");
-        Message = Text.T("已取消。");
+        var result = planner.Unconstrain(id, enterprise ?? "", offerKind ?? "", offerId ?? "");
+        Message = result.Ok ? Text.T("已取消。") : Text.T(result.Reason!);
         Load(id);
         return Page();
     }
@@ -58,15 +51,9 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
     public IActionResult OnPostRequest(string id, long requestId, bool accept)
     {
         if (!Load(id)) return this.PageWithStatus(StatusCodes.Status404NotFound);
-        if (Requests.FirstOrDefault(r => r.Id == requestId && r.Status == MeetingRequest.Pending) is not { } request) return NotFound();
-        var (problem, _) = planner.Build(Event!);
-        if (accept && problem.ForbidReasons.TryGetValue((request.Enterprise, EventPlanner.OfferKey(request.OfferKind, request.OfferId)), out var reason))
-            Message = Text.T("这一对不能安排：{0}", reason);
-        else
-        {
-            events.Decide(id, requestId, accept);
-            Message = accept ? Text.T("已接受请求，重新生成后会安排。") : Text.T("已婉拒请求。");
-        }
+        var result = planner.Decide(id, requestId, accept);
+        if (result.Status == Matching.Engine.Messages.RuleStatus.NotFound) return NotFound();
+        Message = !result.Ok ? Text.T(result.Reason!) : accept ? Text.T("已接受请求，重新生成后会安排。") : Text.T("已婉拒请求。");
         Load(id);
         return Page();
     }
@@ -141,10 +128,8 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
                 default: return BadRequest();
             }
         }
-        catch (Exception e) when (e is MeetingProblemException or InvalidOperationException)
-        {
-            Message = Text.T("无法完成：{0}", e.Message);
-        }
+        catch (MeetingProblemException e) { Message = Text.T("无法完成：{0}", e.Reason); }
+        catch (EventRuleException e) { Message = Text.T("无法完成：{0}", e.Reason); }
         Load(id);
         return Page();
     }

@@ -33,7 +33,7 @@ public static class RecordForm
         try { return parse(JsonSerializer.SerializeToElement(row.Where(kv => kv.Value is not null).ToDictionary())); }
         catch (RowException e)
         {
-            state.AddModelError(e.Field is not null && fields.TryGetValue(e.Field, out var property) ? property : "", e.Message);
+            state.AddModelError(e.Field is not null && fields.TryGetValue(e.Field, out var property) ? property : "", Text.T(e.Reason));
             return null;
         }
     }

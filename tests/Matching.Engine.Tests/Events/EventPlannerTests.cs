@@ -87,7 +87,7 @@ public class EventPlannerTests : IDisposable
         Assert.DoesNotContain(_events.Meetings(DemoEvent.Id), m => (m.Enterprise, m.OfferKind, m.OfferId) == (declined.Enterprise, declined.OfferKind, declined.OfferId));
         var why = WhyNot.Explain(plan.Problem, plan.Assignment, declined.Enterprise, EventPlanner.OfferKey(declined.OfferKind, declined.OfferId));
         Assert.Equal(WhyNotReason.Conflict, why.Reason);
-        Assert.Contains("declined by the enterprise", why.Message);
+        Assert.Equal("有冲突：企业已婉拒", why.Message.Render(Matching.Engine.Messages.Message.Chinese));
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public class EventPlannerTests : IDisposable
             .First(p => HostFree(p.x, p.y.Slot, p.y) && HostFree(p.y, p.x.Slot, p.x));
 
         var clash = _planner.Move(DemoEvent.Id, [(a.Enterprise, Key(a), b.Slot, 999)]);
-        Assert.Contains(clash, c => c.Contains($"{a.Enterprise} is in 2 meetings"));
+        Assert.Contains(clash, c => c.Code == "Event.TwiceInSlot" && c.ToString().Contains($"{a.Enterprise} is in 2 meetings"));
         Assert.Equal(a.Slot, _events.Meetings(DemoEvent.Id).Single(m => m.Enterprise == a.Enterprise && m.OfferId == a.OfferId).Slot);
 
         var swap = _planner.Move(DemoEvent.Id, [(a.Enterprise, Key(a), b.Slot, b.Table), (b.Enterprise, Key(b), a.Slot, a.Table)]);

@@ -64,7 +64,7 @@ public class MeetingSolverTests
         }
         var why = WhyNot.Explain(problem, MeetingSolver.Solve(problem), "芯瑞", "result:r2");
         Assert.Equal(WhyNotReason.SamePerson, why.Reason);
-        Assert.Contains("刘雅琴", why.Message);
+        Assert.Contains("刘雅琴", why.Message.Args);
 
         // The organiser pins a second meeting with her: it stays, and the solver adds no third.
         var pinned = problem with { Pins = [("芯瑞", "result:r2")] };
@@ -87,10 +87,10 @@ public class MeetingSolverTests
         };
         var why = WhyNot.Explain(problem, MeetingSolver.Solve(problem), "蜀光", "result:r1");
         Assert.Equal(WhyNotReason.BelowFloor, why.Reason);
-        Assert.Contains("0.14", why.Message);
-        Assert.Contains("0.50", why.Message);
+        // Scores read as everywhere else: percentages.
+        Assert.Equal("匹配度 14% 低于本活动的下限 50%；低于下限不安排对接，除非锁定", why.Message.Render(Matching.Engine.Messages.Message.Chinese));
         Assert.Contains(EventPlanner.Check(new MatchingEvent { Id = "x", Name = "x", StartsAtLocal = new DateTime(2026, 12, 10, 9, 0, 0) }, problem).Warnings,
-            w => w.Contains("under the floor 0.50"));
+            w => w.Code == "Event.OnlyUnderFloor" && w.ToString().Contains("under the floor 50%"));
     }
 
     [Fact]

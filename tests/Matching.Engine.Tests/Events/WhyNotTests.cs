@@ -14,7 +14,7 @@ public class WhyNotTests
             new MeetingEdge("e3", "a", 0.95), new MeetingEdge("e3", "d", 0.2), new MeetingEdge("e4", "b", 0.7), new MeetingEdge("e4", "c", 0.8),
         ],
         Forbidden = new HashSet<(string, string)> { ("e1", "d") },
-        ForbidReasons = new Dictionary<(string, string), string> { [("e1", "d")] = "same organisation" },
+        ForbidReasons = new Dictionary<(string, string), Matching.Engine.Messages.Message> { [("e1", "d")] = Matching.Engine.Messages.Message.Of("Event.SameOrganisation") },
         OnePerUniversity = true,
     };
 
@@ -25,7 +25,7 @@ public class WhyNotTests
         WhyNotReason Why(string e, string o) => WhyNot.Explain(Problem, solved, e, o).Reason;
 
         Assert.Equal(WhyNotReason.Conflict, Why("e1", "d"));
-        Assert.Contains("same organisation", WhyNot.Explain(Problem, solved, "e1", "d").Message);
+        Assert.Equal("conflict: same organisation", WhyNot.Explain(Problem, solved, "e1", "d").Message.ToString());
         Assert.Equal(WhyNotReason.NotACandidate, Why("e1", "b"));
         Assert.Equal(WhyNotReason.NotAtEvent, Why("e9", "a"));
         // All four enterprises get a meeting: e1 (whose only pair is a) takes a, so e3 meets d instead of a.

@@ -37,12 +37,12 @@ public class ImporterTests : IDisposable
         Assert.Equal(["r1", "r5"], _data.Store.ListResults(new() { Sort = "id" }).Items.Select(r => r.Id));
         var byRow = report.Rejections.ToDictionary(r => r.Row);
         Assert.Equal("title", byRow[2].Field);
-        Assert.Contains("broken JSON", byRow[3].Reason);
+        Assert.Equal("Import.BrokenJson", byRow[3].Reason.Code);
         Assert.Equal("abstract", byRow[4].Field);
-        Assert.Contains("20,000", byRow[4].Reason);
+        Assert.Contains("20,000", byRow[4].Reason.Args);
         Assert.Equal("maturity", byRow[6].Field);
         Assert.Equal("id", byRow[7].Field);
-        Assert.Contains("not a JSON object", byRow[8].Reason);
+        Assert.Equal("该行不是一个 JSON 对象", byRow[8].Reason.Render(Matching.Engine.Messages.Message.Chinese));
         Assert.Equal("price", byRow[9].Field);
         var r5 = _data.Store.GetResult("r5")!;
         Assert.Equal("中试", r5.Maturity);
@@ -64,7 +64,7 @@ public class ImporterTests : IDisposable
         Assert.Equal(2, report.Accepted);
         var rejected = Assert.Single(report.Rejections);
         Assert.Equal(2, rejected.Row);
-        Assert.Contains("not valid utf-8", rejected.Reason);
+        Assert.Contains("not valid utf-8", rejected.Reason.ToString());
         Assert.Equal("冷链物流温度追溯", _data.Store.GetResult("u3")!.Title);
     }
 
@@ -155,7 +155,7 @@ public class ImporterTests : IDisposable
     {
         var importer = new Importer(_data.Store) { MaxFileBytes = 100 };
         var report = importer.Import([(_data.File("results.jsonl", new string('x', 200)), RecordKind.Result)]).Files.Single();
-        Assert.Contains("limit", report.Error);
+        Assert.Equal("Import.FileTooLarge", report.Error!.Code);
         Assert.Equal(0, report.Accepted);
     }
 

@@ -98,9 +98,10 @@ public class EventsApiTests(MatchingWebFactory factory)
         }));
         Assert.Equal(2, added.GetProperty("added").GetInt32());
         Assert.Equal(2, added.GetProperty("total").GetInt32());
-        var refused = added.GetProperty("refused").EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("reason").GetString()!);
+        var refused = added.GetProperty("refused").EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("reason").GetProperty("code").GetString()!);
         Assert.Equal(["e-nonexistent", "ent-nonexistent", "org-scu", "r-nonexistent"], refused.Keys.Order(StringComparer.Ordinal));
-        Assert.Contains("university", refused["org-scu"]);
+        Assert.Equal("Event.UniversityAsEnterprise", refused["org-scu"]);
+        Assert.Equal("Event.NoSuchOrganisation", refused["ent-nonexistent"]);
         var participants = (await Json(await _client.GetAsync("/api/v1/events/check-day/participants"))).EnumerateArray().Select(p => p.GetProperty("id").GetString()).ToList();
         Assert.DoesNotContain("ent-nonexistent", participants);
     }

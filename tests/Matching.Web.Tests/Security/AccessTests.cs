@@ -111,11 +111,13 @@ public class AccessTests(MatchingWebFactory factory)
         }, TimeSpan.FromSeconds(60)), "the import finished");
         var file = run.GetProperty("report").GetProperty("files")[0];
         Assert.Equal(1, file.GetProperty("accepted").GetInt32());
-        var reasons = file.GetProperty("rejections").EnumerateArray().Select(r => r.GetProperty("reason").GetString()).ToList();
+        // Each reason comes as its code, its arguments and its text in the caller's language (Chinese by default).
+        var reasons = file.GetProperty("rejections").EnumerateArray().Select(r => r.GetProperty("reason")).ToList();
         Assert.Equal(3, reasons.Count);
-        Assert.Contains(reasons, r => r!.Contains("belongs to another organisation"));
-        Assert.Contains(reasons, r => r!.Contains("belong to another organisation") && r.Contains(foreignExpert));
-        Assert.Contains(reasons, r => r!.Contains("is not yours"));
+        string Code(JsonElement r) => r.GetProperty("code").GetString()!;
+        Assert.Contains(reasons, r => Code(r) == "Import.NotYourRecord" && r.GetProperty("text").GetString()!.Contains("属于其他机构"));
+        Assert.Contains(reasons, r => Code(r) == "Import.ForeignExperts" && r.GetProperty("args")[0].GetString()!.Contains(foreignExpert));
+        Assert.Contains(reasons, r => Code(r) == "Import.NotYourOrganisation");
         Assert.Equal("r-display-07", (await Json(await admin.GetAsync("/api/v1/results/r-display-07"))).GetProperty("id").GetString());
         Assert.NotEqual("导入覆盖别人的成果", (await Json(await admin.GetAsync("/api/v1/results/r-display-07"))).GetProperty("title").GetString());
         // And nobody else reads that import's report.

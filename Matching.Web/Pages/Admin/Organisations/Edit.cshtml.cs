@@ -81,7 +81,7 @@ public sealed class EditModel(RecordStore store, AccountStore accounts, ApiKeys 
         }
         catch (RowException e)
         {
-            Problem(Field(e.Field), Text.T("不符合数据规则：{0}", e.Message));
+            Problem(Field(e.Field), Text.T("不符合数据规则：{0}", e.Reason));
             return null;
         }
         foreach (var name in parsed.Aliases.Prepend(parsed.Name))
