@@ -30,6 +30,9 @@ public sealed class IndustryTaxonomy
     /// <summary>True when the label is an ecosystem or system of the tree.</summary>
     public bool IsKnown(string industry) => Current.SystemOf.ContainsKey(industry);
 
+    /// <summary>The English label of an industry, system or zone, or null when the taxonomy gives none.</summary>
+    public string? English(string name) => Current.English.GetValueOrDefault(name);
+
     /// <summary>0 same industry, 1 same system, 2 different systems, null when either is unknown.</summary>
     public int? Distance(string a, string b)
     {
@@ -62,23 +65,31 @@ public sealed class IndustryTaxonomy
             foreach (var system in file.Systems)
             {
                 SystemOf[system.Name] = system.Name;
+                if (system.En is { Length: > 0 } systemEn) English[system.Name] = systemEn;
                 foreach (var ecosystem in system.Ecosystems)
                 {
                     SystemOf[ecosystem.Name] = system.Name;
+                    if (ecosystem.En is { Length: > 0 } en) English[ecosystem.Name] = en;
                     ZonesOf[ecosystem.Name] = [.. ecosystem.Zones];
                 }
             }
+            foreach (var (zone, en) in file.ZonesEn ?? new Dictionary<string, string>())
+                if (en is { Length: > 0 }) English.TryAdd(zone, en);
         }
 
         public TaxonomyFile File { get; }
+        public Dictionary<string, string> English { get; } = new();
         public Dictionary<string, string> SystemOf { get; } = new();
         public Dictionary<string, List<string>> ZonesOf { get; } = new();
     }
 }
 
-/// <summary>The JSON shape of industries.json.</summary>
-public sealed record TaxonomyFile(IReadOnlyList<TaxonomySystem> Systems);
+/// <summary>
+/// The JSON shape of industries.json. Names are Chinese (records carry them); <c>en</c> is each one's English label
+/// for the English site, and <c>zonesEn</c> the zones' English names.
+/// </summary>
+public sealed record TaxonomyFile(IReadOnlyList<TaxonomySystem> Systems, IReadOnlyDictionary<string, string>? ZonesEn = null);
 
-public sealed record TaxonomySystem(string Name, IReadOnlyList<TaxonomyEcosystem> Ecosystems);
+public sealed record TaxonomySystem(string Name, IReadOnlyList<TaxonomyEcosystem> Ecosystems, string? En = null);
 
-public sealed record TaxonomyEcosystem(string Name, IReadOnlyList<string> Zones);
+public sealed record TaxonomyEcosystem(string Name, IReadOnlyList<string> Zones, string? En = null);

@@ -135,7 +135,7 @@ public static partial class EventsApi
             AgendaCsv.Write(stream, ev.ForAgenda(), agendas.Agendas(id).Where(a => a.Role == EventParticipant.Enterprise).SelectMany(a => a.Entries));
             stream.Position = 0;
             return Results.File(stream, "text/csv; charset=utf-8", FileStem(ev) + "-meetings.csv");
-        }).WithSummary("All meetings as CSV for Excel (UTF-8 with BOM); fill in 到场/进展/金额/原因 and upload it as outcomes");
+        }).WithSummary("All meetings as CSV for Excel (UTF-8 with BOM); fill in the attendance, stage, amount and reason columns and upload it as outcomes");
         group.MapGet("/{id}/agendas.html", (string id, EventStore events, EventAgendas agendas) =>
             events.Get(id) is not { } ev ? Missing(id) : Results.Content(AgendaPage.Render(ev.ForAgenda(), agendas.Agendas(id)), "text/html; charset=utf-8"))
             .WithSummary("Printable A4 agendas, one page per participant");

@@ -46,10 +46,93 @@ public static class Display
     }
 
     /// <summary>
+    /// A value from the records (a title, a name, a description, a place), marked as data that is not translated;
+    /// <paramref name="fallback"/> (interface words, shown as they are) when there is none.
+    /// </summary>
+    public static Microsoft.AspNetCore.Html.IHtmlContent Data(string? value, object? fallback = null) =>
+        string.IsNullOrEmpty(value)
+            ? new Microsoft.AspNetCore.Html.HtmlString(Encoder.Encode(fallback?.ToString() ?? "—"))
+            : new Microsoft.AspNetCore.Html.HtmlString($"<bdi translate=\"no\">{Encoder.Encode(value)}</bdi>");
+
+    /// <summary>
+    /// A sentence of the site (<paramref name="key"/>, translated) with values from the records in it, each marked
+    /// as data: "找到 3 条与“柔性显示”相关的需求" keeps the search words as they were typed on the English site.
+    /// </summary>
+    public static Microsoft.AspNetCore.Html.IHtmlContent Sentence(string key, params object?[] args)
+    {
+        var html = new System.Text.StringBuilder();
+        var template = Text.T(key);
+        var last = 0;
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(template, @"\{(\d+)\}"))
+        {
+            html.Append(Encoder.Encode(template[last..m.Index]));
+            var arg = args[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)];
+            html.Append(arg switch
+            {
+                Microsoft.AspNetCore.Html.IHtmlContent content => Html(content),
+                Microsoft.Extensions.Localization.LocalizedString words => Encoder.Encode(words.Value),
+                int or long => Encoder.Encode(Convert.ToString(arg, CultureInfo.CurrentCulture) ?? ""),
+                _ => $"<bdi translate=\"no\">{Encoder.Encode(Convert.ToString(arg, CultureInfo.CurrentCulture) ?? "")}</bdi>",
+            });
+            last = m.Index + m.Length;
+        }
+        html.Append(Encoder.Encode(template[last..]));
+        return new Microsoft.AspNetCore.Html.HtmlString(html.ToString());
+    }
+
+    private static string Html(Microsoft.AspNetCore.Html.IHtmlContent content)
+    {
+        using var writer = new StringWriter();
+        content.WriteTo(writer, Encoder);
+        return writer.ToString();
+    }
+
+    /// <summary>
     /// Longest search text the pages accept: a whole pasted need description (its strongest 96 terms are searched).
     /// URL-encoded Chinese takes nine bytes a character, so Kestrel's request line is raised to match.
     /// </summary>
     public const int MaxQueryLength = 3_000;
+
+    /// <summary>An industry, system or zone of the taxonomy in the page's language (its English label on the English site).</summary>
+    public static string Label(this Engine.Taxonomy.IndustryTaxonomy taxonomy, string? name) =>
+        name is null ? "—" : Text.IsEnglish ? taxonomy.English(name) ?? name : name;
+
+    /// <summary>Interface words (already in the page's language) as an argument of <see cref="Sentence"/>, not marked as data.</summary>
+    public static Microsoft.AspNetCore.Html.IHtmlContent Words(string text) => new Microsoft.AspNetCore.Html.HtmlString(Encoder.Encode(text));
+
+    /// <summary>
+    /// A reason a match is shown, in the page's language. What follows its colon (or sits in its brackets) are the
+    /// pair's own words — shared terms, keywords, modes, an industry: taxonomy and vocabulary words are translated,
+    /// the record's own words are marked as data.
+    /// </summary>
+    public static Microsoft.AspNetCore.Html.IHtmlContent Reason(Engine.Taxonomy.IndustryTaxonomy taxonomy, Engine.Scoring.Reason reason)
+    {
+        var text = Text.IsEnglish ? reason.En : reason.Zh;
+        string Item(string item) =>
+            taxonomy.IsKnown(item) ? Encoder.Encode(taxonomy.Label(item))
+            : Vocabulary.CooperationModes.Contains(item) || Vocabulary.Maturities.Contains(item) ? Encoder.Encode(Text.T(item))
+            : $"<bdi translate=\"no\">{Encoder.Encode(item)}</bdi>";
+        var match = System.Text.RegularExpressions.Regex.Match(text, @"^(?<head>[^:：(（]*?)(?<open>: |：|\s?[(（])(?<list>[^)）]*)(?<close>[)）]?)(?<tail>.*)$");
+        if (!match.Success) return new Microsoft.AspNetCore.Html.HtmlString(Encoder.Encode(text));
+        var list = match.Groups["list"].Value;
+        var separator = list.Contains('、') ? "、" : ", ";
+        // A bracket that holds a figure ("65% covered") is the sentence's own words.
+        var items = System.Text.RegularExpressions.Regex.IsMatch(list, @"\d") && match.Groups["open"].Value.Trim() is "(" or "（"
+            ? Encoder.Encode(list)
+            : string.Join(Encoder.Encode(separator), list.Split(separator).Select(Item));
+        var rest = match.Groups["tail"].Value;
+        var tail = rest.Length > 0 && (rest.StartsWith(": ") || rest.StartsWith("：")) ? Encoder.Encode(rest[..(rest[0] == '：' ? 1 : 2)]) + string.Join(Encoder.Encode(separator), rest[(rest[0] == '：' ? 1 : 2)..].Split(rest.Contains('、') ? "、" : ", ").Select(Item)) : Encoder.Encode(rest);
+        return new Microsoft.AspNetCore.Html.HtmlString(Encoder.Encode(match.Groups["head"].Value) + Encoder.Encode(match.Groups["open"].Value) + items + Encoder.Encode(match.Groups["close"].Value) + tail);
+    }
+
+    /// <summary>A model registry note: the engine's own notes in the page's language, an administrator's as data.</summary>
+    public static Microsoft.AspNetCore.Html.IHtmlContent Note(string? note) => note switch
+    {
+        null or "" => Microsoft.AspNetCore.Html.HtmlString.Empty,
+        "shipped with the build" => new Microsoft.AspNetCore.Html.HtmlString(Encoder.Encode(Text.T("随构建发布"))),
+        "the shipped model" => new Microsoft.AspNetCore.Html.HtmlString(Encoder.Encode(Text.T("随构建发布的模型"))),
+        _ => Data(note),
+    };
 
     /// <summary>The badge of a need open for proposals, as <see cref="NeedStatus"/> words it.</summary>
     public static string Open => Text.T("征集中");

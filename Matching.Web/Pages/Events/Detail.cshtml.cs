@@ -154,8 +154,8 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
         Participants = participants.Select(p => (p.Kind, p.Id, Label: p.Kind switch
         {
             EventParticipant.Enterprise => organisations.GetValueOrDefault(p.Id, p.Id),
-            EventParticipant.Result => Text.T("成果：{0}（{1}）", results.TryGetValue(p.Id, out var r) ? r.Title : p.Id, Of(r?.Organisation)),
-            _ => Text.T("专家：{0}（{1}）", experts.TryGetValue(p.Id, out var e) ? e.Name : p.Id, Of(e?.Organisation)),
+            EventParticipant.Result => Text.T("{0}（{1}）", results.TryGetValue(p.Id, out var r) ? r.Title : p.Id, Of(r?.Organisation)),
+            _ => Text.T("{0}（{1}）", experts.TryGetValue(p.Id, out var e) ? e.Name : p.Id, Of(e?.Organisation)),
         })).OrderBy(p => p.Kind).ThenBy(p => p.Label, StringComparer.Ordinal).ToList();
         return true;
     }

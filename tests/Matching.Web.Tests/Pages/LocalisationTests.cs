@@ -79,7 +79,7 @@ public partial class LocalisationTests(MatchingWebFactory factory)
         var search = await client.GetStringAsync("/?q=OLED&culture=en");
         foreach (var tab in new[] { "Needs", "Results", "Experts" })
             Assert.Matches($"<a href=\"[^\"]*tab={tab.ToLowerInvariant()}[^\"]*\" aria-current=\"false\">\\s*{tab} <span class=\"count\">", search);
-        Assert.Contains("Needs matching “OLED”: ", search);
+        Assert.Contains("Needs matching “<bdi translate=\"no\">OLED</bdi>”: ", search);
         NoChineseIn(search, "<h2>", "aria-label=\"", "<span class=\"pct\">");
 
         var need = await client.GetStringAsync("/needs/n-display-01?culture=en");
@@ -123,7 +123,7 @@ public partial class LocalisationTests(MatchingWebFactory factory)
     [GeneratedRegex("""\bL\["((?:[^"\\]|\\.)*)"\]""")]
     private static partial Regex ViewKey();
 
-    [GeneratedRegex("""\bText\.T\("((?:[^"\\]|\\.)*)"[,)]""")]
+    [GeneratedRegex("""\b(?:Text\.T|Display\.Sentence)\("((?:[^"\\]|\\.)*)"[,)]""")]
     private static partial Regex CodeKey();
 
     [GeneratedRegex(""""\b(?:ErrorMessage|Name|Prompt|Description)\s*=\s*"((?:[^"\\]|\\.)*\p{IsCJKUnifiedIdeographs}(?:[^"\\]|\\.)*)"""")]
