@@ -177,7 +177,8 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
             return RuleResult.Invalid(Message.Of("WhyNot.NotAtEvent", constraint.Enterprise ?? ""), "enterprise");
         if (!participants.Contains(new EventParticipant(constraint.OfferKind, constraint.OfferId ?? "")))
             return RuleResult.Invalid(Message.Of("WhyNot.NotAtEvent", constraint.OfferId ?? ""), "offerId");
-        if (constraint.Kind == EventConstraint.Pin && Blocked(ev, constraint.Enterprise!, OfferKey(constraint.OfferKind, constraint.OfferId!)) is { } reason)
+        // A pin replaces the organiser's own forbid of the pair (they changed their mind); any other block stands.
+        if (constraint.Kind == EventConstraint.Pin && Blocked(ev, constraint.Enterprise!, OfferKey(constraint.OfferKind, constraint.OfferId!)) is { Code: not ("Event.Forbidden" or "Event.ForbiddenWithNote") } reason)
             return RuleResult.Conflict(Message.Of("Event.PairCannotMeet", reason));
         events.Constrain(eventId, constraint with { Note = constraint.Note is { Length: > MaxNote } n ? n[..MaxNote] : constraint.Note });
         return RuleResult.Done;

@@ -85,10 +85,10 @@ public sealed class MatchingWebFactory : WebApplicationFactory<Program>
         return (name, password);
     }
 
-    /// <summary>A cookie client signed in through the sign-in form, as a browser would be.</summary>
-    public async Task<HttpClient> SignedInClient(string userName, string password)
+    /// <summary>A cookie client signed in through the sign-in form, as a browser would be (its cookies in <paramref name="cookies"/> when given).</summary>
+    public async Task<HttpClient> SignedInClient(string userName, string password, CookieContainer? cookies = null)
     {
-        var client = CookieClient();
+        var client = CookieClient(cookies);
         var token = await FormToken(client, "/account/login");
         var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -104,8 +104,8 @@ public sealed class MatchingWebFactory : WebApplicationFactory<Program>
     /// A client that keeps cookies and does not follow redirects, as a test sees them. (On Kestrel the factory's own
     /// clients follow redirects whatever their options say.)
     /// </summary>
-    public HttpClient CookieClient() =>
-        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = BaseAddress };
+    public HttpClient CookieClient(CookieContainer? cookies = null) =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies ?? new CookieContainer() }) { BaseAddress = BaseAddress };
 
     /// <summary>The antiforgery token of the form on <paramref name="path"/>.</summary>
     public static async Task<string> FormToken(HttpClient client, string path)

@@ -113,7 +113,7 @@ public sealed class KeyForm
     [Required(ErrorMessage = "请输入密钥名称"), StringLength(100, ErrorMessage = "名称最多 100 个字符"), Display(Name = "密钥名称（用途，例如“成果同步程序”）")]
     public string Name { get; set; } = "";
 
-    [StringLength(PageResults.MaxIdLength), Display(Name = "所属机构")]
+    [StringLength(PageResults.MaxIdLength, ErrorMessage = "机构编号太长"), Display(Name = "所属机构")]
     public string? OrganisationId { get; set; }
 
     [Display(Name = "角色")]

@@ -156,4 +156,40 @@ public class EventPlannerTests : IDisposable
         Assert.Equal(b.Slot, after.Single(m => m.Enterprise == a.Enterprise && m.OfferId == a.OfferId).Slot);
         Assert.Equal(a.Slot, after.Single(m => m.Enterprise == b.Enterprise && m.OfferId == b.OfferId).Slot);
     }
+
+    [Fact]
+    public void PinsForbidsAndRequests_FollowTheEventsRules_WhoeverAsks()
+    {
+        Assert.True(DemoEvent.SeedIfMissing(_events, _planner));
+        var meeting = _events.Meetings(DemoEvent.Id)[0];
+        var enterprise = meeting.Enterprise;
+
+        // Only the event's participants: a stranger is refused with the field named.
+        var stranger = _planner.Constrain(DemoEvent.Id, new EventConstraint("ent-nobody", meeting.OfferKind, meeting.OfferId, EventConstraint.Pin));
+        Assert.Equal((Matching.Engine.Messages.RuleStatus.Invalid, "enterprise", "WhyNot.NotAtEvent"), (stranger.Status, stranger.Field, stranger.Reason!.Code));
+        Assert.Equal(Matching.Engine.Messages.RuleStatus.NotFound, _planner.Constrain("no-such-event", new EventConstraint(enterprise, meeting.OfferKind, meeting.OfferId, EventConstraint.Pin)).Status);
+
+        // A pair the enterprise declined is blocked: a pin on it is refused with the reason, in both languages.
+        Assert.True(_events.Respond(DemoEvent.Id, enterprise, meeting.OfferKind, meeting.OfferId, "enterprise", MeetingStatus.Declined));
+        var pin = _planner.Constrain(DemoEvent.Id, new EventConstraint(enterprise, meeting.OfferKind, meeting.OfferId, EventConstraint.Pin));
+        Assert.Equal(Matching.Engine.Messages.RuleStatus.Conflict, pin.Status);
+        Assert.Equal("这一对不能安排：企业已婉拒", pin.Reason!.Render(Matching.Engine.Messages.Message.Chinese));
+        Assert.Equal("this pair cannot meet: declined by the enterprise", pin.Reason.Render(Matching.Engine.Messages.Message.English));
+        Assert.DoesNotContain(_events.Constraints(DemoEvent.Id), c => c.Kind == EventConstraint.Pin && c.Enterprise == enterprise && c.OfferId == meeting.OfferId);
+        // Accepting a request for it is refused the same way.
+        var (asked, requestId) = _planner.Request(DemoEvent.Id, enterprise, meeting.OfferKind, meeting.OfferId, "enterprise", null);
+        Assert.True(asked.Ok);
+        Assert.Equal(Matching.Engine.Messages.RuleStatus.Conflict, _planner.Decide(DemoEvent.Id, requestId, accept: true).Status);
+
+        // A forbid goes in while the list is open; once it is published nothing changes any more.
+        var other = _events.Meetings(DemoEvent.Id).First(m => m.Enterprise != enterprise);
+        Assert.True(_planner.Constrain(DemoEvent.Id, new EventConstraint(other.Enterprise, other.OfferKind, other.OfferId, EventConstraint.Forbid, "去年已合作")).Ok);
+        _events.SetStatus(DemoEvent.Id, EventStatus.Published);
+        var late = _planner.Constrain(DemoEvent.Id, new EventConstraint(other.Enterprise, other.OfferKind, other.OfferId, EventConstraint.Pin));
+        Assert.Equal((Matching.Engine.Messages.RuleStatus.Conflict, "Event.ConstraintAfterPublishing"), (late.Status, late.Reason!.Code));
+        Assert.Equal("the event is published: pins, forbids and requests no longer change once the list is published", late.Reason.Render(Matching.Engine.Messages.Message.English));
+        Assert.False(_planner.Unconstrain(DemoEvent.Id, other.Enterprise, other.OfferKind, other.OfferId).Ok);
+        Assert.Contains(_events.Constraints(DemoEvent.Id), c => c.Kind == EventConstraint.Forbid && c.Enterprise == other.Enterprise);
+        Assert.Equal(Matching.Engine.Messages.RuleStatus.Conflict, _planner.Request(DemoEvent.Id, enterprise, meeting.OfferKind, meeting.OfferId, "enterprise", null).Result.Status);
+    }
 }

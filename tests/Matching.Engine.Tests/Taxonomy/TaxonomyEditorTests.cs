@@ -20,7 +20,7 @@ public class TaxonomyEditorTests : IDisposable
     {
         var (editor, taxonomy, _) = Live();
         var before = editor.IndustriesText();
-        var broken = before.Replace("\"新型显示\", \"zones\"", "\"新型显示\" \"zones\"");
+        var broken = before.Replace("\"新型显示\", \"en\"", "\"新型显示\" \"en\"");
         Assert.NotEqual(before, broken);
 
         var problems = editor.SaveIndustries(broken);

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Matching.Engine.Events;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Matching.Web.Tests.Apis;
 
@@ -69,7 +71,7 @@ public class EventsApiTests(MatchingWebFactory factory)
 
         var unconfirmed = await _client.PostAsync("/api/v1/events/republish-day/generate", null);
         Assert.Equal(HttpStatusCode.Conflict, unconfirmed.StatusCode);
-        Assert.Contains("confirm=true", await unconfirmed.Content.ReadAsStringAsync());
+        Assert.Equal("Event.RepublishNotConfirmed", JsonDocument.Parse(await unconfirmed.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
         Assert.Equal("published", (await Json(await _client.GetAsync("/api/v1/events/republish-day"))).GetProperty("status").GetString());
 
         var again = await Json(await _client.PostAsync("/api/v1/events/republish-day/generate?confirm=true", null));
@@ -82,6 +84,40 @@ public class EventsApiTests(MatchingWebFactory factory)
         Assert.DoesNotContain(after, m => m.GetProperty("enterprise").GetString() == declined.GetProperty("enterprise").GetString()
             && m.GetProperty("offerId").GetString() == declined.GetProperty("offerId").GetString());
         Assert.Equal("published", (await Json(await _client.GetAsync("/api/v1/events/republish-day"))).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task TheApi_RefusesAPinAfterPublishing_AndAPinOnADeclinedPair_AsThePageDoes()
+    {
+        await Json(await _client.PostAsJsonAsync("/api/v1/events", new { id = "pin-rules-day", name = "锁定规则", startsAt = "2026-12-26T09:00:00", slots = 6 }));
+        await Json(await _client.PostAsJsonAsync("/api/v1/events/pin-rules-day/participants", new { filter = new { industries = new[] { "新型显示" } } }));
+        await Json(await _client.PostAsync("/api/v1/events/pin-rules-day/generate", null));
+        var meetings = (await Json(await _client.GetAsync("/api/v1/events/pin-rules-day/meetings"))).EnumerateArray().ToList();
+        var (first, second) = (meetings[0], meetings[1]);
+        object Pair(JsonElement m, string kind) => new { enterprise = m.GetProperty("enterprise").GetString(), offerKind = m.GetProperty("offerKind").GetString(), offerId = m.GetProperty("offerId").GetString(), kind };
+
+        // Not a participant: 400 naming the field, with the message's code.
+        var stranger = await _client.PostAsJsonAsync("/api/v1/events/pin-rules-day/constraints", new { enterprise = "ent-nobody", offerKind = "result", offerId = "r-display-01", kind = "pin" });
+        Assert.Equal(HttpStatusCode.BadRequest, stranger.StatusCode);
+        var problem = JsonDocument.Parse(await stranger.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("WhyNot.NotAtEvent", problem.GetProperty("code").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("enterprise", out _));
+
+        // Published: the enterprise declines a meeting; a pin on another pair is refused (the list is out), and the
+        // declined pair is blocked for good.
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsync("/api/v1/events/pin-rules-day/publish", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsJsonAsync("/api/v1/events/pin-rules-day/meetings/respond", new
+        {
+            enterprise = first.GetProperty("enterprise").GetString(), offerKind = first.GetProperty("offerKind").GetString(), offerId = first.GetProperty("offerId").GetString(), side = "enterprise", status = "declined",
+        })).StatusCode);
+        var late = await _client.PostAsJsonAsync("/api/v1/events/pin-rules-day/constraints", Pair(second, "pin"));
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Equal("Event.ConstraintAfterPublishing", JsonDocument.Parse(await late.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await _client.DeleteAsync("/api/v1/events/pin-rules-day/constraints?enterprise=x&offerKind=result&offerId=y")).StatusCode);
+
+        var (planner, events) = (factory.Services.GetRequiredService<EventPlanner>(), factory.Services.GetRequiredService<Matching.Engine.Storage.EventStore>());
+        Assert.Equal("published", events.Get("pin-rules-day")!.Status);
+        Assert.NotNull(planner.Blocked(events.Get("pin-rules-day")!, first.GetProperty("enterprise").GetString()!, EventPlanner.OfferKey(first.GetProperty("offerKind").GetString()!, first.GetProperty("offerId").GetString()!)));
     }
 
     [Fact]
@@ -176,7 +212,7 @@ public class EventsApiTests(MatchingWebFactory factory)
         var after = (await Json(await _client.GetAsync("/api/v1/events/ai-day/meetings"))).EnumerateArray().ToList();
         Assert.DoesNotContain(after, m => m.GetProperty("enterprise").GetString() == pair.enterprise && m.GetProperty("offerId").GetString() == pair.offerId);
         var why = await Json(await _client.GetAsync($"/api/v1/events/ai-day/why-not?enterprise={pair.enterprise}&offerKind={pair.offerKind}&offerId={pair.offerId}"));
-        Assert.Contains("已有合作", why.GetProperty("message").GetString());
+        Assert.Contains("已有合作", why.GetProperty("message").GetProperty("text").GetString());
 
         // Publish, a participant confirms, and the filled-in sheet comes back as outcomes.
         await Json(await _client.PostAsync("/api/v1/events/ai-day/publish", null));
@@ -228,6 +264,6 @@ public class EventsApiTests(MatchingWebFactory factory)
             new { enterprise, offerKind = mine[0].GetProperty("offerKind").GetString(), offerId = mine[0].GetProperty("offerId").GetString(), slot = mine[1].GetProperty("slot").GetInt32(), table = 99 },
         });
         Assert.Equal(HttpStatusCode.Conflict, clash.StatusCode);
-        Assert.Contains("in 2 meetings", await clash.Content.ReadAsStringAsync());
+        Assert.Contains("Event.TwiceInSlot", await clash.Content.ReadAsStringAsync());
     }
 }

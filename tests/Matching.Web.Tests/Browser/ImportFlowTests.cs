@@ -38,7 +38,7 @@ public class ImportFlowTests(MatchingWebFactory factory)
         var rows = page.Locator("table.rejections tbody tr");
         Assert.Equal(3, await rows.CountAsync());
         Assert.Equal(["2", "3", "4"], await rows.Locator("td:first-child").AllTextContentsAsync());
-        Assert.Contains("title is empty", await rows.Nth(0).TextContentAsync());
+        Assert.Contains("title 为空", await rows.Nth(0).TextContentAsync());
         Assert.Contains("maturity", await rows.Nth(1).TextContentAsync());
         Assert.Equal("2", (await page.Locator("dd.ok").TextContentAsync())?.Trim());
 

@@ -44,7 +44,7 @@ public class NotificationFlowTests(MatchingWebFactory factory)
         Assert.DoesNotContain("<b>&", page);
         Assert.Contains("class=\"notification unread\"", page);
         Assert.Contains($"<a href=\"/agenda/{EventId}\">", page);
-        Assert.Matches("class=\"user-link\">[^<]*<span class=\"badge badge-unread\"[^>]*><span class=\"visually-hidden\">[^<]*</span>1</span>", page);
+        Assert.Matches("class=\"user-link\"><bdi translate=\"no\">[^<]*</bdi><span class=\"badge badge-unread\"[^>]*><span class=\"visually-hidden\">[^<]*</span>1</span>", page);
         // ... and the e-mail, addressed to them, its Chinese subject encoded on the wire and decoded back the same.
         var mail = await MailTo(enterpriseMail, m => (m.Subject ?? "").StartsWith("对接活动已发布", StringComparison.Ordinal));
         Assert.Equal(title, mail.Subject);

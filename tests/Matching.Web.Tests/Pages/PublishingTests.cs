@@ -92,8 +92,8 @@ public class PublishingTests(MatchingWebFactory factory)
         Assert.Contains("已完成", html);
         var rejected = Regex.Matches(html, "<tr><td>(\\d+)</td>").Select(m => int.Parse(m.Groups[1].Value)).ToList();
         Assert.Equal([2, 3, 4], rejected);
-        Assert.Contains("is not yours", html);
-        Assert.Contains("title is required", html);
+        Assert.Contains("不是你的机构", html);
+        Assert.Contains("缺少必填字段 <bdi translate=\"no\">title</bdi>", html);
         Assert.Contains("n-page-import-01", await client.GetStringAsync("/mine"));
         using var admin = factory.AdminClient();
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/needs/n-page-import-03")).StatusCode);

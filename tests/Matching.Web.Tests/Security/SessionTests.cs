@@ -30,14 +30,7 @@ public class SessionTests(MatchingWebFactory factory)
     private async Task<(HttpClient Client, System.Net.CookieContainer Cookies)> SignIn(string name, string password)
     {
         var cookies = new System.Net.CookieContainer();
-        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies }) { BaseAddress = factory.BaseAddress };
-        var token = await MatchingWebFactory.FormToken(client, "/account/login");
-        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["UserName"] = name, ["Password"] = password, ["__RequestVerificationToken"] = token,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return (client, cookies);
+        return (await factory.SignedInClient(name, password, cookies), cookies);
     }
 
     private string IdOf(string userName) => factory.Services.GetRequiredService<AccountStore>().FindByNormalizedUserName(userName.ToUpperInvariant())!.Id;

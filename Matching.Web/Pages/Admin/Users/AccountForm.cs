@@ -15,7 +15,7 @@ public class AccountForm
     [Required(ErrorMessage = "请选择角色"), Display(Name = "角色")]
     public string? Role { get; set; }
 
-    [StringLength(PageResults.MaxIdLength), Display(Name = "所属机构")]
+    [StringLength(PageResults.MaxIdLength, ErrorMessage = "机构编号太长"), Display(Name = "所属机构")]
     public string? OrganisationId { get; set; }
 
     /// <summary>Identity's refusals in the site's words.</summary>
