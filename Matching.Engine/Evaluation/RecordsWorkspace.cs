@@ -53,7 +53,7 @@ public sealed class RecordsWorkspace : IDisposable
     /// training does) or a model's own topic model (as serving uses it).
     /// </remarks>
     public static RecordsWorkspace FromDemo(string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, int embeddingMaxTokens = 256) =>
-        Create(scratchRoot, "demo", analyzer, synonyms, topics, embeddingMaxTokens, store => new DemoSeeder(store, new Importer(store)).SeedIfEmpty());
+        Create(scratchRoot, "demo", analyzer, synonyms, topics, embeddingMaxTokens, store => new DemoSeeder(store, new Importer(store), withHeldOut: true).SeedIfEmpty());
 
     /// <summary>A consistent copy (SQLite online backup) of a data directory's database.</summary>
     public static RecordsWorkspace FromDatabase(string databaseFile, string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, int embeddingMaxTokens = 256)

@@ -51,7 +51,7 @@ public sealed class TempDataDirectory : IDisposable
         return path;
     }
 
-    public void SeedDemo() => new DemoSeeder(Store, Importer).SeedIfEmpty();
+    public void SeedDemo(bool withHeldOut = false) => new DemoSeeder(Store, Importer, withHeldOut).SeedIfEmpty();
 
     public IndexSet OpenIndexes()
     {

@@ -25,7 +25,8 @@ public class LearningLoopTests : IDisposable
     [Fact]
     public void JudgementsAdded_Retrain_Candidate_PromotedByTheRule_MatchesRecomputedWithTheNewVersion()
     {
-        _data.SeedDemo();
+        // The dense held-out needs stand in for live needs whose judgements arrive later.
+        _data.SeedDemo(withHeldOut: true);
         var registry = new ModelRegistry(_data.Database, TempDataDirectory.Analyzer, _data.Path);
         var v1 = registry.EnsureShipped(ShippedModel.Folder)!;
         var retrainer = new Retrainer(_data.Store, registry, TempDataDirectory.Analyzer, TaxonomyFiles.DefaultSynonyms(), TaxonomyFiles.DefaultTaxonomy(),

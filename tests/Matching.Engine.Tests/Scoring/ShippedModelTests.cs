@@ -73,7 +73,8 @@ public class ShippedModelTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void CalibratedScores_RankACandidatesGoodNeedsAboveItsBadOnes_AcrossNeeds()
     {
-        _data.SeedDemo();
+        // An evaluation: the held-out needs go in with the demo, as in RecordsWorkspace.FromDemo.
+        _data.SeedDemo(withHeldOut: true);
         _data.Maintainer().CatchUp();
         var models = new ModelHost(TempDataDirectory.Analyzer);
         Assert.NotNull(models.LoadFirst([ShippedModel.Folder]));

@@ -70,6 +70,23 @@ public class SmallThingsTests(MatchingWebFactory factory)
     }
 
     [Fact]
+    public async Task TheHeldOutEvaluationNeeds_AreNotLiveDemoNeeds_ButTheEvaluationStillHasThem()
+    {
+        // The demo data directory holds the live demo only: no one sees, matches or meets the 30 evaluation needs.
+        using var admin = factory.AdminClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/needs/n-eval-01")).StatusCode);
+        var needs = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/needs?pageSize=200")).RootElement.GetProperty("items").EnumerateArray()
+            .Select(n => n.GetProperty("id").GetString()!).ToList();
+        Assert.True(needs.Count > 50, $"only {needs.Count} demo needs");
+        Assert.DoesNotContain(needs, id => id.StartsWith("n-eval-", StringComparison.Ordinal));
+        using var anonymous = factory.CookieClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/needs/n-eval-01")).StatusCode);
+
+        // The evaluation's own workspace still has them (RecordsWorkspace.FromDemo): ShippedModelTests reproduces the
+        // held-out figure through it.
+    }
+
+    [Fact]
     public async Task AHiddenBudget_ReadsNotPublic_NotNegotiable()
     {
         var (name, password) = await factory.CreateUser(Engine.Accounts.Roles.Enterprise, "org-another-enterprise-budget");

@@ -76,7 +76,7 @@ public class PersonalDataTests(MatchingWebFactory factory)
         // Administrators read it on the audit page, the actor by user name.
         using var auditPage = await factory.SignedInClient("admin", factory.AdminPassword);
         var log = await auditPage.GetStringAsync($"/admin/audit?record={Expert}");
-        Assert.Contains("<td>erase</td>", log);
+        Assert.Contains("<td><code>erase</code></td>", log);
         Assert.Contains($"<td>{name}</td>", log);
         Assert.DoesNotContain(Name, log);
     }
