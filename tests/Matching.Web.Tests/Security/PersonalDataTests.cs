@@ -77,7 +77,7 @@ public class PersonalDataTests(MatchingWebFactory factory)
         using var auditPage = await factory.SignedInClient("admin", factory.AdminPassword);
         var log = await auditPage.GetStringAsync($"/admin/audit?record={Expert}");
         Assert.Contains("<td><code>erase</code></td>", log);
-        Assert.Contains($"<td>{name}</td>", log);
+        Assert.Contains($"<td><bdi translate=\"no\">{name}</bdi></td>", log);
         Assert.DoesNotContain(Name, log);
     }
 
