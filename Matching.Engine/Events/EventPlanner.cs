@@ -235,6 +235,17 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         return problem.ForbidReasons.GetValueOrDefault((enterprise, offer));
     }
 
+    /// <summary>
+    /// Takes a participant off the event, with its pins, forbids and pending requests, while the list is not yet
+    /// published (after that, people have their agendas; they decline instead).
+    /// </summary>
+    public RuleResult RemoveParticipant(string eventId, EventParticipant participant)
+    {
+        if (events.Get(eventId) is not { } ev) return RuleResult.NotFound(Message.Of("Event.NotFound", eventId));
+        if (!TakesConstraints(ev)) return RuleResult.Conflict(Message.Of("Event.ParticipantsFixed", Message.Term("EventStatus." + ev.Status)));
+        return events.RemoveParticipant(eventId, participant) ? RuleResult.Done : RuleResult.NotFound(Message.Of("WhyNot.NotAtEvent", participant.Id));
+    }
+
     /// <summary>The lowest score the event books a meeting at: the organiser's, else the serving model's match floor, else 0.</summary>
     public double FloorOf(MatchingEvent ev) => ev.MinScore ?? matches.MatchFloor ?? 0;
 

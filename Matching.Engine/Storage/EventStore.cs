@@ -68,6 +68,23 @@ public sealed class EventStore(MatchingDatabase database)
         tx.Commit();
     }
 
+    /// <summary>Removes a participant with its pins, forbids and pending requests; false when it was not one.</summary>
+    public bool RemoveParticipant(string eventId, EventParticipant participant)
+    {
+        using var connection = database.Open();
+        using var tx = connection.BeginTransaction();
+        var removed = connection.Execute("DELETE FROM event_participants WHERE event_id = @eventId AND kind = @Kind AND id = @Id", new { eventId, participant.Kind, participant.Id }, tx) > 0;
+        if (removed)
+        {
+            var (enterprise, offerKind, offerId) = participant.Kind == Events.EventParticipant.Enterprise ? (participant.Id, "", "") : ("", participant.Kind, participant.Id);
+            const string Theirs = "event_id = @eventId AND (enterprise_id = @enterprise OR (offer_kind = @offerKind AND offer_id = @offerId))";
+            connection.Execute($"DELETE FROM event_constraints WHERE {Theirs}", new { eventId, enterprise, offerKind, offerId }, tx);
+            connection.Execute($"DELETE FROM event_requests WHERE {Theirs} AND status = 'pending'", new { eventId, enterprise, offerKind, offerId }, tx);
+        }
+        tx.Commit();
+        return removed;
+    }
+
     public IReadOnlyList<EventParticipant> Participants(string eventId)
     {
         using var connection = database.Open();

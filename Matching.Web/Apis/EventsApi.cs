@@ -73,6 +73,9 @@ public static partial class EventsApi
         group.MapGet("/{id}", (string id, EventStore events) => Found(events.Get(id), id)).WithSummary("One event and its settings");
         group.MapGet("/{id}/participants", (string id, EventStore events) => events.Get(id) is null ? Missing(id) : Results.Ok(events.Participants(id)));
         group.MapPost("/{id}/participants", AddParticipants).WithSummary("Add participants by filter (industries, zones, organisations, kinds) or by hand");
+        group.MapDelete("/{id}/participants/{kind:regex(^(enterprise|result|expert)$)}/{participantId}", (string id, string kind, string participantId, EventPlanner planner) =>
+                planner.RemoveParticipant(id, new EventParticipant(kind, participantId)).ToHttp())
+            .WithSummary("Take a participant off the event with its pins and forbids (refused once the list is published)");
         group.MapPost("/{id}/constraints", (string id, ConstraintInput c, EventPlanner planner) =>
                 planner.Constrain(id, new EventConstraint(c.Enterprise, c.OfferKind, c.OfferId, c.Kind, c.Note)).ToHttp())
             .WithSummary("Pin or forbid a pair of the event's participants; re-solving keeps it (refused after publishing, and a pin on a conflicted pair)");

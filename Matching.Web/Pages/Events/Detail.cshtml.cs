@@ -38,6 +38,36 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
         return Page();
     }
 
+    /// <summary>Adds participants by id (one per line or separated by commas); each unknown one is refused with its reason.</summary>
+    public IActionResult OnPostAddParticipants(string id, string kind, string ids)
+    {
+        if (!Load(id)) return this.PageWithStatus(StatusCodes.Status404NotFound);
+        var given = (ids ?? "").Split(['\n', ',', '，', ' ', '、'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(s => s.Length <= PageResults.MaxIdLength).Distinct().Take(Apis.EventsApi.MaxItems).Select(p => new EventParticipant(kind ?? "", p)).ToList();
+        if (!Editable) Message = Text.T(Matching.Engine.Messages.Message.Of("Event.ParticipantsFixed", Matching.Engine.Messages.Message.Term("EventStatus." + Event!.Status)));
+        else if (given.Count == 0) Message = Text.T("请填写要加入的编号。");
+        else
+        {
+            var added = planner.AddParticipants(id, given);
+            Message = added.Refused.Count == 0
+                ? Text.T("已加入 {0} 个参会方。", added.Added.Count)
+                : Text.T("已加入 {0} 个参会方；{1} 个未加入：{2}", added.Added.Count, added.Refused.Count,
+                    string.Join(Text.T("；"), added.Refused.Take(10).Select(r => Text.T("{0}（{1}）", r.Participant.Id, Text.T(r.Reason)))));
+        }
+        Load(id);
+        return Page();
+    }
+
+    /// <summary>Takes a participant off the event (with its pins and forbids) while the list is not published.</summary>
+    public IActionResult OnPostRemoveParticipant(string id, string kind, string participant)
+    {
+        if (!Load(id)) return this.PageWithStatus(StatusCodes.Status404NotFound);
+        var result = planner.RemoveParticipant(id, new EventParticipant(kind ?? "", participant ?? ""));
+        Message = result.Ok ? Text.T("已移出参会方，重新生成后生效。") : Text.T(result.Reason!);
+        Load(id);
+        return Page();
+    }
+
     public IActionResult OnPostUnconstrain(string id, string enterprise, string offerKind, string offerId)
     {
         if (!Load(id)) return this.PageWithStatus(StatusCodes.Status404NotFound);

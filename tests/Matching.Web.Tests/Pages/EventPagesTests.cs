@@ -48,6 +48,42 @@ public class EventPagesTests(MatchingWebFactory factory) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheEventPage_ListsItsParticipants_AddsByIdWithReasons_AndRemovesOne()
+    {
+        var create = await _api.PostAsync("/api/v1/events", new StringContent(
+            """{"id":"people-day","name":"参会方管理","startsAt":"2026-12-27T09:00:00","slots":6}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        var token = await MatchingWebFactory.FormToken(_client, "/events/people-day");
+        async Task<string> Post(string handler, params (string, string)[] fields)
+        {
+            var response = await _client.PostAsync($"/events/people-day?handler={handler}",
+                new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)).Append(new("__RequestVerificationToken", token))));
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, html);
+            return html;
+        }
+
+        Assert.Contains("还没有参会方。", await _client.GetStringAsync("/events/people-day"));
+        // By id, several at once; the one that does not exist is refused with its reason and not counted.
+        var added = await Post("AddParticipants", ("kind", "enterprise"), ("ids", "ent-display-01, ent-nonexistent\nent-display-02"));
+        Assert.Contains("已加入 2 个参会方；1 个未加入：ent-nonexistent（没有这个机构）", added);
+        var expert = await Post("AddParticipants", ("kind", "expert"), ("ids", "e-display-01"));
+        Assert.Contains("企业 2 个，成果 0 个，专家 1 个", expert);
+        Assert.Contains("<code>ent-display-02</code>", expert);
+        await Post("Constraint", ("enterprise", "ent-display-02"), ("offer", "expert:e-display-01"), ("kind", "forbid"));
+
+        // Removing a participant takes its pins and forbids with it.
+        var removed = await Post("RemoveParticipant", ("kind", "enterprise"), ("participant", "ent-display-02"));
+        Assert.Contains("已移出参会方", removed);
+        Assert.DoesNotContain("<code>ent-display-02</code>", removed);
+        var constraints = await _api.GetStringAsync("/api/v1/events/people-day/constraints");
+        Assert.DoesNotContain("ent-display-02", constraints);
+        // The API does the same, by the same rule.
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.DeleteAsync("/api/v1/events/people-day/participants/expert/e-display-01")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.DeleteAsync("/api/v1/events/people-day/participants/expert/e-display-01")).StatusCode);
+    }
+
+    [Fact]
     public async Task AnOutcomeEnteredOnThePage_ShowsUpInTheFunnel()
     {
         var create = await _api.PostAsync("/api/v1/events", new StringContent(
