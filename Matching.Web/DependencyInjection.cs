@@ -37,6 +37,22 @@ public static class DependencyInjection
         builder.Services.AddRazorPages()
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Text)));
+        // A form value that does not bind ("abc" for a number) is said in the page's language too, not the framework's English.
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o =>
+        {
+            var m = o.ModelBindingMessageProvider;
+            m.SetAttemptedValueIsInvalidAccessor((value, field) => Text.T("“{0}”不是有效的{1}", value, field));
+            m.SetNonPropertyAttemptedValueIsInvalidAccessor(value => Text.T("“{0}”不是有效的值", value));
+            m.SetUnknownValueIsInvalidAccessor(field => Text.T("{0}的值无效", field));
+            m.SetNonPropertyUnknownValueIsInvalidAccessor(() => Text.T("值无效"));
+            m.SetValueIsInvalidAccessor(value => Text.T("“{0}”不是有效的值", value));
+            m.SetValueMustBeANumberAccessor(field => Text.T("{0}须是数字", field));
+            m.SetNonPropertyValueMustBeANumberAccessor(() => Text.T("须是数字"));
+            m.SetValueMustNotBeNullAccessor(value => Text.T("“{0}”不能为空", value));
+            m.SetMissingBindRequiredValueAccessor(field => Text.T("缺少{0}", field));
+            m.SetMissingKeyOrValueAccessor(() => Text.T("缺少值"));
+            m.SetMissingRequestBodyRequiredValueAccessor(() => Text.T("缺少请求内容"));
+        });
         builder.Services.AddHealthChecks().AddCheck<MatchingHealthCheck>("matching");
         // A search may carry a whole need description in its query string (Pages.Display.MaxQueryLength).
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestLineSize = 64 * 1024);

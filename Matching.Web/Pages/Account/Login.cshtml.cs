@@ -18,10 +18,10 @@ namespace Matching.Web.Pages.Account;
 public sealed class LoginModel(SignInManager<Engine.Accounts.Account> signIn, UserManager<Engine.Accounts.Account> users, SignInThrottle throttle,
     ILogger<LoginModel> logger) : PageModel
 {
-    [BindProperty, Required(ErrorMessage = "请输入用户名"), StringLength(256), Display(Name = "用户名或邮箱")]
+    [BindProperty, Required(ErrorMessage = "请输入用户名"), StringLength(256, ErrorMessage = "{0}最多 {1} 个字符"), Display(Name = "用户名或邮箱")]
     public string UserName { get; set; } = "";
 
-    [BindProperty, Required(ErrorMessage = "请输入密码"), StringLength(256), DataType(DataType.Password), Display(Name = "密码")]
+    [BindProperty, Required(ErrorMessage = "请输入密码"), StringLength(256, ErrorMessage = "{0}最多 {1} 个字符"), DataType(DataType.Password), Display(Name = "密码")]
     public string Password { get; set; } = "";
 
     [BindProperty, Display(Name = "在这台电脑上保持登录")]

@@ -8,7 +8,7 @@ namespace Matching.Web.Pages.Account;
 /// <summary>Changes the signed-in user's password; required after a one-time password.</summary>
 public sealed class PasswordModel(UserManager<Engine.Accounts.Account> users, SignInManager<Engine.Accounts.Account> signIn) : PageModel
 {
-    [BindProperty, Required(ErrorMessage = "请输入当前密码"), StringLength(256), DataType(DataType.Password), Display(Name = "当前密码")]
+    [BindProperty, Required(ErrorMessage = "请输入当前密码"), StringLength(256, ErrorMessage = "{0}最多 {1} 个字符"), DataType(DataType.Password), Display(Name = "当前密码")]
     public string Current { get; set; } = "";
 
     [BindProperty, Required(ErrorMessage = "请输入新密码"), StringLength(256, MinimumLength = 10, ErrorMessage = "新密码至少 10 个字符"), DataType(DataType.Password), Display(Name = "新密码（至少 10 位，含数字和小写字母）")]

@@ -47,7 +47,7 @@ public sealed class NewModel(EventStore events, EventPlanner planner, IndustryTa
     [BindProperty, Display(Name = "参会行业")]
     public List<string> Industries { get; set; } = [];
 
-    [BindProperty, StringLength(500), Display(Name = "功能区（选填，用顿号分隔）")]
+    [BindProperty, StringLength(500, ErrorMessage = "{0}最多 {1} 个字符"), Display(Name = "功能区（选填，用顿号分隔）")]
     public string? Zones { get; set; }
 
     public IEnumerable<string> AllIndustries => taxonomy.Industries;

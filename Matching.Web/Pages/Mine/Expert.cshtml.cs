@@ -17,7 +17,7 @@ public sealed class ExpertModel(RecordStore store) : PageModel
     [BindProperty, StringLength(ImportLimits.ShortText, ErrorMessage = "职称太长"), Display(Name = "职称")]
     public string? ExpertTitle { get; set; }
 
-    [BindProperty, StringLength(2000), Display(Name = "研究方向（用顿号或逗号分隔）")]
+    [BindProperty, StringLength(2000, ErrorMessage = "{0}最多 {1} 个字符"), Display(Name = "研究方向（用顿号或逗号分隔）")]
     public string? Areas { get; set; }
 
     [BindProperty, StringLength(ImportLimits.Bio, ErrorMessage = "简介太长"), Display(Name = "个人简介")]

@@ -19,13 +19,13 @@ public sealed class NeedModel(RecordStore store, IndustryTaxonomy taxonomy) : Pa
     [BindProperty, StringLength(ImportLimits.LongText, ErrorMessage = "描述太长"), Display(Name = "需求描述")]
     public string? Description { get; set; }
 
-    [BindProperty, StringLength(2000), Display(Name = "关键词（用顿号或逗号分隔）")]
+    [BindProperty, StringLength(2000, ErrorMessage = "{0}最多 {1} 个字符"), Display(Name = "关键词（用顿号或逗号分隔）")]
     public string? Keywords { get; set; }
 
     [BindProperty, Display(Name = "所属行业")]
     public List<string> Industries { get; set; } = [];
 
-    [BindProperty, StringLength(ImportLimits.ShortText), Display(Name = "所在功能区")]
+    [BindProperty, StringLength(ImportLimits.ShortText, ErrorMessage = "{0}最多 {1} 个字符"), Display(Name = "所在功能区")]
     public string? Zone { get; set; }
 
     [BindProperty, Display(Name = "期望成熟度")]

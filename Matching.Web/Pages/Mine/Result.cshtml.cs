@@ -18,7 +18,7 @@ public sealed class ResultModel(RecordStore store, IndustryTaxonomy taxonomy) : 
     [BindProperty, StringLength(ImportLimits.LongText, ErrorMessage = "简介太长"), Display(Name = "成果简介")]
     public string? Abstract { get; set; }
 
-    [BindProperty, StringLength(2000), Display(Name = "关键词（用顿号或逗号分隔）")]
+    [BindProperty, StringLength(2000, ErrorMessage = "{0}最多 {1} 个字符"), Display(Name = "关键词（用顿号或逗号分隔）")]
     public string? Keywords { get; set; }
 
     [BindProperty, Display(Name = "所属行业")]

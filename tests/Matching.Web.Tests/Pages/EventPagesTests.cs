@@ -70,6 +70,9 @@ public class EventPagesTests(MatchingWebFactory factory) : IAsyncLifetime
         var expert = await Post("AddParticipants", ("kind", "expert"), ("ids", "e-display-01"));
         Assert.Contains("企业 2 个，成果 0 个，专家 1 个", expert);
         Assert.Contains("<code>ent-display-02</code>", expert);
+        // Two people may share a name: the list and the pin form name each expert with their organisation.
+        Assert.Contains(">陈立峰（电子科技大学）</option>", expert);
+        Assert.Contains(">陈立峰（电子科技大学）</td>", expert);
         await Post("Constraint", ("enterprise", "ent-display-02"), ("offer", "expert:e-display-01"), ("kind", "forbid"));
 
         // Removing a participant takes its pins and forbids with it.

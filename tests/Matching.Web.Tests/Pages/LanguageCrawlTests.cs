@@ -81,6 +81,34 @@ public partial class LanguageCrawlTests(MatchingWebFactory factory)
         Assert.True(offences.Count == 0, $"{offences.Count} mixed-language texts:\n" + string.Join("\n", offences.Take(4000)));
     }
 
+    [Fact]
+    public async Task FormErrors_AreInThePagesLanguage_NotTheFrameworksEnglish()
+    {
+        // Sign-in: a name over its length limit (the framework's default read "The field 用户名或邮箱 must be a string …").
+        using var anonymous = factory.CookieClient();
+        var token = await MatchingWebFactory.FormToken(anonymous, "/account/login");
+        var login = await (await anonymous.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = new string('a', 300), ["Password"] = "x", ["__RequestVerificationToken"] = token,
+        }))).Content.ReadAsStringAsync();
+        Assert.Contains("用户名或邮箱最多 256 个字符", login);
+        Assert.DoesNotContain("The field", login);
+
+        // A number field given letters: the binder's message, in Chinese and in English.
+        var (name, password) = await factory.CreateUser(Roles.Organiser);
+        using var organiser = await factory.SignedInClient(name, password);
+        foreach (var (culture, expected) in new[] { ("zh-CN", "“abc”不是有效的时段数"), ("en", "'abc' is not a valid value for") })
+        {
+            var form = await MatchingWebFactory.FormToken(organiser, "/events/new?culture=" + culture);
+            var html = System.Net.WebUtility.HtmlDecode(await (await organiser.PostAsync("/events/new?culture=" + culture, new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Name"] = "表单检查", ["StartsAt"] = "2026-12-28T09:00", ["Slots"] = "abc", ["__RequestVerificationToken"] = form,
+            }))).Content.ReadAsStringAsync());
+            Assert.Contains(expected, html);
+            Assert.DoesNotContain("is not valid for", html);
+        }
+    }
+
     /// <summary>Interface text of the wrong language on a page: Chinese on the English site, English words on the Chinese one.</summary>
     internal static IEnumerable<string> Offences(IDocument document, bool english)
     {
