@@ -99,11 +99,13 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         foreach (var pin in pins.Where(p => !best.ContainsKey(p) && offerById.ContainsKey(p.Item2)))
             best[pin] = below.TryGetValue(pin, out var under) ? (under.Score, under.Need) : (0, null);
 
+        // The strongest reason a pair may not meet: a conflict of interest, then a decline, then the organiser's forbid
+        // (the one a pin may replace).
         var reasons = Conflicts(ev, enterpriseIds, offers, best.Keys);
-        foreach (var c in constraints.Where(c => c.Kind == EventConstraint.Forbid))
-            reasons[(c.Enterprise, OfferKey(c.OfferKind, c.OfferId))] = c.Note is { Length: > 0 } note ? Message.Of("Event.ForbiddenWithNote", note) : Message.Of("Event.Forbidden");
         foreach (var m in events.Meetings(ev.Id).Where(m => m.Status == MeetingStatus.Declined))
             reasons.TryAdd((m.Enterprise, OfferKey(m.OfferKind, m.OfferId)), m.EnterpriseStatus == MeetingStatus.Declined ? Message.Of("Event.DeclinedByEnterprise") : Message.Of("Event.DeclinedByExpert"));
+        foreach (var c in constraints.Where(c => c.Kind == EventConstraint.Forbid))
+            reasons.TryAdd((c.Enterprise, OfferKey(c.OfferKind, c.OfferId)), c.Note is { Length: > 0 } note ? Message.Of("Event.ForbiddenWithNote", note) : Message.Of("Event.Forbidden"));
 
         var problem = new MeetingProblem
         {
@@ -161,8 +163,8 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
     /// <summary>
     /// Pins (must meet) or forbids (must not meet) a pair; the next generation honours it. The rules every front
     /// door applies: the event exists and its list is not yet published; both sides are participants of the event;
-    /// a pin never goes on a pair with a conflict of interest (same organisation or group, signed before) or one the
-    /// organiser forbade.
+    /// a pin never goes on a pair with a conflict of interest (same organisation or group, signed before) or a
+    /// decline; on a pair the organiser forbade, it replaces the forbid.
     /// </summary>
     public RuleResult Constrain(string eventId, EventConstraint constraint)
     {
@@ -177,8 +179,7 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
             return RuleResult.Invalid(Message.Of("WhyNot.NotAtEvent", constraint.Enterprise ?? ""), "enterprise");
         if (!participants.Contains(new EventParticipant(constraint.OfferKind, constraint.OfferId ?? "")))
             return RuleResult.Invalid(Message.Of("WhyNot.NotAtEvent", constraint.OfferId ?? ""), "offerId");
-        // A pin replaces the organiser's own forbid of the pair (they changed their mind); any other block stands.
-        if (constraint.Kind == EventConstraint.Pin && Blocked(ev, constraint.Enterprise!, OfferKey(constraint.OfferKind, constraint.OfferId!)) is { Code: not ("Event.Forbidden" or "Event.ForbiddenWithNote") } reason)
+        if (constraint.Kind == EventConstraint.Pin && PinBlocked(ev, constraint.Enterprise!, OfferKey(constraint.OfferKind, constraint.OfferId!)) is { } reason)
             return RuleResult.Conflict(Message.Of("Event.PairCannotMeet", reason));
         events.Constrain(eventId, constraint with { Note = constraint.Note is { Length: > MaxNote } n ? n[..MaxNote] : constraint.Note });
         return RuleResult.Done;
@@ -205,7 +206,7 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         if (accept)
         {
             if (!TakesConstraints(ev)) return RuleResult.Conflict(Message.Of("Event.ConstraintAfterPublishing", Message.Term("EventStatus." + ev.Status)));
-            if (Blocked(ev, request.Enterprise, OfferKey(request.OfferKind, request.OfferId)) is { } reason)
+            if (PinBlocked(ev, request.Enterprise, OfferKey(request.OfferKind, request.OfferId)) is { } reason)
                 return RuleResult.Conflict(Message.Of("Event.PairCannotMeet", reason));
         }
         events.Decide(eventId, requestId, accept);
@@ -228,7 +229,11 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         return (RuleResult.Done, events.Request(eventId, enterprise, offerKind, offerId, requestedBy, note is { Length: > MaxNote } n ? n[..MaxNote] : note));
     }
 
-    /// <summary>Why a pair may not meet at this event (a conflict of interest, a forbid, a decline), or null.</summary>
+    // What stops a pin on a pair: a conflict or a decline. The organiser's own forbid does not: the pin replaces it.
+    private Message? PinBlocked(MatchingEvent ev, string enterprise, string offer) =>
+        Blocked(ev, enterprise, offer) is { Code: not ("Event.Forbidden" or "Event.ForbiddenWithNote") } reason ? reason : null;
+
+    /// <summary>Why a pair may not meet at this event (a conflict of interest, a decline, a forbid), or null.</summary>
     public Message? Blocked(MatchingEvent ev, string enterprise, string offer)
     {
         var (problem, _) = Build(ev, [(enterprise, offer)]);

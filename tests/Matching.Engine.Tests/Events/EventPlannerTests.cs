@@ -184,6 +184,10 @@ public class EventPlannerTests : IDisposable
         // A forbid goes in while the list is open; once it is published nothing changes any more.
         var other = _events.Meetings(DemoEvent.Id).First(m => m.Enterprise != enterprise);
         Assert.True(_planner.Constrain(DemoEvent.Id, new EventConstraint(other.Enterprise, other.OfferKind, other.OfferId, EventConstraint.Forbid, "去年已合作")).Ok);
+        // The organiser changes their mind: a pin replaces their own forbid (a decline or a conflict it would not).
+        Assert.True(_planner.Constrain(DemoEvent.Id, new EventConstraint(other.Enterprise, other.OfferKind, other.OfferId, EventConstraint.Pin)).Ok);
+        Assert.Equal(EventConstraint.Pin, _events.Constraints(DemoEvent.Id).Single(c => c.Enterprise == other.Enterprise && c.OfferId == other.OfferId).Kind);
+        Assert.True(_planner.Constrain(DemoEvent.Id, new EventConstraint(other.Enterprise, other.OfferKind, other.OfferId, EventConstraint.Forbid, "去年已合作")).Ok);
         _events.SetStatus(DemoEvent.Id, EventStatus.Published);
         var late = _planner.Constrain(DemoEvent.Id, new EventConstraint(other.Enterprise, other.OfferKind, other.OfferId, EventConstraint.Pin));
         Assert.Equal((Matching.Engine.Messages.RuleStatus.Conflict, "Event.ConstraintAfterPublishing"), (late.Status, late.Reason!.Code));
