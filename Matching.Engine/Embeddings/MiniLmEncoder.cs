@@ -45,48 +45,22 @@ public sealed class MiniLmEncoder : IDisposable
     /// <summary>Unit vectors, one per text, in the texts' order.</summary>
     public float[][] Encode(IReadOnlyList<string> texts)
     {
-        var vectors = new float[texts.Count][];
-        if (texts.Count == 0) return vectors;
+        if (texts.Count == 0) return [];
         List<(string Token, int Id, long Segment)[]> tokens;
         lock (_tokenizerGate) tokens = _tokenizer.Tokenize(MaxTokens, texts.Select(t => t ?? "").ToArray());
-        var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokens[i].Length).ToArray();
-        foreach (var batch in order.Chunk(BatchSize))
+        return BertBatches.Run(_session, texts.Count, i => tokens[i].Length, (i, j) => (tokens[i][j].Id, tokens[i][j].Segment), BatchSize, (i, hidden, b) =>
         {
-            var length = batch.Max(i => tokens[i].Length);
-            var ids = new DenseTensor<long>([batch.Length, length]);
-            var mask = new DenseTensor<long>([batch.Length, length]);
-            var types = new DenseTensor<long>([batch.Length, length]);
-            for (var b = 0; b < batch.Length; b++)
-            {
-                var t = tokens[batch[b]];
-                for (var j = 0; j < t.Length; j++)
-                {
-                    ids[b, j] = t[j].Id;
-                    mask[b, j] = 1;
-                    types[b, j] = t[j].Segment;
-                }
-            }
-            using var results = _session.Run(
-            [
-                NamedOnnxValue.CreateFromTensor("input_ids", ids),
-                NamedOnnxValue.CreateFromTensor("attention_mask", mask),
-                NamedOnnxValue.CreateFromTensor("token_type_ids", types),
-            ]);
-            var hidden = results.First(r => r.Name == "last_hidden_state").AsTensor<float>();
-            for (var b = 0; b < batch.Length; b++)
-            {
-                var v = new float[Dimensions];
-                var count = tokens[batch[b]].Length;
-                for (var j = 0; j < count; j++)
-                    for (var d = 0; d < Dimensions; d++) v[d] += hidden[b, j, d];
-                var norm = 0f;
-                for (var d = 0; d < Dimensions; d++) { v[d] /= count; norm += v[d] * v[d]; }
-                norm = MathF.Sqrt(norm);
-                if (norm > 0) for (var d = 0; d < Dimensions; d++) v[d] /= norm;
-                vectors[batch[b]] = v;
-            }
-        }
-        return vectors;
+            // Mean over the text's real tokens, then unit length.
+            var v = new float[Dimensions];
+            var count = tokens[i].Length;
+            for (var j = 0; j < count; j++)
+                for (var d = 0; d < Dimensions; d++) v[d] += hidden[b, j, d];
+            var norm = 0f;
+            for (var d = 0; d < Dimensions; d++) { v[d] /= count; norm += v[d] * v[d]; }
+            norm = MathF.Sqrt(norm);
+            if (norm > 0) for (var d = 0; d < Dimensions; d++) v[d] /= norm;
+            return v;
+        });
     }
 
     public static float Cosine(float[] a, float[] b)

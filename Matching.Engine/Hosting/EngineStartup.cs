@@ -64,6 +64,10 @@ public sealed class EngineStartup(
         }
         else TryOpenReaders();
 
+        // Chinese dense features need the encoder the build fetches; without it the app runs, and says so here and in /health/details.
+        if (!Embeddings.BgeZhEncoder.IsInstalled(out var encoderMissing))
+            logger.LogWarning("Chinese dense features are off: {Missing}", encoderMissing);
+
         var demoSeeded = false;
         if (options.Value.SeedDemoData && seeder.SeedIfEmpty() is { } seeded)
         {

@@ -34,7 +34,7 @@ public static class HealthDetails
 {
     public sealed record Details(string Status, bool Database, long ChangeLogSeq, long? IndexSeq, long? IndexLag, bool IndexWriter,
         long? VectorSeq, long? VectorBacklog, long? MatchSeq, long? MatchBacklog, bool MatchListsComplete, string? Model, double? MatchFloor,
-        long AccountLookupsFromMemory = 0, long AccountLookupsFromDatabase = 0);
+        long AccountLookupsFromMemory = 0, long AccountLookupsFromDatabase = 0, bool ChineseEncoder = false, string? ChineseEncoderMissing = null);
 
     public static IEndpointRouteBuilder MapHealthDetails(this IEndpointRouteBuilder app)
     {
@@ -56,7 +56,8 @@ public static class HealthDetails
                 var status = indexSeq is null ? "Unhealthy" : last - indexSeq > 1000 ? "Degraded" : "Healthy";
                 return TypedResults.Json(new Details(status, true, last, indexSeq, indexSeq is null ? null : last - indexSeq, index.IsOpen && index.Indexes.CanWrite,
                     vectorSeq, vectorSeq is null ? null : last - vectorSeq, matchSeq, matchSeq is null ? null : last - matchSeq, version?.Complete == true,
-                    bundle?.Version, bundle?.MatchFloor, accounts.Hits, accounts.Misses));
+                    bundle?.Version, bundle?.MatchFloor, accounts.Hits, accounts.Misses,
+                    Engine.Embeddings.BgeZhEncoder.IsInstalled(out var missing), missing));
             })
             .RequireAuthorization(Accounts.Policies.Admin).DisableRateLimiting().WithTags("Health")
             .WithSummary("Database, index, vector and match-list lag behind the change log, and the model served (administrators)");

@@ -26,6 +26,8 @@ public class SmallThingsTests(MatchingWebFactory factory)
         Assert.Equal(details.GetProperty("changeLogSeq").GetInt64() - details.GetProperty("indexSeq").GetInt64(), details.GetProperty("indexLag").GetInt64());
         Assert.Equal(JsonValueKind.Number, details.GetProperty("vectorBacklog").ValueKind);
         Assert.Equal(JsonValueKind.Number, details.GetProperty("matchFloor").ValueKind);
+        // The build installed the Chinese encoder next to the binaries, and the details say so.
+        Assert.True(details.GetProperty("chineseEncoder").GetBoolean(), details.GetProperty("chineseEncoderMissing").ToString());
         // This very request's key was checked from memory or, the first time, from the database.
         Assert.True(details.GetProperty("accountLookupsFromMemory").GetInt64() + details.GetProperty("accountLookupsFromDatabase").GetInt64() > 0);
     }
