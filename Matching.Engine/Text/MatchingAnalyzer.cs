@@ -49,8 +49,9 @@ public sealed class MatchingAnalyzer : Analyzer
         return new TokenStreamComponents(tokenizer, stream);
     }
 
+    // Lucene's reusable reader gives null, not "", for an empty text (an empty BEIR document or query).
     protected override TextReader InitReader(string fieldName, TextReader reader) =>
-        new TextReaderOf(TextFolding.Fold(reader.ReadToEnd()));
+        new TextReaderOf(TextFolding.Fold(reader.ReadToEnd() ?? ""));
 
     /// <summary>The analysed terms of <paramref name="text"/>, in order.</summary>
     public IReadOnlyList<string> Terms(string text, string field = "body")

@@ -22,6 +22,13 @@ public class MatchingAnalyzerTests
         Assert.Equal(expected.Split('|'), Analyzer.Terms(sentence));
 
     [Fact]
+    public void AnEmptyText_HasNoTerms_AndDoesNotThrow()
+    {
+        Assert.Empty(TempDataDirectory.Analyzer.Terms(""));
+        Assert.Empty(TempDataDirectory.Analyzer.Terms("", "all"));
+    }
+
+    [Fact]
     public void Terms_AreTheSame_ForTraditionalAndSimplifiedText() =>
         Assert.Equal(Analyzer.Terms("新型显示产业需要驱动芯片"), Analyzer.Terms("新型顯示產業需要驅動芯片"));
 

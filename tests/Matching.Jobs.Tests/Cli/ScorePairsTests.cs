@@ -56,6 +56,28 @@ public class ScorePairsTests() : CliScratch("matching-pairs-")
     }
 
     [Fact]
+    public void Evaluate_OnABeirFolderWithEmptyTexts_Finishes_AndPrintsItsLine()
+    {
+        // An empty document, a document with only a title, one without a title field, and an empty query: all of them
+        // happen in public sets, and once ended evaluate with an ArgumentNullException in TextFolding.Fold.
+        var beir = Path.Combine(Root, "beir-empty");
+        Directory.CreateDirectory(Path.Combine(beir, "qrels"));
+        File.WriteAllLines(Path.Combine(beir, "corpus.jsonl"),
+        [
+            """{"_id":"d1","title":"","text":""}""",
+            """{"_id":"d2","title":"Graphene membranes","text":"Graphene oxide membranes filter salt from water."}""",
+            """{"_id":"d3","title":"Cold chain","text":""}""",
+            """{"_id":"d4","text":"Vaccines need cold storage during transport."}""",
+        ]);
+        File.WriteAllLines(Path.Combine(beir, "queries.jsonl"),
+            ["""{"_id":"q1","text":"salt water filtering membranes"}""", """{"_id":"q2","text":""}""", """{"_id":"q3","text":"cold storage of vaccines"}"""]);
+        File.WriteAllText(Path.Combine(beir, "qrels", "test.tsv"), "query-id\tcorpus-id\tscore\nq1\td2\t1\nq2\td1\t1\nq3\td4\t1\n");
+        var run = CliRunner.Invoke("evaluate", "--beir", beir, "--split", "test", "--data", Data);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Matches(@"eval beir-empty-test ndcg@10 bm25=[01]\.\d{4} model=[01]\.\d{4} recall@100 bm25=[01]\.\d{4} model=[01]\.\d{4}", run.Output);
+    }
+
+    [Fact]
     public void Train_FromADataDirectorysJudgements_WritesAModelThatScorePairsServes()
     {
         var import = CliRunner.Invoke("import", "--data", Data, "--organisations", DemoFile("organisations.jsonl"), "--experts", DemoFile("experts.jsonl"),
