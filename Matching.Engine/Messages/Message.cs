@@ -91,28 +91,39 @@ public sealed class Message : IEquatable<Message>
         if (Code == Verbatim) { yield return (string.Join(" ", Args), true); yield break; }
         var template = Texts.GetString(Code, Pick(culture));
         if (template is null) { yield return (Render(culture), false); yield break; }
+        foreach (var (text, index) in Split(template))
+            yield return index is { } n ? (Arg(n, culture), !IsTerm(n)) : (text, false);
+    }
+
+    /// <summary>
+    /// A composite-format template ("{0} 长 {1} 个字符") as its literal pieces (index null) and its placeholders (the
+    /// argument's index; a format after a colon is ignored); "{{" and "}}" are literal braces. Pages that mark
+    /// arguments as data split a sentence with this too.
+    /// </summary>
+    public static IEnumerable<(string Text, int? Index)> Split(string template)
+    {
         var i = 0;
         var literal = new System.Text.StringBuilder();
         while (i < template.Length)
         {
             var c = template[i];
-            if (c == '{' && i + 1 < template.Length && template[i + 1] == '{') { literal.Append('{'); i += 2; continue; }
-            if (c == '}' && i + 1 < template.Length && template[i + 1] == '}') { literal.Append('}'); i += 2; continue; }
-            if (c == '{')
+            if (c is '{' or '}' && i + 1 < template.Length && template[i + 1] == c) { literal.Append(c); i += 2; continue; }
+            if (c == '{' && template.IndexOf('}', i) is var end and > 0)
             {
-                var end = template.IndexOf('}', i);
                 var spec = template[(i + 1)..end];
                 var colon = spec.IndexOf(':');
-                var index = int.Parse(colon < 0 ? spec : spec[..colon], CultureInfo.InvariantCulture);
-                if (literal.Length > 0) { yield return (literal.ToString(), false); literal.Clear(); }
-                yield return (Arg(index, culture), !IsTerm(index));
-                i = end + 1;
-                continue;
+                if (int.TryParse(colon < 0 ? spec : spec[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+                {
+                    if (literal.Length > 0) { yield return (literal.ToString(), null); literal.Clear(); }
+                    yield return ("", index);
+                    i = end + 1;
+                    continue;
+                }
             }
             literal.Append(c);
             i++;
         }
-        if (literal.Length > 0) yield return (literal.ToString(), false);
+        if (literal.Length > 0) yield return (literal.ToString(), null);
     }
 
     /// <summary>The sentence in the current UI culture's language (a page's, a request's; English in a terminal that is not set to Chinese).</summary>

@@ -61,12 +61,10 @@ public static class Display
     public static Microsoft.AspNetCore.Html.IHtmlContent Sentence(string key, params object?[] args)
     {
         var html = new System.Text.StringBuilder();
-        var template = Text.T(key);
-        var last = 0;
-        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(template, @"\{(\d+)\}"))
+        foreach (var (text, index) in Engine.Messages.Message.Split(Text.T(key)))
         {
-            html.Append(Encoder.Encode(template[last..m.Index]));
-            var arg = args[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)];
+            if (index is not { } n) { html.Append(Encoder.Encode(text)); continue; }
+            var arg = n < args.Length ? args[n] : null;
             html.Append(arg switch
             {
                 Microsoft.AspNetCore.Html.IHtmlContent content => Html(content),
@@ -74,9 +72,7 @@ public static class Display
                 int or long => Encoder.Encode(Convert.ToString(arg, CultureInfo.CurrentCulture) ?? ""),
                 _ => $"<bdi translate=\"no\">{Encoder.Encode(Convert.ToString(arg, CultureInfo.CurrentCulture) ?? "")}</bdi>",
             });
-            last = m.Index + m.Length;
         }
-        html.Append(Encoder.Encode(template[last..]));
         return new Microsoft.AspNetCore.Html.HtmlString(html.ToString());
     }
 
