@@ -128,8 +128,11 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
     /// or institute, a result or an expert a live record. The others are refused with their reason and nothing of
     /// them is stored, so "8/9 家企业" counts only real ones. Every front door adds through here.
     /// </summary>
+    /// <exception cref="EventRuleException">The event's list is published: participants no longer change.</exception>
     public ParticipantsAdded AddParticipants(string eventId, IReadOnlyCollection<EventParticipant> participants)
     {
+        if (events.Get(eventId) is { } ev && !TakesConstraints(ev))
+            throw new EventRuleException(Message.Of("Event.ParticipantsFixed", Message.Term("EventStatus." + ev.Status)));
         var ids = (string kind) => participants.Where(p => p.Kind == kind).Select(p => p.Id).Distinct().ToList();
         var organisations = store.GetOrganisations(ids(EventParticipant.Enterprise)).ToDictionary(o => o.Id);
         var results = store.GetResults(ids(EventParticipant.Result)).Where(r => r.Status == RecordStatus.Active).Select(r => r.Id).ToHashSet();

@@ -23,12 +23,15 @@ public sealed class ModelRegistry(MatchingDatabase database, MatchingAnalyzer an
 
     public string Root => Path.Combine(dataPath, "models");
 
+    /// <summary>The notes the registry writes for the shipped model's registration and promotion (pages translate them).</summary>
+    public const string ShippedNote = "shipped with the build", ShippedPromotionNote = "the shipped model";
+
     /// <summary>Registers the shipped models as the active first version when the registry is empty; returns it, or null.</summary>
     public ModelVersion? EnsureShipped(string shippedFolder)
     {
         if (List().Count > 0 || !ModelBundle.Exists(shippedFolder)) return null;
-        var version = Register(shippedFolder, "shipped with the build");
-        Promote(version.Version, "the shipped model");
+        var version = Register(shippedFolder, ShippedNote);
+        Promote(version.Version, ShippedPromotionNote);
         return ActiveVersion();
     }
 

@@ -223,7 +223,9 @@ public static partial class EventsApi
                 return Invalid($"participant kind '{RowParser.Printable(bad.Kind ?? "")}' must be enterprise, result or expert, with an id");
             chosen.AddRange(given);
         }
-        var added = planner.AddParticipants(id, chosen);
+        ParticipantsAdded added;
+        try { added = planner.AddParticipants(id, chosen); }
+        catch (EventRuleException e) { return RuleResults.Problem(StatusCodes.Status409Conflict, e.Reason); }
         return Results.Ok(new
         {
             added = added.Added.Count, total = events.Participants(id).Count,

@@ -125,8 +125,8 @@ public static class Display
     public static Microsoft.AspNetCore.Html.IHtmlContent Note(string? note) => note switch
     {
         null or "" => Microsoft.AspNetCore.Html.HtmlString.Empty,
-        "shipped with the build" => new Microsoft.AspNetCore.Html.HtmlString(Encoder.Encode(Text.T("随构建发布"))),
-        "the shipped model" => new Microsoft.AspNetCore.Html.HtmlString(Encoder.Encode(Text.T("随构建发布的模型"))),
+        Engine.Scoring.ModelRegistry.ShippedNote => new Microsoft.AspNetCore.Html.HtmlString(Encoder.Encode(Text.T("随构建发布"))),
+        Engine.Scoring.ModelRegistry.ShippedPromotionNote => new Microsoft.AspNetCore.Html.HtmlString(Encoder.Encode(Text.T("随构建发布的模型"))),
         _ => Data(note),
     };
 

@@ -43,16 +43,20 @@ public sealed class DetailModel(EventStore events, EventAgendas agendas, EventDa
     {
         if (!Load(id)) return this.PageWithStatus(StatusCodes.Status404NotFound);
         var given = (ids ?? "").Split(['\n', ',', '，', ' ', '、'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(s => s.Length <= PageResults.MaxIdLength).Distinct().Take(Apis.EventsApi.MaxItems).Select(p => new EventParticipant(kind ?? "", p)).ToList();
-        if (!Editable) Message = Text.T(Matching.Engine.Messages.Message.Of("Event.ParticipantsFixed", Matching.Engine.Messages.Message.Term("EventStatus." + Event!.Status)));
-        else if (given.Count == 0) Message = Text.T("请填写要加入的编号。");
+            .Distinct().Take(Apis.EventsApi.MaxItems).Select(p => new EventParticipant(kind ?? "", p)).ToList();
+        if (given.Count == 0) Message = Text.T("请填写要加入的编号。");
         else
         {
-            var added = planner.AddParticipants(id, given);
-            Message = added.Refused.Count == 0
-                ? Text.T("已加入 {0} 个参会方。", added.Added.Count)
-                : Text.T("已加入 {0} 个参会方；{1} 个未加入：{2}", added.Added.Count, added.Refused.Count,
-                    string.Join(Text.T("；"), added.Refused.Take(10).Select(r => Text.T("{0}（{1}）", r.Participant.Id, Text.T(r.Reason)))));
+            // The rules (the list still open, each one a live record of its kind) are the planner's.
+            try
+            {
+                var added = planner.AddParticipants(id, given);
+                Message = added.Refused.Count == 0
+                    ? Text.T("已加入 {0} 个参会方。", added.Added.Count)
+                    : Text.T("已加入 {0} 个参会方；{1} 个未加入：{2}", added.Added.Count, added.Refused.Count,
+                        string.Join(Text.T("；"), added.Refused.Take(10).Select(r => Text.T("{0}（{1}）", Matching.Engine.Import.RowParser.Printable(r.Participant.Id), Text.T(r.Reason)))));
+            }
+            catch (EventRuleException e) { Message = Text.T(e.Reason); }
         }
         Load(id);
         return Page();

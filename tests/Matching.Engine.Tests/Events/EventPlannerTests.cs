@@ -193,6 +193,9 @@ public class EventPlannerTests : IDisposable
         Assert.Equal((Matching.Engine.Messages.RuleStatus.Conflict, "Event.ConstraintAfterPublishing"), (late.Status, late.Reason!.Code));
         Assert.Equal("the event is published: pins, forbids and requests no longer change once the list is published", late.Reason.Render(Matching.Engine.Messages.Message.English));
         Assert.False(_planner.Unconstrain(DemoEvent.Id, other.Enterprise, other.OfferKind, other.OfferId).Ok);
+        var adding = Assert.Throws<EventRuleException>(() => _planner.AddParticipants(DemoEvent.Id, [new EventParticipant(EventParticipant.Expert, "e-display-02")]));
+        Assert.Equal("Event.ParticipantsFixed", adding.Reason.Code);
+        Assert.Equal(Matching.Engine.Messages.RuleStatus.Conflict, _planner.RemoveParticipant(DemoEvent.Id, new EventParticipant(EventParticipant.Enterprise, enterprise)).Status);
         Assert.Contains(_events.Constraints(DemoEvent.Id), c => c.Kind == EventConstraint.Forbid && c.Enterprise == other.Enterprise);
         Assert.Equal(Matching.Engine.Messages.RuleStatus.Conflict, _planner.Request(DemoEvent.Id, enterprise, meeting.OfferKind, meeting.OfferId, "enterprise", null).Result.Status);
     }

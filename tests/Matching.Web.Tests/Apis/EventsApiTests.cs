@@ -114,6 +114,10 @@ public class EventsApiTests(MatchingWebFactory factory)
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         Assert.Equal("Event.ConstraintAfterPublishing", JsonDocument.Parse(await late.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await _client.DeleteAsync("/api/v1/events/pin-rules-day/constraints?enterprise=x&offerKind=result&offerId=y")).StatusCode);
+        // Participants are fixed with the list, by the same rule as on the page.
+        var joining = await _client.PostAsJsonAsync("/api/v1/events/pin-rules-day/participants", new { participants = new[] { new { kind = "expert", id = "e-display-02" } } });
+        Assert.Equal(HttpStatusCode.Conflict, joining.StatusCode);
+        Assert.Equal("Event.ParticipantsFixed", JsonDocument.Parse(await joining.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
 
         var (planner, events) = (factory.Services.GetRequiredService<EventPlanner>(), factory.Services.GetRequiredService<Matching.Engine.Storage.EventStore>());
         Assert.Equal("published", events.Get("pin-rules-day")!.Status);
