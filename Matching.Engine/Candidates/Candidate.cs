@@ -2,8 +2,15 @@ using Matching.Engine.Records;
 
 namespace Matching.Engine.Candidates;
 
-/// <summary>One retrieved candidate: BM25 score, its rank, the score over the list's best, and highlighted snippets.</summary>
-public sealed record Candidate(string Id, RecordKind Kind, float Score, int Rank, double NormalisedScore, IReadOnlyList<Snippet> Snippets);
+/// <summary>
+/// One retrieved candidate: BM25 score, its rank (K + 1 when the BM25 top K missed it), the score over the list's best,
+/// highlighted snippets, and its rank in the dense list (0 when the dense list did not find it).
+/// </summary>
+public sealed record Candidate(string Id, RecordKind Kind, float Score, int Rank, double NormalisedScore, IReadOnlyList<Snippet> Snippets, int DenseRank = 0)
+{
+    /// <summary>Found by the dense list alone: the BM25 top K missed it.</summary>
+    public bool DenseOnly(int k) => DenseRank > 0 && Rank > k;
+}
 
 /// <summary>A highlighted passage of one field, as structured spans and as encoded HTML (hits in &lt;mark&gt;).</summary>
 public sealed record Snippet(string Field, IReadOnlyList<SnippetSpan> Spans, string Html)

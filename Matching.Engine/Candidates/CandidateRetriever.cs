@@ -55,6 +55,56 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
         return new Candidate(id, target, score, k + 1, best > 0 ? score / best : 0, shown);
     }
 
+    /// <summary>
+    /// Hybrid candidates: the BM25 list merged with the dense list (<paramref name="dense"/>, the nearest records by the
+    /// language's sentence vectors). A candidate both found keeps its BM25 entry and gains its dense rank; one only the
+    /// dense list found gets its own BM25 score under <paramref name="query"/> (0 when it shares no term) with rank
+    /// k + 1, as a pair outside the BM25 list is scored. Dense hits not in the text index (withdrawn since their
+    /// vector was read) are dropped. The BM25 list's order comes first; dense-only candidates follow by dense rank.
+    /// </summary>
+    public IReadOnlyList<Candidate> Merge(Query query, RecordKind target, IReadOnlyList<Candidate> bm25, IReadOnlyList<DenseHit> dense, int k, TermStates? terms = null)
+    {
+        if (dense.Count == 0) return bm25;
+        var rankOf = dense.ToDictionary(h => h.Id, h => h.Rank, StringComparer.Ordinal);
+        var listed = bm25.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var extra = dense.Where(h => !listed.Contains(h.Id)).Select(h => h.Id).ToList();
+        var merged = bm25.Select(c => rankOf.TryGetValue(c.Id, out var r) ? c with { DenseRank = r } : c).ToList();
+        if (extra.Count == 0) return merged;
+        var scores = ScoresOf(query, target, extra, terms ?? new TermStates());
+        var best = bm25.Count > 0 ? bm25[0].Score : scores.Values.DefaultIfEmpty(0).Max();
+        merged.AddRange(extra.Where(scores.ContainsKey).Select(id => new Candidate(id, target, scores[id], k + 1, best > 0 ? scores[id] / best : 0, [], rankOf[id])));
+        return merged;
+    }
+
+    /// <summary>The BM25 scores of given records under a query as the candidate step runs it; records not in the index are absent, those sharing no term score 0.</summary>
+    private Dictionary<string, float> ScoresOf(Query query, RecordKind target, IReadOnlyList<string> ids, TermStates terms)
+    {
+        using var lease = indexes[target].Acquire();
+        var searcher = lease.Searcher;
+        var filter = new TermsFilter(ids.Select(id => new Term(RecordIndex.IdField, id)).ToList());
+        var leaves = searcher.IndexReader.Leaves;
+        var bytes = new BytesRef();
+        string IdOf(int doc)
+        {
+            var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
+            FieldCache.DEFAULT.GetTerms(leaf.AtomicReader, RecordIndex.IdField, false).Get(doc - leaf.DocBase, bytes);
+            return bytes.Utf8ToString();
+        }
+        var scores = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var hit in searcher.Search(new ConstantScoreQuery(filter), ids.Count).ScoreDocs) scores[IdOf(hit.Doc)] = 0;
+        foreach (var hit in searcher.Search(CandidateQuery(searcher, query, terms), filter, ids.Count).ScoreDocs) scores[IdOf(hit.Doc)] = hit.Score;
+        return scores;
+    }
+
+    /// <summary>The query a need's candidates are retrieved with.</summary>
+    public Query QueryOf(TechNeed need) => queries.ForNeed(need);
+
+    /// <summary>The query a result's needs are retrieved with.</summary>
+    public Query QueryOf(ResearchResult result) => queries.ForResult(result);
+
+    /// <summary>The query an expert's needs are retrieved with.</summary>
+    public Query QueryOf(Expert expert, IEnumerable<ResearchResult> results) => queries.ForExpert(expert, results);
+
     /// <summary>The candidates with snippets under the need's highlight rule (for the ones shown after re-ranking).</summary>
     public IReadOnlyList<Candidate> WithSnippets(TechNeed need, IReadOnlyList<Candidate> candidates)
     {

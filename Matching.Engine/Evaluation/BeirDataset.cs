@@ -14,6 +14,29 @@ public sealed class BeirDataset
     /// <summary>query id → document id → grade, for the split that was loaded.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Qrels { get; init; }
 
+    /// <summary>The share of a Chinese benchmark's training queries that training holds out by default.</summary>
+    public const double HoldOutShare = 0.2;
+
+    /// <summary>
+    /// The split's queries divided by a hash of their id: the share <paramref name="share"/> held out (never trained or
+    /// tuned on: <c>{name}-holdout</c>) and the rest (<c>{name}</c>), over the same corpus. The same id always falls
+    /// on the same side, whatever else the split holds.
+    /// </summary>
+    public (BeirDataset Kept, BeirDataset HeldOut) HoldOut(double share = HoldOutShare)
+    {
+        bool Held(string id) => Scoring.Retrainer.IsHeldOut("holdout:" + id, share);
+        return (Subset(Name, q => !Held(q)), Subset(Name + "-holdout", Held));
+    }
+
+    private BeirDataset Subset(string name, Func<string, bool> keep) => new()
+    {
+        Name = name, Corpus = Corpus, Queries = Queries,
+        Qrels = Qrels.Where(q => keep(q.Key)).ToDictionary(q => q.Key, q => q.Value),
+    };
+
+    /// <summary>Whether the split's queries are mainly Chinese (at least half of them, by the encoders' rule).</summary>
+    public bool IsChinese => Qrels.Keys.Count(q => Queries.TryGetValue(q, out var t) && Vectors.VectorModels.IsChinese(t)) * 2 >= Math.Max(1, Qrels.Count);
+
     public static BeirDataset Load(string directory, string split)
     {
         var dir = Path.GetFullPath(directory);

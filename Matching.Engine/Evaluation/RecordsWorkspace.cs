@@ -27,8 +27,9 @@ public sealed record OneOfTopics(TopicModel? Model, TopicHyperParameters? Fit)
 /// </summary>
 public sealed class RecordsWorkspace : IDisposable
 {
-    private RecordsWorkspace(string path, RecordStore store, IndexSet indexes, QueryBuilder queries, MatchingAnalyzer analyzer, VectorModels vectorModels)
+    private RecordsWorkspace(string path, RecordStore store, IndexSet indexes, QueryBuilder queries, MatchingAnalyzer analyzer, VectorModels vectorModels, int denseK)
     {
+        DenseK = denseK;
         Path = path;
         Store = store;
         Indexes = indexes;
@@ -45,6 +46,8 @@ public sealed class RecordsWorkspace : IDisposable
     public CandidateRetriever Retriever { get; }
     public RecordVectors Vectors { get; }
     public VectorModels VectorModels { get; }
+    /// <summary>Candidates from the dense list per need (0: BM25 only).</summary>
+    public int DenseK { get; }
     public TopicModel Topics => VectorModels.Topics!;
 
     /// <summary>The demo corpus (with the held-out needs, without their judgements).</summary>
@@ -52,22 +55,22 @@ public sealed class RecordsWorkspace : IDisposable
     /// Topics: <paramref name="topics"/> is either hyper-parameters (a topic model is fitted on this corpus, as
     /// training does) or a model's own topic model (as serving uses it).
     /// </remarks>
-    public static RecordsWorkspace FromDemo(string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, int embeddingMaxTokens = 256) =>
-        Create(scratchRoot, "demo", analyzer, synonyms, topics, embeddingMaxTokens, store => new DemoSeeder(store, new Importer(store), withHeldOut: true).SeedIfEmpty());
+    public static RecordsWorkspace FromDemo(string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, EncoderSettings? encoders = null) =>
+        Create(scratchRoot, "demo", analyzer, synonyms, topics, encoders ?? new EncoderSettings(), store => new DemoSeeder(store, new Importer(store), withHeldOut: true).SeedIfEmpty());
 
     /// <summary>A consistent copy (SQLite online backup) of a data directory's database.</summary>
-    public static RecordsWorkspace FromDatabase(string databaseFile, string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, int embeddingMaxTokens = 256)
+    public static RecordsWorkspace FromDatabase(string databaseFile, string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, EncoderSettings? encoders = null)
     {
         if (!File.Exists(databaseFile)) throw new FileNotFoundException($"no database at {databaseFile}");
-        return FromDatabase(new MatchingDatabase(databaseFile), scratchRoot, analyzer, synonyms, topics, embeddingMaxTokens);
+        return FromDatabase(new MatchingDatabase(databaseFile), scratchRoot, analyzer, synonyms, topics, encoders);
     }
 
     /// <summary>A consistent copy of a database (SQLite or PostgreSQL) in a scratch SQLite file.</summary>
-    public static RecordsWorkspace FromDatabase(MatchingDatabase database, string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, int embeddingMaxTokens = 256) =>
-        Create(scratchRoot, "data", analyzer, synonyms, topics, embeddingMaxTokens, null, database);
+    public static RecordsWorkspace FromDatabase(MatchingDatabase database, string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, EncoderSettings? encoders = null) =>
+        Create(scratchRoot, "data", analyzer, synonyms, topics, encoders ?? new EncoderSettings(), null, database);
 
     private static RecordsWorkspace Create(string scratchRoot, string name, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topicSource,
-        int embeddingMaxTokens, Action<RecordStore>? seed, MatchingDatabase? copyFrom = null)
+        EncoderSettings encoders, Action<RecordStore>? seed, MatchingDatabase? copyFrom = null)
     {
         var path = System.IO.Path.Combine(scratchRoot, name + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(path);
@@ -82,10 +85,10 @@ public sealed class RecordsWorkspace : IDisposable
 
         var texts = Corpus(store);
         var topics = topicSource.Model ?? TopicModel.Fit(texts, analyzer, topicSource.Fit ?? new TopicHyperParameters());
-        var vectorModels = new VectorModels(VectorModels.MiniLm, embeddingMaxTokens, "topics:workspace", topics);
+        var vectorModels = encoders.Models("topics:workspace", topics);
         using (var maintainer = new VectorMaintainer(store, new RecordVectors(database)))
             maintainer.CatchUp(vectorModels);
-        return new RecordsWorkspace(path, store, indexes, new QueryBuilder(analyzer, synonyms), analyzer, vectorModels);
+        return new RecordsWorkspace(path, store, indexes, new QueryBuilder(analyzer, synonyms), analyzer, vectorModels, encoders.DenseK);
     }
 
     /// <summary>Every live record's text: what a topic model for this corpus is fitted on.</summary>
@@ -105,6 +108,8 @@ public sealed class RecordsWorkspace : IDisposable
     public IEnumerable<QueryCandidates> Candidates(IEnumerable<Judgement> judgements, IndustryTaxonomy taxonomy, int k, RecordKind kind)
     {
         var features = new FeatureExtractor(Indexes, Store, Queries, taxonomy);
+        // Candidates as serving makes them: the BM25 top k with the dense list merged in.
+        var scorer = new Scoring.MatchScorer(features, Vectors, Store, Retriever, new DenseIndexes(Vectors));
         var live = Store.ActiveIds(kind).ToHashSet();
         foreach (var group in judgements.GroupBy(j => j.NeedId).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -112,7 +117,7 @@ public sealed class RecordsWorkspace : IDisposable
             if (need is null) continue;
             var judged = group.Where(j => live.Contains(j.CandidateId)).GroupBy(j => j.CandidateId).ToDictionary(g => g.Key, g => g.Max(j => j.Grade));
             if (!judged.Values.Any(g => g > 0)) continue;
-            var candidates = Retriever.ForNeed(need, kind, k, 0);
+            var candidates = scorer.Candidates(VectorModels, DenseK, need, kind);
             var needVectors = VectorModels.Lookup(Vectors, RecordKind.Need, [need.Id])(need.Id);
             var lookup = VectorModels.Lookup(Vectors, kind, candidates.Select(c => c.Id).ToList());
             yield return new QueryCandidates(need.Id, judged, candidates, features.For(kind, need, candidates, k, needVectors, lookup));

@@ -12,8 +12,9 @@ namespace Matching.Engine.Features;
 
 /// <summary>
 /// Computes <see cref="FeatureSchema"/> vectors for a need against result candidates, from the index (per-field
-/// BM25 through filtered searches, term presence through postings, stored texts) and the records (industries,
-/// maturity, cooperation, money, zone). Pairs that were not retrieved get the same features, with rank K + 1.
+/// BM25 through filtered searches, term presence through postings, stored texts), the records (industries,
+/// maturity, cooperation, money, zone) and their sentence vectors. Pairs that were not retrieved get the same
+/// features, with rank K + 1 and no dense rank.
 /// </summary>
 public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candidates.QueryBuilder queries, IndustryTaxonomy taxonomy)
 {
@@ -72,9 +73,9 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         // clear best, and the gap says which candidate is the clear best.
         var embeddingCosines = theirVectors.Select(t => PairFeatures.Cosine(needVectors?.Embedding, t?.Embedding)).ToList();
         var topicCosines = theirVectors.Select(t => PairFeatures.Cosine(needVectors?.Topics, t?.Topics)).ToList();
-        // "The list" is the retrieved top k: a pair scored from outside it (rank k + 1) is measured against the list
-        // it missed, and leaves the list's own values as they are.
-        var inList = candidates.Select((c, i) => (c, i)).Where(x => x.c.Rank <= k).Select(x => x.i).ToList();
+        // "The list" is what was retrieved (the BM25 top k and the dense list): a pair scored from outside it (rank
+        // k + 1, no dense rank) is measured against the list it missed, and leaves the list's own values as they are.
+        var inList = candidates.Select((c, i) => (c, i)).Where(x => x.c.Rank <= k || x.c.DenseRank > 0).Select(x => x.i).ToList();
         var bestEmbedding = inList.Select(i => embeddingCosines[i]).Max() ?? 0;
         var bestTopic = inList.Select(i => topicCosines[i]).Max() ?? 0;
         // The best-matching sentence of each candidate's body (a claim or a need often matches one sentence of an abstract).
@@ -101,6 +102,8 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
                 var n = 0;
                 v[n++] = c.Score;
                 v[n++] = c.Rank;
+                v[n++] = c.DenseRank > 0 ? c.DenseRank : Scoring.MatchScorer.DenseK + 1;
+                v[n++] = c.DenseOnly(k) ? 1 : 0;
                 v[n++] = (float)c.NormalisedScore;
                 var field = FieldSums(scores.GetValueOrDefault(c.Id), clauseField, clauseWeight);
                 v[n++] = field.All;

@@ -14,7 +14,9 @@ public static class FeatureSchema
     public static readonly IReadOnlyList<string> Names =
     [
         "bm25",               // the candidate query's score
-        "rank",               // 1-based rank in the candidate list (K + 1 for a pair that was not retrieved)
+        "rank",               // 1-based rank in the BM25 list (K + 1 for a pair it did not retrieve: the dense list's alone, or asked for)
+        "dense_rank",         // 1-based rank in the dense list of the language's sentence vectors (dense K + 1 when it did not find the pair)
+        "dense_only",         // 1 when the dense list found the pair and the BM25 top K did not
         "norm_score",         // score over the list's best
         "bm25_all",           // BM25 of the need's terms on title + body + keywords
         "bm25_title",         // … on the title alone
@@ -30,12 +32,12 @@ public static class FeatureSchema
         "same_region", "has_same_region",
         "track_record", "has_track_record", // smoothed share of the candidate organisation's judged pairs graded ≥ 2, other needs only
         "age_gap_days", "has_age_gap_days",   // need's last update minus the candidate's, in days (how fresh the candidate was then)
-        "embedding_cosine", "has_embedding_cosine", // all-MiniLM-L6-v2 cosine; English only (its vocabulary has no Chinese)
+        "embedding_cosine", "has_embedding_cosine", // sentence-vector cosine by the language's encoder (all-MiniLM-L6-v2; bge-small-zh-v1.5 for Chinese)
         "topic_cosine", "has_topic_cosine",         // cosine of LDA topic mixtures over SmartCn tokens (Chinese and English)
-        "embedding_gap",      // best embedding cosine in the retrieved top K minus this one (0 when has_embedding_cosine is 0)
-        "topic_gap",          // best topic cosine in the retrieved top K minus this one (0 when has_topic_cosine is 0)
-        "passage_cosine", "has_passage_cosine", // the best sentence of the candidate's body: its MiniLM cosine with the need (English)
-        "passage_gap",        // best passage cosine in the retrieved top K minus this one (0 when has_passage_cosine is 0)
+        "embedding_gap",      // best embedding cosine in the candidate list minus this one (0 when has_embedding_cosine is 0)
+        "topic_gap",          // best topic cosine in the candidate list minus this one (0 when has_topic_cosine is 0)
+        "passage_cosine", "has_passage_cosine", // the best sentence of the candidate's body: its cosine with the need, by the same encoder
+        "passage_gap",        // best passage cosine in the candidate list minus this one (0 when has_passage_cosine is 0)
         "embedding_prf",      // cosine with the mean sentence vector of the list's top 5 by BM25 (pseudo-relevance feedback; 0 when unknown)
         "bigram_dice",        // Dice overlap of CJK character bigrams (Chinese needs a signal beyond SmartCn words)
         "cjk_share",          // share of CJK characters in the need (the language signal)

@@ -112,9 +112,9 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
     public StoredLists Compute(ModelBundle bundle, TechNeed need, int depth = StoredDepth)
     {
         var terms = new TermStates();
-        var results = scorer.Score(bundle, need, RecordKind.Result, retriever.ForNeed(need, RecordKind.Result, MatchScorer.K, withSnippets: 0, terms), terms);
+        var results = scorer.Score(bundle, need, RecordKind.Result, scorer.Candidates(bundle, need, RecordKind.Result, terms), terms);
         var topResults = results.OrderByDescending(r => r.Score).ThenByDescending(r => r.Raw).ThenBy(r => r.Candidate.Rank).Take(depth).ToList();
-        var experts = scorer.ScoreExperts(bundle, need, retriever.ForNeed(need, RecordKind.Expert, MatchScorer.K, withSnippets: 0, terms), results, terms);
+        var experts = scorer.ScoreExperts(bundle, need, scorer.Candidates(bundle, need, RecordKind.Expert, terms), results, terms);
         var topExperts = experts.OrderByDescending(e => e.Score).ThenByDescending(e => e.Profile.Raw).ThenBy(e => e.Profile.Candidate.Rank).Take(depth).ToList();
         // The first entries carry their snippets, highlighted under the need's rule, so serving them highlights nothing.
         var resultSnippets = retriever.WithSnippets(need, topResults.Take(SnippetDepth).Select(r => r.Candidate).ToList()).ToDictionary(c => c.Id, c => c.Snippets);
@@ -172,6 +172,7 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         var bundle = models.Current;
         var reading = Reading(viewer);
         var needs = retriever.ForResult(result, bundle is null ? k : Math.Max(k, ReverseDepth), reading: reading);
+        if (bundle is not null) needs = WithDense(bundle, RecordKind.Result, result.Id, Vectors.RecordTexts.Of(result), retriever.QueryOf(result), needs, reading);
         return new ResultMatches(viewer?.View(result) ?? result, bundle is null ? Describe(needs, viewer) : Reverse(bundle, RecordKind.Result, result.Id, needs, k, viewer, reading));
     }
 
@@ -184,7 +185,19 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         var results = store.ResultsOfExperts([expert.Id])[expert.Id].Where(r => r.Status == RecordStatus.Active);
         var reading = Reading(viewer);
         var needs = retriever.ForExpert(expert, results, bundle is null ? k : Math.Max(k, ReverseDepth), reading: reading);
+        if (bundle is not null) needs = WithDense(bundle, RecordKind.Expert, expert.Id, Vectors.RecordTexts.Of(expert, results), retriever.QueryOf(expert, results), needs, reading);
         return new ExpertMatches(expert, bundle is null ? Describe(needs, viewer) : Reverse(bundle, RecordKind.Expert, expert.Id, needs, k, viewer, reading));
+    }
+
+    /// <summary>
+    /// The reverse direction's hybrid candidates: the needs nearest the result's or expert's sentence vector join the
+    /// BM25 list. Needs the viewer may not read in full are never found this way (their vectors hold hidden text).
+    /// </summary>
+    private IReadOnlyList<Candidate> WithDense(ModelBundle bundle, RecordKind kind, string id, string text, Lucene.Net.Search.Query query,
+        IReadOnlyList<Candidate> needs, NeedReading? reading)
+    {
+        var hits = scorer.DenseHits(bundle, kind, id, text, RecordKind.Need, reading is null ? null : reading.Hidden.Contains);
+        return hits is null ? needs : retriever.Merge(query, RecordKind.Need, needs, hits.Take(ReverseDepth).ToList(), ReverseDepth);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Matching.Engine.Features;
 using Matching.Engine.Records;
 using Matching.Engine.Storage;
 using Matching.Engine.Vectors;
+using Matching.Engine.Embeddings;
 
 namespace Matching.Engine.Scoring;
 
@@ -17,13 +18,51 @@ public sealed record ExpertScore(ScoredCandidate Profile, double Score, string? 
 /// scores. Callers read the active model once and pass it, so a model swap mid-request never mixes two models. Vectors come
 /// from the database (the vector job stores them); a pair whose vectors are not there yet gets them as missing.
 /// </summary>
-public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors, RecordStore store, CandidateRetriever retriever)
+public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors, RecordStore store, CandidateRetriever retriever, DenseIndexes? dense = null)
 {
     /// <summary>The candidate depth the models are trained at: the rank feature means the same thing at both ends.</summary>
     public const int K = 200;
 
+    /// <summary>Candidates from the dense list (the nearest records by sentence vectors), merged with the BM25 top K.</summary>
+    public const int DenseK = 100;
+
     /// <summary>Weights of an expert's score: best result, mean of the top three results, profile.</summary>
     public const double BestWeight = 0.5, TopThreeWeight = 0.2, ProfileWeight = 0.3;
+
+    /// <summary>
+    /// A need's candidates of one kind as <paramref name="bundle"/> was trained to see them: the BM25 top
+    /// <see cref="K"/>, merged with the dense top <see cref="ModelManifest.DenseCandidates"/> (the records nearest the
+    /// need's sentence vector, by its language's encoder) when the model uses hybrid candidates and the need's vector
+    /// is current. A need matched by its public view has no dense list (its vector is made from the whole text).
+    /// </summary>
+    public IReadOnlyList<Candidate> Candidates(ModelBundle bundle, TechNeed need, RecordKind kind, TermStates? terms = null, bool publicView = false) =>
+        Candidates(VectorModels.Of(bundle), bundle.Manifest.DenseCandidates, need, kind, terms, publicView);
+
+    /// <summary>A need's hybrid candidates under given vector models and dense depth (training workspaces have no bundle yet).</summary>
+    public IReadOnlyList<Candidate> Candidates(VectorModels models, int denseK, TechNeed need, RecordKind kind, TermStates? terms = null, bool publicView = false)
+    {
+        terms ??= new TermStates();
+        var bm25 = retriever.ForNeed(need, kind, K, withSnippets: 0, terms);
+        if (publicView || DenseHits(models, denseK, RecordKind.Need, need.Id, RecordTexts.Of(need), kind, null) is not { } hits) return bm25;
+        return retriever.Merge(retriever.QueryOf(need), kind, bm25, hits, K, terms);
+    }
+
+    /// <summary>
+    /// The dense list for a record's stored vector among records of <paramref name="target"/>: null when the model has
+    /// no dense candidates, the text's encoder is not the model's, or the vector is missing or stale (made from
+    /// another text). Ids <paramref name="skip"/> names are left out.
+    /// </summary>
+    public IReadOnlyList<DenseHit>? DenseHits(ModelBundle bundle, RecordKind kind, string id, string text, RecordKind target, Func<string, bool>? skip) =>
+        DenseHits(VectorModels.Of(bundle), bundle.Manifest.DenseCandidates, kind, id, text, target, skip);
+
+    private IReadOnlyList<DenseHit>? DenseHits(VectorModels models, int denseK, RecordKind kind, string id, string text, RecordKind target, Func<string, bool>? skip)
+    {
+        if (dense is null || denseK <= 0) return null;
+        if (models.KeyFor(text) is not { } key) return null;
+        var stored = vectors.Get(kind, key, [id]).GetValueOrDefault(id);
+        if (stored is null || stored.TextHash != Embeddings.EmbeddingCache.Key(text)) return null;
+        return dense.For(target, key, stored.Vector.Length).Top(stored.Vector, denseK, skip);
+    }
 
     /// <summary>Scores a need's candidates of one kind (results, or experts by profile) with <paramref name="bundle"/>, in the candidates' order.</summary>
     /// <remarks>The <paramref name="terms"/> the candidates were retrieved with, when given, spare the features the term lookups.</remarks>
@@ -55,7 +94,7 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
     {
         if (publicView) need = need.PublicView();
         var terms = new TermStates();
-        var top = retriever.ForNeed(need, kind, K, withSnippets: 0, terms);
+        var top = Candidates(bundle, need, kind, terms, publicView);
         var listed = top.Select(c => c.Id).ToHashSet();
         var wanted = ids.Distinct().Select(id => listed.Contains(id) ? null : retriever.Pair(need, kind, id, K, top, terms)).OfType<Candidate>().ToList();
         var scored = Score(bundle, need, kind, top.Concat(wanted).ToList(), terms, publicView).ToDictionary(s => s.Candidate.Id);

@@ -15,6 +15,14 @@ public sealed record ModelManifest
     /// <summary>The sentence encoder and its input length the ranker was trained with.</summary>
     public string EmbeddingModel { get; init; } = "";
     public int EmbeddingMaxTokens { get; init; } = 256;
+    /// <summary>
+    /// The Chinese sentence encoder (texts at least half Chinese) and its input length, or null for a model trained
+    /// without one (its Chinese texts have no sentence vectors: the features are missing).
+    /// </summary>
+    public string? ChineseEmbeddingModel { get; init; }
+    public int ChineseEmbeddingMaxTokens { get; init; } = 256;
+    /// <summary>Candidates per need from the dense list, merged with the BM25 top K (0: BM25 only, as models before hybrid candidates).</summary>
+    public int DenseCandidates { get; init; }
     public RankerHyperParameters Ranker { get; init; } = new();
     public TopicHyperParameters? Topics { get; init; }
     /// <summary>What the model was trained on, by source (rows, queries).</summary>

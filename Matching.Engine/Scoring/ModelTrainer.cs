@@ -40,7 +40,7 @@ public static class ModelTrainer
     public static CrossValidation CrossValidate(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey, Action<string>? log = null)
     {
         var outOfFold = new List<(float Score, float Label)>();
-        int FoldOf(string group) => SHA256.HashData(Encoding.UTF8.GetBytes(foldKey(group)))[1] % folds;
+        int FoldOf(string group) => ModelTrainer.FoldOf(foldKey(group), folds);
         var groups = rows.GroupBy(r => r.GroupId).ToList();
         var bm25 = new List<double>();
         var learned = new List<double>();
@@ -77,6 +77,28 @@ public static class ModelTrainer
         log?.Invoke($"cv ndcg@10 bm25={bm25.Average():F4} model={learned.Average():F4} (difference {difference.Mean:+0.0000;-0.0000}, 95% {difference.Low:+0.0000;-0.0000} … {difference.High:+0.0000;-0.0000})");
         return new CrossValidation(outOfFold, bm25.Average(), learned.Average(), bm25.Count,
             bySource.ToDictionary(x => x.Key, x => (x.Value.Bm25.Average(), x.Value.Model.Average(), x.Value.Bm25.Count)), difference);
+    }
+
+    /// <summary>The fold of a group: a hash of its fold key (the same rule as <see cref="CrossValidate"/>).</summary>
+    public static int FoldOf(string foldKey, int folds) => SHA256.HashData(Encoding.UTF8.GetBytes(foldKey))[1] % folds;
+
+    /// <summary>
+    /// Each group's out-of-fold scores (in row order) and its fold: for every fold, a ranker trained on the other
+    /// folds' rows scores this one's. What <c>evaluate --folds</c> measures.
+    /// </summary>
+    public static Dictionary<string, (int Fold, float[] Scores)> OutOfFold(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey)
+    {
+        var result = new Dictionary<string, (int Fold, float[] Scores)>();
+        var groups = rows.GroupBy(r => r.GroupId).Select(g => (g.Key, Rows: g.ToList(), Fold: FoldOf(foldKey(g.Key), folds))).ToList();
+        for (var f = 0; f < folds; f++)
+        {
+            var training = groups.Where(g => g.Fold != f).SelectMany(g => g.Rows).ToList();
+            var scored = groups.Where(g => g.Fold == f).ToList();
+            if (training.Count == 0 || scored.Count == 0) continue;
+            var model = RankerModel.Train(training, hp);
+            foreach (var g in scored) result[g.Key] = (f, model.Score(g.Rows.Select(r => r.Features).ToList()));
+        }
+        return result;
     }
 
     /// <summary>The rows of one query's candidates, labelled by its judgements.</summary>

@@ -64,9 +64,11 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
         if (training.Count < options.MinJudgements) return Skip($"{training.Count} training judgements; {options.MinJudgements} needed");
 
         var topics = activeBundle?.Manifest.Topics ?? DefaultTopics;
-        var tokens = activeBundle?.Manifest.EmbeddingMaxTokens ?? 256;
+        // The encoders and candidate depth of the active model, so the candidate is compared on the same footing; a
+        // first model gets the defaults (MiniLM, bge-small-zh, hybrid candidates).
+        var encoders = activeBundle is null ? new EncoderSettings() : EncoderSettings.Of(activeBundle.Manifest);
         Stage("copy and index", 0);
-        using var workspace = RecordsWorkspace.FromDatabase(store.Database, scratchRoot, analyzer, synonyms, topics, tokens);
+        using var workspace = RecordsWorkspace.FromDatabase(store.Database, scratchRoot, analyzer, synonyms, topics, encoders);
         cancellationToken.ThrowIfCancellationRequested();
 
         Stage("features", 1);
@@ -91,10 +93,10 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
         if (benchmark is not null)
         {
             var train = BeirDataset.Load(benchmark, options.BenchmarkTrainSplit);
-            var (queryVectors, documentVectors) = BeirVectors.Compute(train, DataPath ?? Path.GetDirectoryName(scratchRoot)!, tokens, topics, log: log);
+            var (queryVectors, documentVectors) = BeirVectors.Compute(train, DataPath ?? Path.GetDirectoryName(scratchRoot)!, encoders, topics, log: log);
             using var beir = BeirWorkspace.Create(train, scratchRoot, analyzer, synonyms);
             var before = rows.Count;
-            foreach (var q in beir.Candidates(train, taxonomy, Depth, queryVectors, documentVectors))
+            foreach (var q in beir.Candidates(train, taxonomy, Depth, queryVectors, documentVectors, encoders.DenseK))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ModelTrainer.AddRows(rows, "beir:" + q.QueryId, q);
@@ -120,7 +122,8 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
             Manifest = new ModelManifest
             {
                 Version = version, TrainedAt = DateTimeOffset.UtcNow, Features = FeatureSchema.Names, EmbeddingModel = VectorModels.MiniLm,
-                EmbeddingMaxTokens = tokens, Ranker = HyperParameters, Topics = topics, Data = data, Metrics = metrics, MatchFloor = ModelBundle.FloorOf(scorers),
+                EmbeddingMaxTokens = encoders.EnglishMaxTokens, ChineseEmbeddingModel = encoders.ChineseModel, ChineseEmbeddingMaxTokens = encoders.ChineseMaxTokens,
+                DenseCandidates = encoders.DenseK, Ranker = HyperParameters, Topics = topics, Data = data, Metrics = metrics, MatchFloor = ModelBundle.FloorOf(scorers),
                 Languages = scorers.OrderBy(s => s.Language == (activeBundle?.Manifest.Languages.FirstOrDefault() ?? s.Language) ? 0 : 1).Select(s => s.Language).ToList(),
             },
             Scorers = scorers, Topics = workspace.Topics,
@@ -133,7 +136,7 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
         if (activeBundle is not null)
         {
             using var activeSpace = activeBundle.Topics is { } activeTopics
-                ? RecordsWorkspace.FromDatabase(workspace.Store.Database, scratchRoot, analyzer, synonyms, activeTopics, tokens)
+                ? RecordsWorkspace.FromDatabase(workspace.Store.Database, scratchRoot, analyzer, synonyms, activeTopics, encoders)
                 : null;
             activeNdcg = ModelTrainer.Compare(HeldOutQueries(activeSpace ?? workspace, heldOut), activeBundle).Model.DefaultIfEmpty().Average();
         }
@@ -141,9 +144,9 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
         if (benchmark is not null)
         {
             var test = BeirDataset.Load(benchmark, options.BenchmarkTestSplit);
-            var (queryVectors, documentVectors) = BeirVectors.Compute(test, DataPath ?? Path.GetDirectoryName(scratchRoot)!, tokens, topics, log: log);
+            var (queryVectors, documentVectors) = BeirVectors.Compute(test, DataPath ?? Path.GetDirectoryName(scratchRoot)!, encoders, topics, log: log);
             using var beir = BeirWorkspace.Create(test, scratchRoot, analyzer, synonyms);
-            var testQueries = beir.Candidates(test, taxonomy, Depth, queryVectors, documentVectors).ToList();
+            var testQueries = beir.Candidates(test, taxonomy, Depth, queryVectors, documentVectors, encoders.DenseK).ToList();
             var (benchmarkBm25, benchmarkCandidate) = ModelTrainer.Compare(testQueries, candidate);
             double? benchmarkActive = activeBundle is null ? null : ModelTrainer.Compare(testQueries, activeBundle).Model.DefaultIfEmpty().Average();
             onBenchmark = (benchmarkCandidate.DefaultIfEmpty().Average(), benchmarkActive);

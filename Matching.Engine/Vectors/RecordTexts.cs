@@ -30,14 +30,33 @@ public static partial class RecordTexts
         string.Join("\n", new[] { e.Bio }.Concat(results.Where(r => r.Status == RecordStatus.Active).Select(r => $"{r.Title}：{r.Abstract}")).Where(s => !string.IsNullOrWhiteSpace(s)));
 
     /// <summary>
-    /// A body's sentences, each a passage with its own vector: split after ., ! or ? where the next sentence starts
-    /// with a capital or a bracket (English text; Chinese text gets no sentence vectors), at most <see cref="MaxPassages"/>.
+    /// A body's sentences, each a passage with its own vector, at most <see cref="MaxPassages"/>. English text splits
+    /// after ., ! or ? where the next sentence starts with a capital or a bracket; mainly Chinese text after 。！？；
+    /// (a patent's or an abstract's clauses are often ；-separated) and at line breaks, a fragment under
+    /// <see cref="MinChinesePassage"/> characters joining the sentence before it.
     /// </summary>
-    public static IReadOnlyList<string> Passages(string body) =>
-        SentenceEnd().Split(body).Select(s => s.Trim()).Where(s => s.Length > 0).Take(MaxPassages).ToList();
+    public static IReadOnlyList<string> Passages(string body)
+    {
+        if (!VectorModels.IsChinese(body))
+            return SentenceEnd().Split(body).Select(s => s.Trim()).Where(s => s.Length > 0).Take(MaxPassages).ToList();
+        var passages = new List<string>();
+        foreach (var piece in ChineseSentenceEnd().Split(body).Select(s => s.Trim()).Where(s => s.Length > 0))
+        {
+            if (passages.Count > 0 && (piece.Length < MinChinesePassage || passages[^1].Length < MinChinesePassage)) passages[^1] += piece;
+            else if (passages.Count == MaxPassages) break;
+            else passages.Add(piece);
+        }
+        return passages;
+    }
+
+    /// <summary>Chinese fragments shorter than this ("1)", "其中") are not passages of their own.</summary>
+    public const int MinChinesePassage = 8;
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<=[.!?])\s+(?=[A-Z(\[])", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex SentenceEnd();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=[。！？；!?;])|[\r\n]+", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ChineseSentenceEnd();
 
     private static string Join(string title, string? body, IReadOnlyList<string> keywords) =>
         string.Join(" ", new[] { title, body, string.Join("；", keywords) }.Where(s => !string.IsNullOrWhiteSpace(s)));

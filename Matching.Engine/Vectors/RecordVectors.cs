@@ -81,6 +81,29 @@ public sealed class RecordVectors(MatchingDatabase database)
             connection.Execute(database.Sql("DELETE FROM record_vectors WHERE kind = @kind AND id IN @chunk"), new { kind = kind.Name(), chunk });
     }
 
+    /// <summary>
+    /// Every vector of one kind and model written at or after <paramref name="since"/> (null: all), with the latest
+    /// write time seen: what a dense index reads to catch up. Rows written in the same instant as the mark come again
+    /// (harmless: the index replaces a row by its id), so none is missed.
+    /// </summary>
+    public (List<StoredVector> Vectors, string? Latest) WrittenSince(RecordKind kind, string model, string? since)
+    {
+        using var connection = database.Open();
+        var rows = connection.Query<(string Id, byte[] Vector, string At)>(
+            since is null
+                ? "SELECT id, vector, updated_at FROM record_vectors WHERE kind = @kind AND model = @model"
+                : "SELECT id, vector, updated_at FROM record_vectors WHERE kind = @kind AND model = @model AND updated_at >= @since",
+            new { kind = kind.Name(), model, since }, buffered: false);
+        var list = new List<StoredVector>();
+        var latest = since;
+        foreach (var (id, blob, at) in rows)
+        {
+            list.Add(new StoredVector(id, "", MemoryMarshal.Cast<byte, float>(blob).ToArray()));
+            if (latest is null || string.CompareOrdinal(at, latest) > 0) latest = at;
+        }
+        return (list, latest);
+    }
+
     public int Count(string model)
     {
         using var connection = database.Open();

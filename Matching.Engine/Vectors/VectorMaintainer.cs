@@ -8,21 +8,28 @@ using Matching.Engine.Storage;
 namespace Matching.Engine.Vectors;
 
 /// <summary>
-/// Keeps records' vectors current from the change log, for the active model: sentence vectors (all-MiniLM-L6-v2,
-/// for texts that are not mainly Chinese, since its vocabulary has no Chinese) and topic mixtures (the model's LDA).
+/// Keeps records' vectors current from the change log, for the active model: sentence vectors (all-MiniLM-L6-v2 for
+/// texts that are not mainly Chinese, bge-small-zh-v1.5 for the rest), of the whole text and of the body's sentences,
+/// and topic mixtures (the model's LDA).
 /// Each model's vectors have their own cursor, so a newly installed model fills its topics from the start of the log
 /// while the old vectors keep serving. A vector is only recomputed when its text's hash changed; re-running is
 /// harmless. One catch-up at a time per process; the encoder is created on first need and kept.
 /// </summary>
-public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, ModelHost? models = null) : IDisposable
+public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, ModelHost? models = null, SentenceEncoders? sharedEncoders = null) : IDisposable
 {
+    private readonly bool _ownsEncoders = sharedEncoders is null;
+    private readonly SentenceEncoders encoders = sharedEncoders ?? new SentenceEncoders();
     private const int BatchSize = 2_000;
     private static readonly RecordKind[] Kinds = [RecordKind.Result, RecordKind.Expert, RecordKind.Need];
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private MiniLmEncoder? _encoder;
 
     /// <summary>The change-log cursor of a model's vectors (shared by models with the same topic model).</summary>
-    public static string CursorName(VectorModels bundle) => "vectors:" + bundle.TopicKey;
+    /// <remarks>
+    /// A model with a Chinese encoder has its own cursor while the encoder is installed: a build that installs it later
+    /// starts that cursor from the beginning, and Chinese records get the vectors they were missing.
+    /// </remarks>
+    public static string CursorName(VectorModels bundle) =>
+        "vectors:" + bundle.TopicKey + (bundle.ChineseKey is { } zh && BgeZhEncoder.IsInstalled(out _) ? "+" + zh : "");
 
     /// <summary>True when the active model's vectors are behind the change log.</summary>
     public bool Behind() => models?.Current is { } bundle && vectors.Cursor(CursorName(VectorModels.Of(bundle))) < store.LastSeq();
@@ -89,43 +96,23 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         var hashes = texts.ToDictionary(t => t.Key, t => EmbeddingCache.Key(t.Value));
         var computed = 0;
 
-        // Sentence vectors: shared by every model with the same encoder and length; none for Chinese text (the same
-        // threshold that picks the Chinese ranker).
-        var english = texts.Where(t => Features.FeatureExtractor.CjkShare(t.Value) < ModelBundle.ChineseShare).Select(t => t.Key).ToList();
-        // A text that became mainly Chinese loses the sentence vectors of its English past: the features would
-        // otherwise compare the need with what the record used to say.
-        vectors.Delete(kind, [bundle.EmbeddingKey, bundle.PassageKey], texts.Keys.Except(english).ToList());
-        var storedEmbeddings = vectors.Hashes(kind, bundle.EmbeddingKey, english);
-        var toEmbed = english.Where(id => storedEmbeddings.GetValueOrDefault(id) != hashes[id]).ToList();
-        if (toEmbed.Count > 0)
+        // Sentence vectors, by language: MiniLM for texts under half Chinese, bge-small-zh for the rest (when the model
+        // has a Chinese encoder and it is installed; else Chinese texts have none and their features are missing).
+        // Vectors are shared by every model with the same encoder and length.
+        var chineseIds = texts.Where(t => VectorModels.IsChinese(t.Value)).Select(t => t.Key).ToList();
+        var englishIds = texts.Keys.Except(chineseIds).ToList();
+        var chinese = bundle.ChineseKey is null ? null : encoders.Chinese(bundle.ChineseMaxTokens);
+        // A text whose language changed loses the vectors of its past: the features would otherwise compare the need
+        // with what the record used to say, in the other encoder's space.
+        vectors.Delete(kind, [bundle.EmbeddingKey, bundle.PassageKey], chineseIds);
+        if (bundle.ChineseKey is { } zhKey) vectors.Delete(kind, [zhKey, bundle.ChinesePassageKey!], englishIds);
+        if (englishIds.Count > 0)
         {
-            var encoded = Encoder(bundle).Encode(toEmbed.Select(id => texts[id]).ToList());
-            vectors.Put(kind, bundle.EmbeddingKey, toEmbed.Select((id, i) => new StoredVector(id, hashes[id], encoded[i])));
-            computed += toEmbed.Count;
+            var english = encoders.English(bundle.EmbeddingMaxTokens);
+            computed += Sentences(kind, englishIds, bundle.EmbeddingKey, bundle.PassageKey, english.Encode, english.Encode, records, texts, hashes);
         }
-
-        // The body's sentences, for results and experts (what a need is compared with), kept with the whole text's
-        // hash: they go stale with the text, and a model that starts using them fills in what is missing even where
-        // the text's own vector is current.
-        if (kind != RecordKind.Need && english.Count > 0)
-        {
-            var storedPassages = vectors.Hashes(kind, bundle.PassageKey, english);
-            var passages = english.Where(id => storedPassages.GetValueOrDefault(id) != hashes[id])
-                .Select(id => (Id: id, Sentences: RecordTexts.Passages(records[id].Body))).Where(p => p.Sentences.Count > 0).ToList();
-            if (passages.Count > 0)
-            {
-                var sentenceVectors = Encoder(bundle).Encode(passages.SelectMany(p => p.Sentences).ToList());
-                var at = 0;
-                var stored = new List<StoredVector>(passages.Count);
-                foreach (var (id, sentences) in passages)
-                {
-                    stored.Add(new StoredVector(id, hashes[id], VectorModels.Join(sentenceVectors.Skip(at).Take(sentences.Count))));
-                    at += sentences.Count;
-                }
-                vectors.Put(kind, bundle.PassageKey, stored);
-                computed += passages.Count;
-            }
-        }
+        if (chinese is not null)
+            computed += Sentences(kind, chineseIds, bundle.ChineseKey!, bundle.ChinesePassageKey!, chinese.Encode, chinese.EncodeQueries, records, texts, hashes);
 
         if (bundle.Topics is { } topics)
         {
@@ -139,6 +126,43 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
             }
         }
         return computed;
+    }
+
+    /// <summary>
+    /// The whole-text and sentence vectors of <paramref name="ids"/> under one encoder, where missing or stale. A need is
+    /// the query side: it is encoded as one (<paramref name="encodeQuery"/>; BGE prepends its retrieval instruction).
+    /// The body's sentences (results and experts: what a need is compared with) are kept with the whole text's hash,
+    /// so they go stale with the text, and a model that starts using them fills in what is missing.
+    /// </summary>
+    private int Sentences(RecordKind kind, IReadOnlyList<string> ids, string key, string passageKey, Func<IReadOnlyList<string>, float[][]> encode,
+        Func<IReadOnlyList<string>, float[][]> encodeQuery, Dictionary<string, (string Text, string Body)> records, Dictionary<string, string> texts,
+        Dictionary<string, string> hashes)
+    {
+        if (ids.Count == 0) return 0;
+        var computed = 0;
+        var stored = vectors.Hashes(kind, key, ids);
+        var toEmbed = ids.Where(id => stored.GetValueOrDefault(id) != hashes[id]).ToList();
+        if (toEmbed.Count > 0)
+        {
+            var encoded = (kind == RecordKind.Need ? encodeQuery : encode)(toEmbed.Select(id => texts[id]).ToList());
+            vectors.Put(kind, key, toEmbed.Select((id, i) => new StoredVector(id, hashes[id], encoded[i])));
+            computed += toEmbed.Count;
+        }
+        if (kind == RecordKind.Need) return computed;
+        var storedPassages = vectors.Hashes(kind, passageKey, ids);
+        var passages = ids.Where(id => storedPassages.GetValueOrDefault(id) != hashes[id])
+            .Select(id => (Id: id, Sentences: RecordTexts.Passages(records[id].Body))).Where(p => p.Sentences.Count > 0).ToList();
+        if (passages.Count == 0) return computed;
+        var sentenceVectors = encode(passages.SelectMany(p => p.Sentences).ToList());
+        var at = 0;
+        var put = new List<StoredVector>(passages.Count);
+        foreach (var (id, sentences) in passages)
+        {
+            put.Add(new StoredVector(id, hashes[id], VectorModels.Join(sentenceVectors.Skip(at).Take(sentences.Count))));
+            at += sentences.Count;
+        }
+        vectors.Put(kind, passageKey, put);
+        return computed + passages.Count;
     }
 
     /// <summary>The texts (and bodies, for sentence vectors) of the live records among <paramref name="ids"/>.</summary>
@@ -160,16 +184,8 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         }
     }
 
-    /// <summary>The sentence encoder at the model's length, created on first need and kept.</summary>
-    private MiniLmEncoder Encoder(VectorModels bundle)
+    public void Dispose()
     {
-        if (_encoder?.MaxTokens != bundle.EmbeddingMaxTokens)
-        {
-            _encoder?.Dispose();
-            _encoder = new MiniLmEncoder(bundle.EmbeddingMaxTokens);
-        }
-        return _encoder;
+        if (_ownsEncoders) encoders.Dispose();
     }
-
-    public void Dispose() => _encoder?.Dispose();
 }

@@ -23,8 +23,11 @@ internal static class RankingVerbs
 {
     public static Command Train(Option<string?> data)
     {
-        var beir = new Option<DirectoryInfo?>("--beir") { Description = "a BEIR folder to train on (corpus.jsonl, queries.jsonl, qrels/)" };
+        var beir = new Option<DirectoryInfo[]>("--beir") { Description = "a BEIR folder to train on (corpus.jsonl, queries.jsonl, qrels/); repeat for several", AllowMultipleArgumentsPerToken = true };
         var split = new Option<string>("--split") { Description = "the qrels split to train on", DefaultValueFactory = _ => "train" };
+        var holdOut = new Option<double>("--hold-out") { Description = "share of each Chinese BEIR folder's training queries held out by a hash of their id: never trained or tuned on, reported in the card", DefaultValueFactory = _ => BeirDataset.HoldOutShare };
+        var denseK = DenseKOption();
+        var noChinese = new Option<bool>("--no-chinese-encoder") { Description = "train without the Chinese sentence encoder (to measure it)" };
         var reportSplit = new Option<string?>("--report-split") { Description = "a BEIR split to report on in the model card (never tuned on)", DefaultValueFactory = _ => "test" };
         var demo = new Option<bool>("--demo") { Description = "train on the Chinese demo judgements (the held-out set is reported, never trained on)" };
         var fromData = new Option<bool>("--from-data") { Description = "train on the judgements in the data directory's database (--data), over its records" };
@@ -42,14 +45,16 @@ internal static class RankingVerbs
         var ablate = new Option<string[]>("--ablate") { Description = "leave signals out, to measure them: topics, bigrams, embeddings, passages, feedback, synonyms", AllowMultipleArgumentsPerToken = true };
         ablate.AcceptOnlyFromAmong("topics", "bigrams", "embeddings", "passages", "feedback", "synonyms");
         var command = new Command("train", "Train the ranker, its calibration and the topic model; write the model folder and its card")
-            { beir, split, reportSplit, demo, fromData, k, output, version, folds, trees, leaves, rate, featureFraction, minLeaf, topicCount, maxTokens, ablate };
+            { beir, split, holdOut, denseK, noChinese, reportSplit, demo, fromData, k, output, version, folds, trees, leaves, rate, featureFraction, minLeaf, topicCount, maxTokens, ablate };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(beir) is null && !parse.GetValue(demo) && !parse.GetValue(fromData)) { Console.Error.WriteLine("error: give --beir DIR, --demo or --from-data (a benchmark and one records source may go together)"); return 2; }
+            var beirDirs = parse.GetValue(beir) ?? [];
+            if (beirDirs.Length == 0 && !parse.GetValue(demo) && !parse.GetValue(fromData)) { Console.Error.WriteLine("error: give --beir DIR, --demo or --from-data (a benchmark and one records source may go together)"); return 2; }
             if (parse.GetValue(demo) && parse.GetValue(fromData)) { Console.Error.WriteLine("error: --demo and --from-data are two sources of records; choose one"); return 2; }
             var clock = Stopwatch.StartNew();
             var depth = Math.Clamp(parse.GetValue(k), 10, 1000);
             var tokens = Math.Clamp(parse.GetValue(maxTokens), 16, 512);
+            var encoders = new EncoderSettings(tokens, parse.GetValue(noChinese) ? null : VectorModels.BgeZh, EncoderSettings.DefaultChineseMaxTokens, Math.Clamp(parse.GetValue(denseK), 0, 1000));
             var topicParameters = new TopicHyperParameters { Topics = Math.Clamp(parse.GetValue(topicCount), 2, 500) };
             var hp = new RankerHyperParameters
             {
@@ -67,22 +72,34 @@ internal static class RankingVerbs
             var card = new StringBuilder();
             TopicModel? servingTopics = null;
             BeirDataset? dataset = null;
+            var reports = new List<BeirDataset>();
 
-            if (parse.GetValue(beir) is { } beirDir)
+            foreach (var beirDir in beirDirs)
             {
-                dataset = BeirDataset.Load(beirDir.FullName, parse.GetValue(split)!);
-                var (queryVectors, documentVectors) = Vectors(dataset, parse.GetValue(data), tokens, topicParameters);
-                using var workspace = Workspace(dataset);
+                var full = BeirDataset.Load(beirDir.FullName, parse.GetValue(split)!);
+                var source = "beir-" + beirDir.Name;
+                // A Chinese benchmark keeps a share of its training queries that nothing is tuned on, reported in the card.
+                var trained = full;
+                if (full.IsChinese && parse.GetValue(holdOut) is var share and > 0)
+                {
+                    (trained, var held) = full.HoldOut(share);
+                    reports.Add(held);
+                }
+                dataset ??= trained;
+                var (queryVectors, documentVectors) = Vectors(trained, parse.GetValue(data), encoders, topicParameters);
+                using var workspace = Workspace(trained);
                 var before = rows.Count;
-                foreach (var q in workspace.Candidates(dataset, Taxonomy(), depth, queryVectors, documentVectors))
-                    AddRows(rows, "beir:" + q.QueryId, q);
+                foreach (var q in workspace.Candidates(trained, Taxonomy(), depth, queryVectors, documentVectors, encoders.DenseK))
+                    AddRows(rows, source + ":" + q.QueryId, q);
                 // Claims in SciFact come in near-duplicate pairs ("X lacks…" / "X shows…") citing the same abstract;
                 // folding by the evidence instead of the query keeps such pairs on one side, or a model that memorises
                 // documents would look better than it is.
-                foreach (var (queryId, judged) in dataset.Qrels)
-                    foldKeys["beir:" + queryId] = judged.Where(j => j.Value > 0).Select(j => j.Key).Order(StringComparer.Ordinal).FirstOrDefault() ?? queryId;
-                dataSummary[dataset.Name] = $"{rows.Count - before:N0} rows over {dataset.Qrels.Count:N0} queries, BM25 top {depth}";
-                Console.WriteLine($"train {dataset.Name}: {rows.Count - before:N0} rows over {dataset.Qrels.Count:N0} queries ({clock.Elapsed.TotalSeconds:N0} s)");
+                foreach (var (queryId, judged) in trained.Qrels)
+                    foldKeys[source + ":" + queryId] = judged.Where(j => j.Value > 0).Select(j => j.Key).Order(StringComparer.Ordinal).FirstOrDefault() ?? queryId;
+                dataSummary[trained.Name] = $"{rows.Count - before:N0} rows over {trained.Qrels.Count:N0} queries, BM25 top {depth}" + (encoders.DenseK > 0 ? $" + dense top {encoders.DenseK}" : "");
+                Console.WriteLine($"train {trained.Name}: {rows.Count - before:N0} rows over {trained.Qrels.Count:N0} queries ({clock.Elapsed.TotalSeconds:N0} s)");
+                if (parse.GetValue(reportSplit) is { Length: > 0 } report && File.Exists(Path.Combine(beirDir.FullName, "qrels", report + ".tsv")))
+                    reports.Add(BeirDataset.Load(beirDir.FullName, report));
             }
             RecordsWorkspace? chinese = null;
             try
@@ -92,8 +109,8 @@ internal static class RankingVerbs
                     var source = parse.GetValue(demo) ? "demo" : "data";
                     var databaseFile = Path.Combine(Path.GetFullPath(parse.GetValue(data) ?? "data"), "matching.db");
                     chinese = parse.GetValue(demo)
-                        ? RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topicParameters, tokens)
-                        : RecordsWorkspace.FromDatabase(databaseFile, Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topicParameters, tokens);
+                        ? RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topicParameters, encoders)
+                        : RecordsWorkspace.FromDatabase(databaseFile, Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topicParameters, encoders);
                     servingTopics = chinese.Topics;
                     var judgements = chinese.Store.Judgements();
                     Console.WriteLine($"train {source}: {judgements.Count:N0} judgements (" +
@@ -127,7 +144,8 @@ internal static class RankingVerbs
                     Manifest = new ModelManifest
                     {
                         Version = parse.GetValue(version)!, TrainedAt = DateTimeOffset.UtcNow, Features = FeatureSchema.Names,
-                        EmbeddingModel = VectorModels.MiniLm, EmbeddingMaxTokens = tokens, Ranker = hp, Topics = topicParameters,
+                        EmbeddingModel = VectorModels.MiniLm, EmbeddingMaxTokens = tokens, ChineseEmbeddingModel = encoders.ChineseModel,
+                        ChineseEmbeddingMaxTokens = encoders.ChineseMaxTokens, DenseCandidates = encoders.DenseK, Ranker = hp, Topics = topicParameters,
                         Languages = scorers.Select(x => x.Language).ToList(), Data = dataSummary, Metrics = metrics, MatchFloor = ModelBundle.FloorOf(scorers),
                     },
                     Scorers = scorers, Topics = servingTopics,
@@ -136,19 +154,20 @@ internal static class RankingVerbs
                 // Figures on data never trained on, for the card: the Chinese held-out set, and the benchmark's report split.
                 if (chinese is not null && parse.GetValue(demo))
                 {
-                    var (bm25, learned) = Compare(HeldOutCandidates(bundle, tokens), bundle);
-                    Report("demo-heldout", bm25, learned, null);
+                    var (bm25, learned) = Compare(HeldOutCandidates(bundle), bundle);
+                    Report("demo-heldout", bm25, learned, null, null);
                     metrics["heldout_zh_ndcg10_bm25"] = bm25.Ndcg.Average();
                     metrics["heldout_zh_ndcg10_model"] = learned.Ndcg.Average();
                 }
-                if (dataset is not null && parse.GetValue(reportSplit) is { Length: > 0 } report && File.Exists(Path.Combine(parse.GetValue(beir)!.FullName, "qrels", report + ".tsv")))
+                foreach (var test in reports)
                 {
-                    var test = BeirDataset.Load(parse.GetValue(beir)!.FullName, report);
-                    var (queryVectors, documentVectors) = Vectors(test, parse.GetValue(data), tokens, topicParameters);
+                    var (queryVectors, documentVectors) = Vectors(test, parse.GetValue(data), encoders, topicParameters);
                     using var workspace = Workspace(test);
-                    var (bm25, learned) = Compare(workspace.Candidates(test, Taxonomy(), depth, queryVectors, documentVectors), bundle);
-                    Report(test.Name, bm25, learned, null);
+                    var (bm25, learned) = Compare(workspace.Candidates(test, Taxonomy(), depth, queryVectors, documentVectors, encoders.DenseK), bundle);
+                    var dense = Dense(test, queryVectors, documentVectors);
+                    Report(test.Name, bm25, learned, dense, null);
                     metrics[$"{test.Name}_ndcg10_bm25"] = bm25.Ndcg.Average();
+                    metrics[$"{test.Name}_ndcg10_dense"] = dense.Ndcg.Average();
                     metrics[$"{test.Name}_ndcg10_model"] = learned.Ndcg.Average();
                     metrics[$"{test.Name}_recall100_bm25"] = bm25.Recall.Average();
                     metrics[$"{test.Name}_recall100_model"] = learned.Recall.Average();
@@ -160,10 +179,10 @@ internal static class RankingVerbs
                 Console.WriteLine($"train: wrote model {bundle.Version} to {folder} ({hp}) in {clock.Elapsed.TotalSeconds:N0} s");
                 return 0;
 
-                IEnumerable<QueryCandidates> HeldOutCandidates(ModelBundle b, int t)
+                IEnumerable<QueryCandidates> HeldOutCandidates(ModelBundle b)
                 {
                     // Scored as serving scores: with the model's own topic model.
-                    using var heldOut = RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), b.Topics!, t);
+                    using var heldOut = RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), b.Topics!, EncoderSettings.Of(b.Manifest));
                     foreach (var q in heldOut.Candidates(RecordsWorkspace.HeldOutJudgements(), Taxonomy(), depth, RecordKind.Result)) yield return q;
                 }
             }
@@ -183,20 +202,22 @@ internal static class RankingVerbs
         var modelDir = new Option<DirectoryInfo?>("--model") { Description = "model folder (default ./models, else the one shipped with the binaries)" };
         var demo = new Option<bool>("--demo") { Description = "evaluate on the Chinese held-out judgements shipped with the demo" };
         var judgementsFile = new Option<FileInfo?>("--judgements") { Description = "judgements.tsv to evaluate on, against the records of the data directory (--data)" };
-        var command = new Command("evaluate", "nDCG@10, MAP@100 and Recall@100: BM25 against the model, with a paired bootstrap interval")
-            { beir, split, k, modelDir, demo, judgementsFile };
+        var folds = new Option<int>("--folds") { Description = "cross-validate on the BEIR split instead of using the model: a ranker per fold trained on the other folds, measured out of fold" };
+        var holdOut = new Option<bool>("--hold-out") { Description = "evaluate on the share of the split train holds out (its hash split; see train --hold-out)" };
+        var command = new Command("evaluate", "nDCG@10, MAP@100 and Recall@100: BM25, dense-only and the model, with paired bootstrap intervals")
+            { beir, split, k, modelDir, demo, judgementsFile, folds, holdOut };
         command.SetAction(parse =>
         {
             var depth = Math.Clamp(parse.GetValue(k), 10, 1000);
             var folder = parse.GetValue(modelDir)?.FullName ?? DefaultModelFolder();
             var bundle = ModelBundle.Exists(folder) ? ModelBundle.Load(folder, new MatchingAnalyzer()) : null;
             var by = bundle is null ? $"no model (none in {folder})" : $"model {bundle.Version} from {folder}";
+            var encoders = bundle is null ? new EncoderSettings() : EncoderSettings.Of(bundle.Manifest);
             var clock = Stopwatch.StartNew();
             if (parse.GetValue(demo) || parse.GetValue(judgementsFile) is not null)
             {
                 if (bundle?.Topics is null && bundle is not null) { Console.Error.WriteLine($"error: the model in {folder} has no topic model"); return 2; }
                 var topics = bundle?.Topics is { } t ? (OneOfTopics)t : new TopicHyperParameters();
-                var tokens = bundle?.Manifest.EmbeddingMaxTokens ?? 256;
                 string name;
                 IReadOnlyList<Engine.Records.Judgement> judgements;
                 RecordsWorkspace workspace;
@@ -214,33 +235,69 @@ internal static class RankingVerbs
                         return 2;
                     }
                     var dataPath = Path.GetFullPath(parse.GetValue(data) ?? "data");
-                    workspace = RecordsWorkspace.FromDatabase(Path.Combine(dataPath, "matching.db"), Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topics, tokens);
+                    workspace = RecordsWorkspace.FromDatabase(Path.Combine(dataPath, "matching.db"), Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topics, encoders);
                     name = Path.GetFileNameWithoutExtension(file.Name);
                 }
                 else
                 {
                     judgements = RecordsWorkspace.HeldOutJudgements();
-                    workspace = RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topics, tokens);
+                    workspace = RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topics, encoders);
                     name = "demo-heldout";
                 }
                 using (workspace)
                 {
                     var (bm25, learned) = Compare(workspace.Candidates(judgements, Taxonomy(), depth, RecordKind.Result), bundle);
                     Console.WriteLine($"evaluate {name}: {bm25.Ndcg.Count} needs with a relevant judged result, BM25 top {depth} re-ranked by {by}");
-                    Report(name, bm25, learned, clock.Elapsed);
+                    Report(name, bm25, learned, null, clock.Elapsed);
                 }
                 return 0;
             }
             if (parse.GetValue(beir) is not { } beirDir) { Console.Error.WriteLine("error: give --beir DIR, --demo, or --judgements FILE"); return 2; }
             var dataset = BeirDataset.Load(beirDir.FullName, parse.GetValue(split)!);
-            Console.WriteLine($"evaluate {dataset.Name}: {dataset.Corpus.Count:N0} documents, {dataset.Qrels.Count:N0} judged queries, BM25 top {depth} re-ranked by {by}");
-            // Without a model only BM25 is measured, and vectors are not needed. The topic model is fitted on the
-            // benchmark's corpus with the model's topic settings (the shipped one is fitted on the Chinese corpus it serves).
-            var (queryVectors, documentVectors) = bundle is null ? (_ => null, _ => null)
-                : Vectors(dataset, parse.GetValue(data), bundle.Manifest.EmbeddingMaxTokens, bundle.Manifest.Topics ?? new TopicHyperParameters());
+            if (parse.GetValue(holdOut)) dataset = dataset.HoldOut(BeirDataset.HoldOutShare).HeldOut;
+            var n = parse.GetValue(folds);
+            if (n > 1) by = $"{n}-fold cross-validation on the split (a ranker per fold)";
+            Console.WriteLine($"evaluate {dataset.Name}: {dataset.Corpus.Count:N0} documents, {dataset.Qrels.Count:N0} judged queries, BM25 top {depth}" +
+                              (encoders.DenseK > 0 && (bundle is not null || n > 1) ? $" + dense top {encoders.DenseK}" : "") + $" re-ranked by {by}");
+            // The topic model is fitted on the benchmark's corpus with the model's topic settings (the shipped one is
+            // fitted on the Chinese corpus it serves); sentence vectors by each text's language's encoder.
+            var topicSettings = bundle?.Manifest.Topics ?? new TopicHyperParameters();
+            var (queryVectors, documentVectors) = Vectors(dataset, parse.GetValue(data), encoders, topicSettings);
+            var dense = Dense(dataset, queryVectors, documentVectors);
             using var beirWorkspace = Workspace(dataset);
-            var (b, l) = Compare(beirWorkspace.Candidates(dataset, Taxonomy(), depth, queryVectors, documentVectors), bundle);
-            Report(dataset.Name, b, l, clock.Elapsed);
+            if (n <= 1)
+            {
+                var (b, l) = Compare(beirWorkspace.Candidates(dataset, Taxonomy(), depth, queryVectors, documentVectors, bundle is null ? 0 : encoders.DenseK), bundle);
+                Report(dataset.Name, b, l, dense, clock.Elapsed);
+                return 0;
+            }
+            // Cross-validation: the split's own rows, folded by a hash of the query id; each fold scored by a ranker that never saw it.
+            var queries = beirWorkspace.Candidates(dataset, Taxonomy(), depth, queryVectors, documentVectors, encoders.DenseK).ToList();
+            var rows = new List<RankingRow>();
+            foreach (var q in queries) ModelTrainer.AddRows(rows, q.QueryId, q);
+            var hp = bundle?.Manifest.Ranker ?? new RankerHyperParameters();
+            var outOfFold = ModelTrainer.OutOfFold(rows, hp, n, id => id);
+            var bm25All = new Scores();
+            var learnedAll = new Scores();
+            var denseById = dataset.Qrels.Keys.Order(StringComparer.Ordinal).Where(dataset.Queries.ContainsKey).Zip(dense.Ndcg).ToDictionary(x => x.First, x => x.Second);
+            var byFold = Enumerable.Range(0, n).Select(_ => (Bm25: new Scores(), Model: new Scores(), Dense: new List<double>())).ToArray();
+            foreach (var q in queries)
+            {
+                if (!outOfFold.TryGetValue(q.QueryId, out var scored)) continue;
+                var bm25Order = q.Candidates.Where(c => c.Rank <= depth).Select(c => c.Id).ToList();
+                var modelOrder = q.Candidates.Select((c, i) => (c.Id, Score: scored.Scores[i], c.Rank)).OrderByDescending(x => x.Score).ThenBy(x => x.Rank).Select(x => x.Id).ToList();
+                bm25All.Add(bm25Order, q.Judged);
+                learnedAll.Add(modelOrder, q.Judged);
+                byFold[scored.Fold].Bm25.Add(bm25Order, q.Judged);
+                byFold[scored.Fold].Model.Add(modelOrder, q.Judged);
+                byFold[scored.Fold].Dense.Add(denseById.GetValueOrDefault(q.QueryId));
+            }
+            for (var f = 0; f < n; f++)
+                if (byFold[f].Bm25.Ndcg.Count > 0)
+                    Console.WriteLine($"fold {f + 1}: ndcg@10 bm25={byFold[f].Bm25.Ndcg.Average():F4} dense={byFold[f].Dense.Average():F4} model={byFold[f].Model.Ndcg.Average():F4} ({byFold[f].Bm25.Ndcg.Count} queries)");
+            var denseInOrder = new Scores();
+            foreach (var q in queries.Where(q => outOfFold.ContainsKey(q.QueryId))) denseInOrder.Ndcg.Add(denseById.GetValueOrDefault(q.QueryId));
+            Report(dataset.Name + $"-cv{n}", bm25All, learnedAll, denseInOrder, clock.Elapsed);
             return 0;
         });
         return command;
@@ -262,7 +319,8 @@ internal static class RankingVerbs
         var learned = new Scores();
         foreach (var q in queries)
         {
-            bm25.Add(q.Candidates.Select(c => c.Id).ToList(), q.Judged);
+            // The BM25 order is the BM25 list's own (dense-only candidates are not BM25's to rank).
+            bm25.Add(q.Candidates.Where(c => !c.DenseOnly(MatchScorer.K)).Select(c => c.Id).ToList(), q.Judged);
             if (bundle is null) continue;
             var scores = q.Features.Length == 0 ? [] : bundle.For(q.Features[0]).Ranker.Score(q.Features.Select(Mask).ToList());
             learned.Add(q.Candidates.Select((c, i) => (c.Id, Score: scores[i], c.Rank)).OrderByDescending(x => x.Score).ThenBy(x => x.Rank).Select(x => x.Id).ToList(), q.Judged);
@@ -270,19 +328,38 @@ internal static class RankingVerbs
         return (bm25, learned);
     }
 
-    /// <summary>Prints both rankings' figures, the paired bootstrap of the difference, and the one-line summary.</summary>
-    private static void Report(string name, Scores bm25, Scores learned, TimeSpan? elapsed)
+    /// <summary>
+    /// Prints each ranking's figures (BM25, dense-only when measured, the model), the paired bootstrap of the model
+    /// against each, and the one-line summary.
+    /// </summary>
+    private static void Report(string name, Scores bm25, Scores learned, Scores? dense, TimeSpan? elapsed)
     {
         Console.WriteLine($"bm25:  ndcg@10={bm25.Ndcg.Average():F4} map@100={bm25.Map.Average():F4} recall@100={bm25.Recall.Average():F4} ({bm25.Ndcg.Count} queries)");
+        if (dense is { Recall.Count: > 0 })
+            Console.WriteLine($"dense: ndcg@10={dense.Ndcg.Average():F4} map@100={dense.Map.Average():F4} recall@100={dense.Recall.Average():F4}");
+        var denseText = dense is { Ndcg.Count: > 0 } ? $" dense={dense.Ndcg.Average():F4}" : "";
         if (learned.Ndcg.Count == 0)
         {
-            Console.WriteLine($"eval {name} ndcg@10 bm25={bm25.Ndcg.Average():F4} recall@100 bm25={bm25.Recall.Average():F4}");
+            Console.WriteLine($"eval {name} ndcg@10 bm25={bm25.Ndcg.Average():F4}{denseText} recall@100 bm25={bm25.Recall.Average():F4}");
             return;
         }
         var (mean, low, high) = RankingMetrics.PairedBootstrap(bm25.Ndcg, learned.Ndcg);
         Console.WriteLine($"model: ndcg@10={learned.Ndcg.Average():F4} map@100={learned.Map.Average():F4} recall@100={learned.Recall.Average():F4}");
         Console.WriteLine($"model − bm25 ndcg@10: {mean:+0.0000;-0.0000} (95% paired bootstrap {low:+0.0000;-0.0000} … {high:+0.0000;-0.0000}){(elapsed is { } e ? $"; {e.TotalSeconds:N0} s" : "")}");
-        Console.WriteLine($"eval {name} ndcg@10 bm25={bm25.Ndcg.Average():F4} model={learned.Ndcg.Average():F4} recall@100 bm25={bm25.Recall.Average():F4} model={learned.Recall.Average():F4}");
+        if (dense is { Ndcg.Count: > 0 } && dense.Ndcg.Count == learned.Ndcg.Count)
+        {
+            var (dm, dl, dh) = RankingMetrics.PairedBootstrap(dense.Ndcg, learned.Ndcg);
+            Console.WriteLine($"model − dense ndcg@10: {dm:+0.0000;-0.0000} (95% paired bootstrap {dl:+0.0000;-0.0000} … {dh:+0.0000;-0.0000})");
+        }
+        Console.WriteLine($"eval {name} ndcg@10 bm25={bm25.Ndcg.Average():F4} model={learned.Ndcg.Average():F4}{denseText} recall@100 bm25={bm25.Recall.Average():F4} model={learned.Recall.Average():F4}");
+    }
+
+    /// <summary>Dense-only rankings of the split's judged queries (the corpus by the query's sentence vector alone), in query id order.</summary>
+    private static Scores Dense(BeirDataset dataset, Func<string, TextVectors?> queryVectors, Func<string, TextVectors?> documentVectors)
+    {
+        var scores = new Scores();
+        foreach (var (_, ranked, judged) in BeirWorkspace.DenseRankings(dataset, queryVectors, documentVectors, 100)) scores.Add(ranked, judged);
+        return scores;
     }
 
     // Set by train's --ablate (one verb per process); evaluation uses everything.
@@ -318,11 +395,14 @@ internal static class RankingVerbs
     /// Sentence vectors for the corpus and the split's queries (from the cache in the data directory, or encoded now)
     /// and topic mixtures from a topic model fitted on the benchmark's own corpus.
     /// </summary>
-    private static (Func<string, TextVectors?> Query, Func<string, TextVectors?> Document) Vectors(BeirDataset dataset, string? data, int maxTokens, TopicHyperParameters topicParameters)
+    private static (Func<string, TextVectors?> Query, Func<string, TextVectors?> Document) Vectors(BeirDataset dataset, string? data, EncoderSettings encoders, TopicHyperParameters topicParameters)
     {
         using var progress = new ConsoleProgress();
-        return BeirVectors.Compute(dataset, Path.GetFullPath(data ?? "data"), maxTokens, topicParameters, progress, Console.WriteLine);
+        return BeirVectors.Compute(dataset, Path.GetFullPath(data ?? "data"), encoders, topicParameters, progress, Console.WriteLine);
     }
+
+    private static Option<int> DenseKOption() =>
+        new("--dense-k") { Description = "candidates from the dense list (nearest by sentence vectors) merged with the BM25 top K; 0 for BM25 only", DefaultValueFactory = _ => MatchScorer.DenseK };
 
     private static BeirWorkspace Workspace(BeirDataset dataset)
     {
