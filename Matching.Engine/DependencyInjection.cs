@@ -58,7 +58,8 @@ public static class DependencyInjection
         services.AddSingleton<Scoring.ModelHost>();
         services.AddSingleton(sp => new Scoring.ModelRegistry(sp.GetRequiredService<MatchingDatabase>(), sp.GetRequiredService<MatchingAnalyzer>(), Data(sp)));
         services.AddSingleton<Vectors.RecordVectors>();
-        services.AddSingleton<Embeddings.SentenceEncoders>(_ => new Embeddings.SentenceEncoders());
+        services.AddSingleton<Embeddings.SentenceEncoders>(sp => new Embeddings.SentenceEncoders(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MatchingOptions>>().Value.ChineseEncoderDirectory is { Length: > 0 } folder ? Path.GetFullPath(folder) : null));
         services.AddSingleton<Candidates.DenseIndexes>();
         services.AddSingleton<Vectors.VectorMaintainer>();
         services.AddSingleton<Features.FeatureExtractor>();

@@ -46,6 +46,13 @@ public sealed class MatchingOptions
     /// </summary>
     public string? ModelDirectory { get; set; }
 
+    /// <summary>
+    /// The folder of the Chinese sentence encoder (bge-small-zh-v1.5: onnx/model_quantized.onnx and vocab.txt). Empty:
+    /// the copy the build puts next to the binaries. Without it Chinese texts get no sentence vectors and their dense
+    /// features are missing; the app runs and says so in its log and in /health/details.
+    /// </summary>
+    public string? ChineseEncoderDirectory { get; set; }
+
     /// <summary>Where the scoring model is looked for, first match wins.</summary>
     public IReadOnlyList<string> ModelSearchPath =>
         string.IsNullOrWhiteSpace(ModelDirectory)

@@ -47,6 +47,7 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         ILookup<string, (string NeedId, int Grade)> records = null!;
         TermsQuery clauses = null!;
         Dictionary<string, float[]> scores = null!;
+        Dictionary<string, float> bigramScores = null!;
         List<TextVectors?> theirVectors = null!;
         SideBySide.Invoke(
             () =>
@@ -64,6 +65,14 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
                 clauses = new TermsQuery(terms, FeatureFields);
                 var byDoc = ClauseScores.Of(searcher, clauses, docs.Values, termStates);
                 scores = docs.ToDictionary(d => d.Key, d => byDoc[d.Value]);
+                // Character pairs: each of the need's distinct pairs once, scored on the bigrams field.
+                var pairs = Text.CjkBigrams.Distinct(needText);
+                if (pairs.Count == 0) bigramScores = docs.ToDictionary(d => d.Key, _ => 0f);
+                else
+                {
+                    var byPairs = ClauseScores.Of(searcher, new TermsQuery(pairs.ToDictionary(p => p, _ => 1f), BigramFields), docs.Values, termStates);
+                    bigramScores = docs.ToDictionary(d => d.Key, d => byPairs[d.Value].Sum());
+                }
             },
             () => theirVectors = candidates.Select(c => candidateVectors?.Invoke(c.Id)).ToList());
         var needOrganisation = need.Organisation is { } no ? organisations.GetValueOrDefault(no) : null;
@@ -102,13 +111,16 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
                 var n = 0;
                 v[n++] = c.Score;
                 v[n++] = c.Rank;
-                v[n++] = c.DenseRank > 0 ? c.DenseRank : Scoring.MatchScorer.DenseK + 1;
+                var denseRank = c.DenseRank > 0 ? c.DenseRank : Scoring.MatchScorer.DenseK + 1;
+                v[n++] = denseRank;
                 v[n++] = c.DenseOnly(k) ? 1 : 0;
+                v[n++] = 100f / (RrfK + c.Rank) + 100f / (RrfK + denseRank);
                 v[n++] = (float)c.NormalisedScore;
                 var field = FieldSums(scores.GetValueOrDefault(c.Id), clauseField, clauseWeight);
                 v[n++] = field.All;
                 v[n++] = field.Title;
                 v[n++] = field.Keywords;
+                v[n++] = bigramScores.GetValueOrDefault(c.Id);
                 v[n++] = totalWeight > 0 ? field.PresentAll / totalWeight : 0;
                 v[n++] = totalWeight > 0 ? field.PresentTitle / totalWeight : 0;
                 facts.TryGetValue(c.Id, out var r);
@@ -164,6 +176,9 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         });
     }
 
+    /// <summary>The constant of reciprocal rank fusion (Cormack et al. 2009): ranks beyond the first few count alike.</summary>
+    public const int RrfK = 60;
+
     /// <summary>How many of the list's best by BM25 the feedback centroids are taken from.</summary>
     public const int FeedbackDepth = 5;
 
@@ -190,6 +205,8 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         v[n + 1] = value is null ? 0 : 1;
         return n + 2;
     }
+
+    private static readonly IReadOnlyDictionary<string, float> BigramFields = new Dictionary<string, float> { [IndexDocuments.Bigrams] = 1f };
 
     /// <summary>Each field scored with the need's term weights alone (no field boost): per-field BM25 features.</summary>
     private static readonly IReadOnlyDictionary<string, float> FeatureFields = IndexDocuments.SearchFields.Keys.ToDictionary(f => f, _ => 1f);

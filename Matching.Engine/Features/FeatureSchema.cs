@@ -17,10 +17,12 @@ public static class FeatureSchema
         "rank",               // 1-based rank in the BM25 list (K + 1 for a pair it did not retrieve: the dense list's alone, or asked for)
         "dense_rank",         // 1-based rank in the dense list of the language's sentence vectors (dense K + 1 when it did not find the pair)
         "dense_only",         // 1 when the dense list found the pair and the BM25 top K did not
+        "rrf",                // reciprocal rank fusion of the two lists: 1/(60 + rank) + 1/(60 + dense_rank), × 100
         "norm_score",         // score over the list's best
         "bm25_all",           // BM25 of the need's terms on title + body + keywords
         "bm25_title",         // … on the title alone
         "bm25_keywords",      // … on the keywords alone
+        "bm25_bigrams",       // BM25 of the need's distinct CJK character pairs on the whole text's pairs (no segmentation; 0 for English)
         "coverage",           // share of the need's term weight found in the candidate
         "coverage_title",     // share found in the candidate's title
         "keyword_overlap", "has_keyword_overlap",

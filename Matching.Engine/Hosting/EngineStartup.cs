@@ -16,7 +16,7 @@ namespace Matching.Engine.Hosting;
 /// </summary>
 public sealed class EngineStartup(
     IOptions<MatchingOptions> options, MatchingDatabase database, RecordStore store, IndexHost indexHost,
-    DemoSeeder seeder, Scoring.ModelHost models, IServiceProvider services, ILogger<EngineStartup> logger) : BackgroundService
+    DemoSeeder seeder, Scoring.ModelHost models, IServiceProvider services, ILogger<EngineStartup> logger, Embeddings.SentenceEncoders encoders) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     // Up to this many changes are applied before serving; an empty index over more is rebuilt in the background.
@@ -65,7 +65,7 @@ public sealed class EngineStartup(
         else TryOpenReaders();
 
         // Chinese dense features need the encoder the build fetches; without it the app runs, and says so here and in /health/details.
-        if (!Embeddings.BgeZhEncoder.IsInstalled(out var encoderMissing))
+        if (encoders.ChineseMissing is { } encoderMissing)
             logger.LogWarning("Chinese dense features are off: {Missing}", encoderMissing);
 
         var demoSeeded = false;

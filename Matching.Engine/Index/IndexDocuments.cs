@@ -15,6 +15,8 @@ public static class IndexDocuments
     /// <summary>Title, body and keywords as one field: the field candidates are retrieved on (BM25 over the whole text).</summary>
     public const string All = "all";
     public const string Keywords = "keywords";
+    /// <summary>The whole text as overlapping CJK character pairs (<see cref="Text.CjkBigrams"/>): a feature's field, not searched for candidates.</summary>
+    public const string Bigrams = "bigrams";
     public const string Industry = "industry";
     public const string Organisation = "organisation";
 
@@ -57,6 +59,7 @@ public static class IndexDocuments
             new StoredField(Body, body ?? ""),
             new TextField(Keywords, keywordText, Field.Store.YES),
             new TextField(All, string.Join("\n", title, body ?? "", keywordText), Field.Store.NO),
+            new TextField(Bigrams, string.Join("\n", title, body ?? "", keywordText), Field.Store.NO),
         };
         foreach (var industry in industries) doc.Add(new StringField(Industry, industry, Field.Store.YES));
         if (organisation is not null) doc.Add(new StringField(Organisation, organisation, Field.Store.YES));

@@ -20,6 +20,13 @@ public sealed class RecordIndex : IDisposable
 {
     public const string IdField = "id";
     private const string SeqKey = "matching.seq";
+    private const string LayoutKey = "matching.layout";
+
+    /// <summary>
+    /// The documents' layout (fields and their analysis). An index committed under an older layout (before the
+    /// bigrams field: none recorded) reads as applied sequence 0, so the index job rebuilds it with the new fields.
+    /// </summary>
+    public const int Layout = 2;
     private const string OwnerFile = "owner.json";
 
     private const string ProcessLockFile = "matching-writer.lock";
@@ -81,7 +88,10 @@ public sealed class RecordIndex : IDisposable
         var directory = new NIOFSDirectory(path);
         try
         {
-            var config = new IndexWriterConfig(Text.MatchingAnalyzer.Version, analyzer)
+            // The bigrams field has its own analysis; every other field is the product's analyzer's.
+            var perField = new Lucene.Net.Analysis.Miscellaneous.PerFieldAnalyzerWrapper(analyzer,
+                new Dictionary<string, Lucene.Net.Analysis.Analyzer> { [IndexDocuments.Bigrams] = Text.CjkBigrams.Analyzer });
+            var config = new IndexWriterConfig(Text.MatchingAnalyzer.Version, perField)
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 Similarity = Bm25,
@@ -140,7 +150,11 @@ public sealed class RecordIndex : IDisposable
     {
         lock (_commitGate)
         {
-            Writer.SetCommitData(new Dictionary<string, string> { [SeqKey] = seq.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            Writer.SetCommitData(new Dictionary<string, string>
+            {
+                [SeqKey] = seq.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [LayoutKey] = Layout.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
             Writer.Commit();
             Interlocked.Exchange(ref _appliedSeq, seq);
         }
@@ -213,7 +227,8 @@ public sealed class RecordIndex : IDisposable
     private IndexWriter Writer => _writer ?? throw new InvalidOperationException($"index {Path} was opened read-only");
 
     private static long ReadSeq(IDictionary<string, string>? data) =>
-        data is not null && data.TryGetValue(SeqKey, out var s) && long.TryParse(s, out var seq) ? seq : 0;
+        data is not null && data.TryGetValue(SeqKey, out var s) && long.TryParse(s, out var seq)
+        && data.TryGetValue(LayoutKey, out var l) && int.TryParse(l, out var layout) && layout >= Layout ? seq : 0;
 
     private static void WriteOwner(string path)
     {

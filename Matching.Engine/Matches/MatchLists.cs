@@ -137,7 +137,8 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         if (explainer is null) return null;
         var contributions = bundle.For(scored.Features).Ranker.Contributions(scored.Features);
         var matched = Explainer.MatchedTerms(snippets.GetValueOrDefault(scored.Candidate.Id) ?? []);
-        return explainer.Reasons(need.PublicView(), kind, scored.Candidate.Id, scored.Features, contributions, matched);
+        return explainer.Reasons(need.PublicView(), kind, scored.Candidate.Id, scored.Features, contributions, matched,
+            explainer.ClosestSentence(bundle, need, kind, scored.Candidate.Id));
     }
 
     /// <summary>The first <paramref name="k"/> of stored or computed lists, with titles, snippets and evidence.</summary>

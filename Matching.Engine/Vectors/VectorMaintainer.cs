@@ -28,11 +28,14 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
     /// A model with a Chinese encoder has its own cursor while the encoder is installed: a build that installs it later
     /// starts that cursor from the beginning, and Chinese records get the vectors they were missing.
     /// </remarks>
-    public static string CursorName(VectorModels bundle) =>
-        "vectors:" + bundle.TopicKey + (bundle.ChineseKey is { } zh && BgeZhEncoder.IsInstalled(out _) ? "+" + zh : "");
+    public static string CursorName(VectorModels bundle, SentenceEncoders? encoders = null) =>
+        "vectors:" + bundle.TopicKey + (bundle.ChineseKey is { } zh && (encoders?.ChineseMissing ?? (BgeZhEncoder.IsInstalled(out var m) ? null : m)) is null ? "+" + zh : "");
+
+    /// <summary>The change-log cursor of a model's vectors in this process (whether its Chinese encoder is installed counts).</summary>
+    public string CursorOf(VectorModels bundle) => CursorName(bundle, encoders);
 
     /// <summary>True when the active model's vectors are behind the change log.</summary>
-    public bool Behind() => models?.Current is { } bundle && vectors.Cursor(CursorName(VectorModels.Of(bundle))) < store.LastSeq();
+    public bool Behind() => models?.Current is { } bundle && vectors.Cursor(CursorOf(VectorModels.Of(bundle))) < store.LastSeq();
 
     /// <summary>Applies every change after the active model's cursor; returns how many vectors were (re)computed.</summary>
     public int CatchUp(IProgress<JobProgress>? progress = null, CancellationToken cancellationToken = default) =>
@@ -45,7 +48,7 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         try
         {
             var clock = Stopwatch.StartNew();
-            var cursorName = CursorName(bundle);
+            var cursorName = CursorOf(bundle);
             var from = vectors.Cursor(cursorName);
             var last = store.LastSeq();
             var start = from;

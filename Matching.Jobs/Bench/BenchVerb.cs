@@ -32,9 +32,12 @@ internal static class BenchVerb
         var matchQueries = new Option<int>("--queries") { Description = "needs timed", DefaultValueFactory = _ => 200 };
         var matchK = new Option<int>("--k") { Description = "candidates per need", DefaultValueFactory = _ => 200 };
         var matchRuns = new Option<int>("--runs") { Description = "timed runs over the needs (the median run is reported)", DefaultValueFactory = _ => 3 };
-        var match = new Command("match", "Latency of candidates + features + ranker for one need, against bare BM25") { matchResults, matchQueries, matchK, seed, matchRuns };
+        var matchLanguage = new Option<string>("--language") { Description = "zh: Chinese texts recombined from the demo; en: English texts recombined from a BEIR corpus (--source)", DefaultValueFactory = _ => "zh" };
+        matchLanguage.AcceptOnlyFromAmong("zh", "en");
+        var matchSource = new Option<string?>("--source") { Description = "the BEIR folder English texts and needs are recombined from (default ../shared/eval/scifact)" };
+        var match = new Command("match", "Latency of hybrid candidates + features + ranker for one need, against bare BM25") { matchResults, matchQueries, matchK, seed, matchRuns, matchLanguage, matchSource };
         match.SetAction(parse => MatchBench.Run(Math.Max(1000, parse.GetValue(matchResults)), Math.Max(20, parse.GetValue(matchQueries)), Math.Clamp(parse.GetValue(matchK), 10, 1000),
-            parse.GetValue(seed), Math.Max(1, parse.GetValue(matchRuns))));
+            parse.GetValue(seed), Math.Max(1, parse.GetValue(matchRuns)), parse.GetValue(matchLanguage)!, parse.GetValue(matchSource)));
         var enterprises = new Option<int>("--enterprises") { Description = "enterprises at the generated event", DefaultValueFactory = _ => 1000 };
         var offers = new Option<int>("--candidates") { Description = "offers (results and expert profiles)", DefaultValueFactory = _ => 1000 };
         var experts = new Option<int>("--experts") { Description = "experts presenting the offers (default: as many as offers)", DefaultValueFactory = _ => 0 };

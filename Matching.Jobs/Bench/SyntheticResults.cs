@@ -46,4 +46,41 @@ internal static class SyntheticResults
             writer.WriteLine(JsonSerializer.Serialize(row, json));
         }
     }
+
+    /// <summary>
+    /// English result rows recombined from the sentences of a BEIR corpus (read where it lies, never copied into the
+    /// repository): titles from its titles, abstracts of 5–9 of its sentences, keywords from its title words.
+    /// </summary>
+    public static void WriteEnglish(string path, int count, int seed, string corpusFile)
+    {
+        var rng = new Random(seed);
+        var titles = new List<string>();
+        var sentences = new List<string>();
+        foreach (var line in File.ReadLines(corpusFile))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var o = JsonDocument.Parse(line).RootElement;
+            var title = o.TryGetProperty("title", out var t) ? t.GetString() ?? "" : "";
+            if (title.Length > 0) titles.Add(title);
+            sentences.AddRange((o.GetProperty("text").GetString() ?? "").Split(". ", StringSplitOptions.RemoveEmptyEntries).Where(x => x.Length > 20));
+            if (titles.Count >= 20_000) break;
+        }
+        if (titles.Count == 0 || sentences.Count == 0) throw new InvalidDataException($"{corpusFile} has no titled documents to recombine");
+        var words = titles.SelectMany(x => x.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(w => w.Length > 5).Distinct().ToList();
+        var json = new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        using var writer = new StreamWriter(path);
+        for (var i = 0; i < count; i++)
+        {
+            var row = new
+            {
+                id = $"bench-{i:D6}",
+                title = titles[rng.Next(titles.Count)],
+                @abstract = string.Join(". ", Enumerable.Range(0, 5 + rng.Next(5)).Select(_ => sentences[rng.Next(sentences.Count)].TrimEnd('.'))) + ".",
+                keywords = Enumerable.Range(0, 3 + rng.Next(3)).Select(_ => words[rng.Next(words.Count)].Trim(',', ':', ';')).Distinct().ToArray(),
+                maturity = new[] { "实验室", "小试", "中试", "产业化" }[rng.Next(4)],
+                language = "en",
+            };
+            writer.WriteLine(JsonSerializer.Serialize(row, json));
+        }
+    }
 }

@@ -28,6 +28,7 @@ internal static class RankingVerbs
         var holdOut = new Option<double>("--hold-out") { Description = "share of each Chinese BEIR folder's training queries held out by a hash of their id: never trained or tuned on, reported in the card", DefaultValueFactory = _ => BeirDataset.HoldOutShare };
         var denseK = DenseKOption();
         var noChinese = new Option<bool>("--no-chinese-encoder") { Description = "train without the Chinese sentence encoder (to measure it)" };
+        var analyzer = AnalyzerOption();
         var reportSplit = new Option<string?>("--report-split") { Description = "a BEIR split to report on in the model card (never tuned on)", DefaultValueFactory = _ => "test" };
         var demo = new Option<bool>("--demo") { Description = "train on the Chinese demo judgements (the held-out set is reported, never trained on)" };
         var fromData = new Option<bool>("--from-data") { Description = "train on the judgements in the data directory's database (--data), over its records" };
@@ -42,13 +43,14 @@ internal static class RankingVerbs
         var minLeaf = new Option<int>("--min-leaf") { DefaultValueFactory = _ => new RankerHyperParameters().MinimumExamplesPerLeaf };
         var topicCount = new Option<int>("--topics") { Description = "topics of the LDA model", DefaultValueFactory = _ => new TopicHyperParameters().Topics };
         var maxTokens = MaxTokensOption();
-        var ablate = new Option<string[]>("--ablate") { Description = "leave signals out, to measure them: topics, bigrams, embeddings, passages, feedback, synonyms", AllowMultipleArgumentsPerToken = true };
-        ablate.AcceptOnlyFromAmong("topics", "bigrams", "embeddings", "passages", "feedback", "synonyms");
+        var ablate = new Option<string[]>("--ablate") { Description = "leave signals out, to measure them: topics, bigrams (Dice and BM25 of character pairs), embeddings, passages, feedback, dense (the dense list's features), synonyms", AllowMultipleArgumentsPerToken = true };
+        ablate.AcceptOnlyFromAmong("topics", "bigrams", "embeddings", "passages", "feedback", "dense", "synonyms");
         var command = new Command("train", "Train the ranker, its calibration and the topic model; write the model folder and its card")
-            { beir, split, holdOut, denseK, noChinese, reportSplit, demo, fromData, k, output, version, folds, trees, leaves, rate, featureFraction, minLeaf, topicCount, maxTokens, ablate };
+            { beir, split, holdOut, denseK, noChinese, analyzer, reportSplit, demo, fromData, k, output, version, folds, trees, leaves, rate, featureFraction, minLeaf, topicCount, maxTokens, ablate };
         command.SetAction(parse =>
         {
             var beirDirs = parse.GetValue(beir) ?? [];
+            _segmentation = parse.GetValue(analyzer);
             if (beirDirs.Length == 0 && !parse.GetValue(demo) && !parse.GetValue(fromData)) { Console.Error.WriteLine("error: give --beir DIR, --demo or --from-data (a benchmark and one records source may go together)"); return 2; }
             if (parse.GetValue(demo) && parse.GetValue(fromData)) { Console.Error.WriteLine("error: --demo and --from-data are two sources of records; choose one"); return 2; }
             var clock = Stopwatch.StartNew();
@@ -109,8 +111,8 @@ internal static class RankingVerbs
                     var source = parse.GetValue(demo) ? "demo" : "data";
                     var databaseFile = Path.Combine(Path.GetFullPath(parse.GetValue(data) ?? "data"), "matching.db");
                     chinese = parse.GetValue(demo)
-                        ? RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topicParameters, encoders)
-                        : RecordsWorkspace.FromDatabase(databaseFile, Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topicParameters, encoders);
+                        ? RecordsWorkspace.FromDemo(Path.GetTempPath(), Analyzer(), Synonyms(), topicParameters, encoders)
+                        : RecordsWorkspace.FromDatabase(databaseFile, Path.GetTempPath(), Analyzer(), Synonyms(), topicParameters, encoders);
                     servingTopics = chinese.Topics;
                     var judgements = chinese.Store.Judgements();
                     Console.WriteLine($"train {source}: {judgements.Count:N0} judgements (" +
@@ -138,7 +140,7 @@ internal static class RankingVerbs
                 }
                 var scorers = ModelTrainer.Train(rows, hp, FoldKey, metrics, Console.WriteLine);
                 if (servingTopics is null && dataset is not null)
-                    servingTopics = TopicModel.Fit(dataset.Corpus.Select(BeirWorkspace.EmbeddingText), new MatchingAnalyzer(), topicParameters);
+                    servingTopics = TopicModel.Fit(dataset.Corpus.Select(BeirWorkspace.EmbeddingText), Analyzer(), topicParameters);
                 var bundle = new ModelBundle
                 {
                     Manifest = new ModelManifest
@@ -182,7 +184,7 @@ internal static class RankingVerbs
                 IEnumerable<QueryCandidates> HeldOutCandidates(ModelBundle b)
                 {
                     // Scored as serving scores: with the model's own topic model.
-                    using var heldOut = RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), b.Topics!, EncoderSettings.Of(b.Manifest));
+                    using var heldOut = RecordsWorkspace.FromDemo(Path.GetTempPath(), Analyzer(), Synonyms(), b.Topics!, EncoderSettings.Of(b.Manifest));
                     foreach (var q in heldOut.Candidates(RecordsWorkspace.HeldOutJudgements(), Taxonomy(), depth, RecordKind.Result)) yield return q;
                 }
             }
@@ -204,13 +206,15 @@ internal static class RankingVerbs
         var judgementsFile = new Option<FileInfo?>("--judgements") { Description = "judgements.tsv to evaluate on, against the records of the data directory (--data)" };
         var folds = new Option<int>("--folds") { Description = "cross-validate on the BEIR split instead of using the model: a ranker per fold trained on the other folds, measured out of fold" };
         var holdOut = new Option<bool>("--hold-out") { Description = "evaluate on the share of the split train holds out (its hash split; see train --hold-out)" };
+        var analyzer = AnalyzerOption();
         var command = new Command("evaluate", "nDCG@10, MAP@100 and Recall@100: BM25, dense-only and the model, with paired bootstrap intervals")
-            { beir, split, k, modelDir, demo, judgementsFile, folds, holdOut };
+            { beir, split, k, modelDir, demo, judgementsFile, folds, holdOut, analyzer };
         command.SetAction(parse =>
         {
+            _segmentation = parse.GetValue(analyzer);
             var depth = Math.Clamp(parse.GetValue(k), 10, 1000);
             var folder = parse.GetValue(modelDir)?.FullName ?? DefaultModelFolder();
-            var bundle = ModelBundle.Exists(folder) ? ModelBundle.Load(folder, new MatchingAnalyzer()) : null;
+            var bundle = ModelBundle.Exists(folder) ? ModelBundle.Load(folder, Analyzer()) : null;
             var by = bundle is null ? $"no model (none in {folder})" : $"model {bundle.Version} from {folder}";
             var encoders = bundle is null ? new EncoderSettings() : EncoderSettings.Of(bundle.Manifest);
             var clock = Stopwatch.StartNew();
@@ -235,13 +239,13 @@ internal static class RankingVerbs
                         return 2;
                     }
                     var dataPath = Path.GetFullPath(parse.GetValue(data) ?? "data");
-                    workspace = RecordsWorkspace.FromDatabase(Path.Combine(dataPath, "matching.db"), Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topics, encoders);
+                    workspace = RecordsWorkspace.FromDatabase(Path.Combine(dataPath, "matching.db"), Path.GetTempPath(), Analyzer(), Synonyms(), topics, encoders);
                     name = Path.GetFileNameWithoutExtension(file.Name);
                 }
                 else
                 {
                     judgements = RecordsWorkspace.HeldOutJudgements();
-                    workspace = RecordsWorkspace.FromDemo(Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), topics, encoders);
+                    workspace = RecordsWorkspace.FromDemo(Path.GetTempPath(), Analyzer(), Synonyms(), topics, encoders);
                     name = "demo-heldout";
                 }
                 using (workspace)
@@ -373,7 +377,8 @@ internal static class RankingVerbs
         var names = ablated.SelectMany(a => a switch
         {
             "topics" => new[] { "topic_cosine", "has_topic_cosine" },
-            "bigrams" => ["bigram_dice"],
+            "bigrams" => ["bigram_dice", "bm25_bigrams"],
+            "dense" => ["dense_rank", "dense_only", "rrf"],
             "embeddings" => ["embedding_cosine", "has_embedding_cosine"],
             "passages" => ["passage_cosine", "has_passage_cosine", "passage_gap"],
             "feedback" => ["embedding_prf"],
@@ -407,10 +412,17 @@ internal static class RankingVerbs
     private static BeirWorkspace Workspace(BeirDataset dataset)
     {
         using var progress = new ConsoleProgress();
-        return BeirWorkspace.Create(dataset, Path.GetTempPath(), new MatchingAnalyzer(), Synonyms(), progress);
+        return BeirWorkspace.Create(dataset, Path.GetTempPath(), Analyzer(), Synonyms(), progress);
     }
 
     private static IndustryTaxonomy Taxonomy() => TaxonomyFiles.DefaultTaxonomy();
+
+    // Set by --analyzer (one verb per process): the segmenter a comparison measures; the product ships SmartCn.
+    private static Segmentation _segmentation = Segmentation.SmartCn;
+    private static MatchingAnalyzer Analyzer() => new(_segmentation);
+
+    private static Option<Segmentation> AnalyzerOption() =>
+        new("--analyzer") { Description = "Chinese word segmentation of the index and queries: SmartCn (shipped) or Jieba (to compare)", DefaultValueFactory = _ => Segmentation.SmartCn };
 
     private sealed class Scores
     {

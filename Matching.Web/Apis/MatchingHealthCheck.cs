@@ -39,7 +39,7 @@ public static class HealthDetails
     public static IEndpointRouteBuilder MapHealthDetails(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health/details", (RecordStore store, IndexHost index, Engine.Scoring.ModelHost models, Engine.Matches.MatchStore matches,
-                Engine.Vectors.RecordVectors vectors, Engine.Accounts.AccountCache accounts) =>
+                Engine.Vectors.RecordVectors vectors, Engine.Accounts.AccountCache accounts, Engine.Embeddings.SentenceEncoders encoders) =>
             {
                 long last;
                 try { last = store.LastSeq(); }
@@ -50,14 +50,14 @@ public static class HealthDetails
                 }
                 long? indexSeq = index.IsOpen ? index.Indexes.AppliedSeq : null;
                 var bundle = models.Current;
-                long? vectorSeq = bundle is null ? null : vectors.Cursor(Engine.Vectors.VectorMaintainer.CursorName(Engine.Vectors.VectorModels.Of(bundle)));
+                long? vectorSeq = bundle is null ? null : vectors.Cursor(Engine.Vectors.VectorMaintainer.CursorName(Engine.Vectors.VectorModels.Of(bundle), encoders));
                 var version = bundle is null ? null : matches.Version(bundle.Version);
                 long? matchSeq = version?.Cursor;
                 var status = indexSeq is null ? "Unhealthy" : last - indexSeq > 1000 ? "Degraded" : "Healthy";
                 return TypedResults.Json(new Details(status, true, last, indexSeq, indexSeq is null ? null : last - indexSeq, index.IsOpen && index.Indexes.CanWrite,
                     vectorSeq, vectorSeq is null ? null : last - vectorSeq, matchSeq, matchSeq is null ? null : last - matchSeq, version?.Complete == true,
                     bundle?.Version, bundle?.MatchFloor, accounts.Hits, accounts.Misses,
-                    Engine.Embeddings.BgeZhEncoder.IsInstalled(out var missing), missing));
+                    encoders.ChineseMissing is null, encoders.ChineseMissing));
             })
             .RequireAuthorization(Accounts.Policies.Admin).DisableRateLimiting().WithTags("Health")
             .WithSummary("Database, index, vector and match-list lag behind the change log, and the model served (administrators)");

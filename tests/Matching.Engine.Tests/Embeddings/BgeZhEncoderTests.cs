@@ -28,6 +28,27 @@ public sealed class BgeZhEncoderTests : IDisposable
         Assert.Equal(21_128, File.ReadLines(Path.Combine(BgeZhEncoder.DefaultFolder, BgeZhEncoder.VocabularyFile)).Count());
     }
 
+    /// <summary>
+    /// Golden values from an independent implementation: onnxruntime-node 1.30.0 with its own WordPiece tokeniser that
+    /// follows the model's tokenizer.json (scripts/bge-zh-golden.js):
+    /// <c>cd /tmp/golden &amp;&amp; npm install --save-exact onnxruntime-node@1.30.0 &amp;&amp; node /work/main/scripts/bge-zh-golden.js --model-dir=MODEL_DIR TEXT…</c>
+    /// (a document as it is; a query with BGE's instruction before it, as <see cref="BgeZhEncoder.EncodeQueries"/> encodes it).
+    /// </summary>
+    [Theory]
+    [InlineData(false, "无色聚酰亚胺薄膜的耐黄变与耐弯折",
+        new[] { 101, 3187, 5682, 5471, 6995, 762, 5542, 5946, 5606, 4638, 5447, 7942, 1359, 680, 5447, 2482, 2835, 102 },
+        new[] { 0.023567f, 0.087896f, 0.017526f, 0.007418f, 0.044565f, -0.048517f, -0.064107f, 0.005068f, 0.006995f, -0.074992f, 0.038159f, 0.021988f })]
+    [InlineData(true, "盖板用久发黄、折痕明显",
+        new[] { 101, 711, 6821, 702, 1368, 2094, 4495, 2768, 6134, 4850, 809, 4500, 754, 3466, 5164, 4685, 1068, 3152, 4995, 8038, 4667, 3352, 4500, 719, 1355, 7942, 510, 2835, 4575, 3209, 3227, 102 },
+        new[] { -0.010846f, 0.003185f, 0.019466f, -0.025033f, -0.038360f, -0.038042f, -0.055353f, 0.043934f, -0.005936f, -0.030994f, 0.051337f, 0.012924f })]
+    public void Vectors_EqualAnIndependentImplementations_ToFourDecimals(bool query, string text, int[] tokens, float[] golden)
+    {
+        Assert.Equal(tokens, _encoder.Tokens(query ? BgeZhEncoder.QueryInstruction + text : text));
+        var v = query ? _encoder.EncodeQueries([text])[0] : _encoder.Encode([text])[0];
+        int[] at = [0, 1, 2, 3, 4, 5, 6, 7, 100, 200, 300, 511];
+        for (var i = 0; i < at.Length; i++) Assert.Equal(golden[i], v[at[i]], 1e-4f);
+    }
+
     [Fact]
     public void EachChineseCharacter_IsAToken_BetweenClsAndSep_AndLongTextsAreCut()
     {

@@ -109,12 +109,15 @@ public class PairFeaturesTests : IDisposable
     }
 
     [Fact]
-    public void Passages_AreTheSentencesOfAnEnglishBody_AndAChineseBodyIsOnePassage()
+    public void Passages_AreTheSentencesOfAnEnglishBody_AndTheClausesOfAChineseOne()
     {
         var body = "Fluid shear stress activates YAP. In vitro (n = 12) cells responded within 2 h. [Methods] were standard! Is it causal? e.g. not shown.";
         Assert.Equal(["Fluid shear stress activates YAP.", "In vitro (n = 12) cells responded within 2 h.", "[Methods] were standard!", "Is it causal? e.g. not shown."],
             Matching.Engine.Vectors.RecordTexts.Passages(body));
-        Assert.Single(Matching.Engine.Vectors.RecordTexts.Passages("柔性OLED驱动芯片。适配国产面板。"));
+        // Chinese: after 。！？； and at line breaks; a fragment under eight characters joins the sentence before it.
+        Assert.Equal(["本发明公开了一种无色聚酰亚胺薄膜的制备方法。", "该薄膜弯折十万次后无明显折痕；", "黄变指数低于二，透光率高于百分之九十。", "适用于柔性显示盖板"],
+            Matching.Engine.Vectors.RecordTexts.Passages("本发明公开了一种无色聚酰亚胺薄膜的制备方法。该薄膜弯折十万次后无明显折痕；黄变指数低于二，透光率高于百分之九十。\n适用于柔性显示盖板"));
+        Assert.Equal(["柔性OLED驱动芯片。适配国产面板。"], Matching.Engine.Vectors.RecordTexts.Passages("柔性OLED驱动芯片。适配国产面板。"));
         Assert.Empty(Matching.Engine.Vectors.RecordTexts.Passages("  "));
         var many = string.Join(" ", Enumerable.Range(0, 60).Select(i => $"Sentence {i}."));
         Assert.Equal(Matching.Engine.Vectors.RecordTexts.MaxPassages, Matching.Engine.Vectors.RecordTexts.Passages(many).Count);

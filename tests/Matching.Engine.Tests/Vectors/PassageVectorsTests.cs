@@ -77,4 +77,41 @@ public class PassageVectorsTests : IDisposable
         Assert.All(vectors.Get(RecordKind.Result, [models.EmbeddingKey, models.PassageKey], ["r-1"]).Values, m => Assert.Empty(m));
         Assert.Null(models.Lookup(vectors, RecordKind.Result, ["r-1"])("r-1"));
     }
+
+    [Fact]
+    public void ARecordEditedFromChineseIntoEnglishAndBack_SwapsItsVectorsBetweenTheEncoders()
+    {
+        const string chineseTitle = "无色聚酰亚胺薄膜";
+        const string chineseAbstract = "面向柔性显示盖板的无色聚酰亚胺薄膜。弯折二十万次无折痕；黄变指数低于二。";
+        void Write(string title, string body, string language)
+        {
+            using var writer = _data.Store.BeginWrite();
+            writer.Upsert(new ResearchResult { Id = "r-1", Title = title, Abstract = body, Language = language });
+            writer.Commit();
+        }
+        var vectors = new RecordVectors(_data.Database);
+        var models = new VectorModels(VectorModels.MiniLm, 256, "topics:a", null, VectorModels.BgeZh, 256);
+        using var maintainer = new VectorMaintainer(_data.Store, vectors);
+        int Count(string key) => vectors.Get(RecordKind.Result, key, ["r-1"]).Count;
+
+        Write(chineseTitle, chineseAbstract, "zh");
+        maintainer.CatchUp(models);
+        Assert.Equal([0, 0, 1, 1], new[] { Count(models.EmbeddingKey), Count(models.PassageKey), Count(models.ChineseKey!), Count(models.ChinesePassageKey!) });
+        var chinese = models.Lookup(vectors, RecordKind.Result, ["r-1"])("r-1")!;
+        Assert.Equal(BgeZhEncoder.Dimensions, chinese.Embedding!.Length);
+        Assert.Equal(3, chinese.Passages!.Length);
+        // The stored vector is the encoder's own for the record's text (a document: no query instruction).
+        using (var encoder = BgeZhEncoder.TryOpen(out var missing, maxTokens: 256) ?? throw new InvalidOperationException(missing))
+            Assert.True(System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(encoder.Encode([RecordTexts.Of(_data.Store.GetResult("r-1")!)])[0], chinese.Embedding) > 0.9999f);
+
+        Write("Colourless polyimide film", "A colourless polyimide film for foldable cover windows. It survives 200,000 folds.", "en");
+        maintainer.CatchUp(models);
+        Assert.Equal([1, 1, 0, 0], new[] { Count(models.EmbeddingKey), Count(models.PassageKey), Count(models.ChineseKey!), Count(models.ChinesePassageKey!) });
+        Assert.Equal(MiniLmEncoder.Dimensions, models.Lookup(vectors, RecordKind.Result, ["r-1"])("r-1")!.Embedding!.Length);
+
+        Write(chineseTitle, chineseAbstract, "zh");
+        maintainer.CatchUp(models);
+        Assert.Equal([0, 0, 1, 1], new[] { Count(models.EmbeddingKey), Count(models.PassageKey), Count(models.ChineseKey!), Count(models.ChinesePassageKey!) });
+        Assert.Equal(chinese.Embedding, models.Lookup(vectors, RecordKind.Result, ["r-1"])("r-1")!.Embedding);
+    }
 }
