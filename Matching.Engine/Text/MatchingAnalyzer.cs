@@ -8,13 +8,18 @@ using Lucene.Net.Util;
 namespace Matching.Engine.Text;
 
 /// <summary>
-/// SmartCn's chain (HMM segmentation, lower-casing, Porter stemming of English words except acronyms, SmartCn's stop
-/// set plus Chinese function words and English stop words) behind
-/// <see cref="TextFolding"/>, so traditional characters and full-width letters index and match like their
-/// simplified, half-width forms. Thread safe, like every Lucene analyzer; share one instance.
+/// A Chinese segmenter, then lower-casing, Porter stemming of English words except acronyms, and SmartCn's stop set
+/// plus Chinese function words and English stop words, behind <see cref="TextFolding"/>, so traditional characters
+/// and full-width letters index and match like their simplified, half-width forms. The segmenter is SmartCn's HMM
+/// (<see cref="Segmentation.SmartCn"/>, what the product ships) or jieba in search mode (<see cref="Segmentation.Jieba"/>:
+/// <see cref="JiebaTokenizer"/>, each word followed by the shorter dictionary words inside it); the filters after it
+/// are the same. Thread safe, like every Lucene analyzer; share one instance.
 /// </summary>
-public sealed class MatchingAnalyzer : Analyzer
+public sealed class MatchingAnalyzer(Segmentation segmentation = Segmentation.SmartCn) : Analyzer
 {
+    /// <summary>How Chinese text is cut into words: SmartCn's HMM (what the product ships) or jieba (measured against it).</summary>
+    public Segmentation Segmentation { get; } = segmentation;
+
     public const LuceneVersion Version = LuceneVersion.LUCENE_48;
     /// <summary>
     /// SmartCn's stop set is punctuation only; these are the Chinese function words that SmartCn emits as single
@@ -41,7 +46,7 @@ public sealed class MatchingAnalyzer : Analyzer
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
-        var tokenizer = new TextCapturingTokenizer(reader);
+        Tokenizer tokenizer = Segmentation == Segmentation.Jieba ? new JiebaTokenizer(reader) : new TextCapturingTokenizer(reader);
         TokenStream stream = new AcronymKeywordFilter(tokenizer);
         stream = new LowerCaseFilter(Version, stream);
         stream = new PorterStemFilter(stream);
@@ -64,4 +69,11 @@ public sealed class MatchingAnalyzer : Analyzer
         stream.End();
         return terms;
     }
+}
+
+/// <summary>The Chinese word segmenter behind <see cref="MatchingAnalyzer"/>.</summary>
+public enum Segmentation
+{
+    SmartCn,
+    Jieba,
 }
