@@ -142,26 +142,27 @@ public sealed class DenseIndexes(RecordVectors vectors, TimeProvider? time = nul
                     fresh.Put(all);
                     lock (entry.Gate)
                     {
-                        var (since, _) = vectors.WrittenSince(kind, model, latest);
+                        var (since, _) = vectors.WrittenSince(kind, model, Before(latest));
                         fresh.Put(since);
                         entry.Index = fresh;
                         entry.Loaded = _time.GetUtcNow();
                         entry.Reloading = null;
                     }
                 });
-            var (written, mark) = vectors.WrittenSince(kind, model, entry.Mark);
+            var (written, latest) = vectors.WrittenSince(kind, model, Before(entry.Mark));
             entry.Index.Put(written);
             if (entry.Mark is null) entry.Loaded = now;
-            entry.Mark = mark ?? entry.Mark;
+            if (latest is not null && (entry.Mark is null || string.CompareOrdinal(latest, entry.Mark) > 0)) entry.Mark = latest;
             entry.Checked = now;
             return entry.Index;
         }
     }
 
-    /// <summary>Makes the next <see cref="For"/> read what was written since its last look (after a vector was stored in this process).</summary>
-    public void Touch()
-    {
-        lock (_entries)
-            foreach (var e in _entries.Values) e.Checked = DateTimeOffset.MinValue;
-    }
+    /// <summary>How far before its last mark an index reads again: a write stamped before it but committed after it still arrives.</summary>
+    public static readonly TimeSpan Overlap = TimeSpan.FromSeconds(2);
+
+    /// <summary>A write-time mark moved back by <see cref="Overlap"/> (marks are round-trip "O" times, which sort as text).</summary>
+    private static string? Before(string? mark) =>
+        mark is not null && DateTimeOffset.TryParse(mark, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
+            ? (at - Overlap).ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture) : mark;
 }

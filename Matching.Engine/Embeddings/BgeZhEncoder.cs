@@ -71,14 +71,20 @@ public sealed class BgeZhEncoder : IDisposable
     /// <summary>The same session with another batch size (bench embed compares them).</summary>
     public BgeZhEncoder WithBatchSize(int batchSize) => new(this, batchSize);
 
-    private BgeZhEncoder(BgeZhEncoder other, int batchSize)
+    /// <summary>The same session that runs every text, remembered or not (bench embed times the model itself).</summary>
+    public BgeZhEncoder WithoutMemory() => new(this, BatchSize, remember: false);
+
+    private BgeZhEncoder(BgeZhEncoder other, int batchSize, bool remember = true)
     {
         MaxTokens = other.MaxTokens;
         _tokenizer = other._tokenizer;
         _session = other._session;
         BatchSize = Math.Max(1, batchSize);
+        _remember = remember && BatchSize == 1;
         _owner = false;
     }
+
+    private readonly bool _remember = true;
 
     private readonly bool _owner = true;
 
@@ -90,10 +96,37 @@ public sealed class BgeZhEncoder : IDisposable
     }
 
     /// <summary>Unit vectors of documents (a result's or a need's text, a sentence), one per text, in order.</summary>
-    public float[][] Encode(IReadOnlyList<string> texts) => Run(texts.Select(t => Tokens(t ?? "")).ToList());
+    public float[][] Encode(IReadOnlyList<string> texts) => Remembered(texts.Select(t => t ?? "").ToList());
 
     /// <summary>Unit vectors of queries: each text with BGE's retrieval instruction before it.</summary>
-    public float[][] EncodeQueries(IReadOnlyList<string> queries) => Run(queries.Select(q => Tokens(QueryInstruction + (q ?? ""))).ToList());
+    public float[][] EncodeQueries(IReadOnlyList<string> queries) => Remembered(queries.Select(q => QueryInstruction + (q ?? "")).ToList());
+
+    /// <summary>
+    /// The vectors of recently encoded texts, shared by every encoder of the process (a text's vector depends only on
+    /// the text and the length: one text per call). A re-sent text — the same record seen by the vector job and an
+    /// on-the-spot list, a rebuilt workspace — is not run again. Bounded: emptied when it holds <see cref="RecentLimit"/>.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int MaxTokens, string Text), float[]> Recent = new();
+
+    public const int RecentLimit = 20_000;
+
+    private float[][] Remembered(IReadOnlyList<string> texts)
+    {
+        var result = new float[texts.Count][];
+        var missing = new List<int>();
+        for (var i = 0; i < texts.Count; i++)
+            if (_remember && Recent.TryGetValue((MaxTokens, texts[i]), out var known)) result[i] = (float[])known.Clone();
+            else missing.Add(i);
+        if (missing.Count == 0) return result;
+        var encoded = Run(missing.Select(i => Tokens(texts[i])).ToList());
+        if (_remember && Recent.Count + missing.Count > RecentLimit) Recent.Clear();
+        for (var j = 0; j < missing.Count; j++)
+        {
+            result[missing[j]] = encoded[j];
+            if (_remember) Recent[(MaxTokens, texts[missing[j]])] = (float[])encoded[j].Clone();
+        }
+        return result;
+    }
 
     private float[][] Run(IReadOnlyList<IReadOnlyList<int>> tokens) =>
         BertBatches.Run(_session, tokens.Count, i => tokens[i].Count, (i, j) => (tokens[i][j], 0), BatchSize, (_, hidden, b) =>

@@ -24,6 +24,8 @@ public sealed record ModelManifest
     /// <summary>Candidates per need from the dense list, merged with the BM25 top K (0: BM25 only, as models before hybrid candidates).</summary>
     public int DenseCandidates { get; init; }
     public RankerHyperParameters Ranker { get; init; } = new();
+    /// <summary>Languages whose ranker was trained with other hyper-parameters than <see cref="Ranker"/>.</summary>
+    public IReadOnlyDictionary<string, RankerHyperParameters>? RankerByLanguage { get; init; }
     public TopicHyperParameters? Topics { get; init; }
     /// <summary>What the model was trained on, by source (rows, queries).</summary>
     public IReadOnlyDictionary<string, string> Data { get; init; } = new Dictionary<string, string>();

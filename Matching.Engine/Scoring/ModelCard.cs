@@ -22,6 +22,8 @@ public static class ModelCard
         s.AppendLine();
         s.AppendLine("## Models");
         s.AppendLine(inv, $"- Rankers, one per language ({string.Join(", ", m.Languages)}; a need at least half Chinese is \"zh\"): ML.NET FastTree LambdaMART grouped by need; {m.Ranker.Trees} trees, {m.Ranker.Leaves} leaves, learning rate {m.Ranker.LearningRate}, at least {m.Ranker.MinimumExamplesPerLeaf} rows per leaf, feature fraction {m.Ranker.FeatureFraction}.");
+        foreach (var (language, hp) in m.RankerByLanguage ?? new Dictionary<string, RankerHyperParameters>())
+            s.AppendLine(inv, $"  - {language}: {hp.Trees} trees, {hp.Leaves} leaves, learning rate {hp.LearningRate}, at least {hp.MinimumExamplesPerLeaf} rows per leaf, feature fraction {hp.FeatureFraction}.");
         s.AppendLine("- Calibration: isotonic regression of \"graded ≥ 1\" on the ranker's out-of-fold scores (5 folds), so the 0–1 score compares across needs.");
         if (m.Topics is { } t)
             s.AppendLine(inv, $"- Topics: ML.NET LatentDirichletAllocation, {t.Topics} topics, {t.Iterations} iterations, vocabulary {t.Vocabulary:N0}, over the SmartCn-analysed terms of the corpus it serves.");

@@ -20,18 +20,21 @@ public static class ModelTrainer
     public const int CalibrationFolds = 5;
 
     /// <summary>One calibrated scorer per language present in <paramref name="rows"/>, with their cross-validated figures in <paramref name="metrics"/>.</summary>
-    public static List<LanguageScorer> Train(List<RankingRow> rows, RankerHyperParameters hp, Func<string, string> foldKey, IDictionary<string, double> metrics, Action<string>? log = null)
+    /// <remarks><paramref name="byLanguage"/> gives a language its own hyper-parameters (else <paramref name="hp"/>).</remarks>
+    public static List<LanguageScorer> Train(List<RankingRow> rows, RankerHyperParameters hp, Func<string, string> foldKey, IDictionary<string, double> metrics, Action<string>? log = null,
+        IReadOnlyDictionary<string, RankerHyperParameters>? byLanguage = null)
     {
         var scorers = new List<LanguageScorer>();
         foreach (var language in rows.GroupBy(r => ModelBundle.LanguageOf(r.Features)).OrderBy(g => g.Key == "en" ? 0 : 1))
         {
             var languageRows = language.ToList();
+            var languageHp = byLanguage?.GetValueOrDefault(language.Key) ?? hp;
             log?.Invoke($"language {language.Key}: {languageRows.Count:N0} rows");
-            var cv = CrossValidate(languageRows, hp, CalibrationFolds, foldKey, log);
+            var cv = CrossValidate(languageRows, languageHp, CalibrationFolds, foldKey, log);
             metrics[$"cv5_ndcg10_{language.Key}_bm25"] = cv.Bm25;
             metrics[$"cv5_ndcg10_{language.Key}_model"] = cv.Model;
             var calibrator = IsotonicCalibrator.Fit(cv.OutOfFold.Select(x => (double)x.Score).ToList(), cv.OutOfFold.Select(x => x.Label > 0).ToList());
-            scorers.Add(new LanguageScorer(language.Key, RankerModel.Train(languageRows, hp), calibrator));
+            scorers.Add(new LanguageScorer(language.Key, RankerModel.Train(languageRows, languageHp), calibrator));
         }
         return scorers;
     }

@@ -82,9 +82,9 @@ public sealed class RecordVectors(MatchingDatabase database)
     }
 
     /// <summary>
-    /// Every vector of one kind and model written at or after <paramref name="since"/> (null: all), with the latest
-    /// write time seen: what a dense index reads to catch up. Rows written in the same instant as the mark come again
-    /// (harmless: the index replaces a row by its id), so none is missed.
+    /// Every vector of one kind and model written after <paramref name="since"/> (null: all), with the latest write
+    /// time seen: what a dense index reads to catch up. Callers pass a mark a little before the last one they saw,
+    /// so rows committed late with an earlier time still come (re-read rows are harmless: an index replaces by id).
     /// </summary>
     public (List<StoredVector> Vectors, string? Latest) WrittenSince(RecordKind kind, string model, string? since)
     {
@@ -92,10 +92,10 @@ public sealed class RecordVectors(MatchingDatabase database)
         var rows = connection.Query<(string Id, byte[] Vector, string At)>(
             since is null
                 ? "SELECT id, vector, updated_at FROM record_vectors WHERE kind = @kind AND model = @model"
-                : "SELECT id, vector, updated_at FROM record_vectors WHERE kind = @kind AND model = @model AND updated_at >= @since",
+                : "SELECT id, vector, updated_at FROM record_vectors WHERE kind = @kind AND model = @model AND updated_at > @since",
             new { kind = kind.Name(), model, since }, buffered: false);
         var list = new List<StoredVector>();
-        var latest = since;
+        string? latest = null;
         foreach (var (id, blob, at) in rows)
         {
             list.Add(new StoredVector(id, "", MemoryMarshal.Cast<byte, float>(blob).ToArray()));

@@ -41,9 +41,10 @@ internal static class EmbedBench
         var split = File.Exists(Path.Combine(beir, "qrels", "test.tsv")) ? "test" : "train";
         var dataset = BeirDataset.Load(beir, split);
         var texts = dataset.Corpus.Take(docs).Select(d => (d.Title + " " + d.Text).Trim()).ToArray();
-        using var single = BgeZhEncoder.TryOpen(out var missing);
+        using var opened = BgeZhEncoder.TryOpen(out var missing, maxTokens: Engine.Vectors.EncoderSettings.DefaultChineseMaxTokens);
+        var single = opened?.WithoutMemory();
         if (single is null) { Console.Error.WriteLine($"error: {missing}"); return 2; }
-        using var batched = BgeZhEncoder.TryOpen(out _) is { } b ? new BatchedBge(b) : null;
+        using var batched = BgeZhEncoder.TryOpen(out _, maxTokens: Engine.Vectors.EncoderSettings.DefaultChineseMaxTokens) is { } b ? new BatchedBge(b) : null;
         Console.WriteLine($"embed-bench: {texts.Length} texts from {dataset.Name}, {runs} runs each, limit {single.MaxTokens} tokens, {Environment.ProcessorCount} cores");
         single.Encode(texts.Take(4).ToArray());
         var (singleRate, batchRate, one, many) = Alternate(runs, texts.Length, "one text per call", () => single.Encode(texts), "batches of 16", () => batched!.Encode(texts));

@@ -74,7 +74,7 @@ public class ScorePairsTests() : CliScratch("matching-pairs-")
         File.WriteAllText(Path.Combine(beir, "qrels", "test.tsv"), "query-id\tcorpus-id\tscore\nq1\td2\t1\nq2\td1\t1\nq3\td4\t1\n");
         var run = CliRunner.Invoke("evaluate", "--beir", beir, "--split", "test", "--data", Data);
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
-        Assert.Matches(@"eval beir-empty-test ndcg@10 bm25=[01]\.\d{4} model=[01]\.\d{4} recall@100 bm25=[01]\.\d{4} model=[01]\.\d{4}", run.Output);
+        Assert.Matches(@"eval beir-empty-test ndcg@10 bm25=[01]\.\d{4} model=[01]\.\d{4} dense=[01]\.\d{4} recall@100 bm25=[01]\.\d{4} model=[01]\.\d{4}", run.Output);
     }
 
     [Fact]

@@ -41,10 +41,10 @@ public sealed class ScaleOutWebTests : IDisposable
             // not runnable from this folder: the web's shared framework stands in for some of its packages).
             using var jobs = new ServeProcess(data, _root, new Dictionary<string, string>(environment)
             {
-                ["Matching__DataDirectory"] = data, ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}", ["ASPNETCORE_CONTENTROOT"] = AppContext.BaseDirectory,
+                ["Matching__DataDirectory"] = data, ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Matching.Tests.Shared.Ports.Free()}", ["ASPNETCORE_CONTENTROOT"] = AppContext.BaseDirectory,
             }, Path.Combine(AppContext.BaseDirectory, "Matching.Web.dll"), []);
             jobs.Start();
-            var port = FreePort();
+            var port = Matching.Tests.Shared.Ports.Free();
             var webIndex = Path.Combine(_root, "web-index");
             using var web = new ServeProcess(data, Path.Combine(_root, "web"), new Dictionary<string, string>(environment)
             {
@@ -130,12 +130,5 @@ public sealed class ScaleOutWebTests : IDisposable
         {
             drop();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -23,7 +23,7 @@ public sealed partial class FirstStartTests : IDisposable
     public async Task TheFirstStart_PrintsAOneTimePassword_ThatMustBeChanged_AndNoDefaultWorks()
     {
         var data = Path.Combine(_root, "data");
-        var port = FreePort();
+        var port = Matching.Tests.Shared.Ports.Free();
         using var web = new ServeProcess(data, _root, new Dictionary<string, string>
         {
             ["Matching__DataDirectory"] = data, ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}", ["ASPNETCORE_CONTENTROOT"] = AppContext.BaseDirectory,
@@ -83,11 +83,4 @@ public sealed partial class FirstStartTests : IDisposable
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }
