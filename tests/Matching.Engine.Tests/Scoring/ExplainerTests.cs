@@ -18,7 +18,7 @@ public class ExplainerTests(ScoringFixture f)
         foreach (var q in f.Training.Take(10))
         {
             var need = f.Workspace.Store.GetNeed(q.QueryId)!;
-            var scored = f.Scorer.Score(f.A, need, RecordKind.Result, f.Retriever.ForNeed(need, RecordKind.Result, MatchScorer.K, 0));
+            var scored = f.Scorer.Score(f.A, need, RecordKind.Result, f.Scorer.Candidates(f.A, need, RecordKind.Result));
             var top = scored.MaxBy(s => s.Raw)!;
             var bottom = scored.MinBy(s => s.Raw)!;
             var contributions = f.A.For(top.Features).Ranker.Contributions(top.Features);

@@ -16,7 +16,7 @@ public class MatchScorerTests(ScoringFixture f)
         foreach (var q in f.Training.Take(12))
         {
             var need = f.Workspace.Store.GetNeed(q.QueryId)!;
-            var served = f.Scorer.Score(f.A, need, RecordKind.Result, f.Retriever.ForNeed(need, RecordKind.Result, MatchScorer.K, 0));
+            var served = f.Scorer.Score(f.A, need, RecordKind.Result, f.Scorer.Candidates(f.A, need, RecordKind.Result));
             Assert.Equal(q.Candidates.Select(c => c.Id), served.Select(s => s.Candidate.Id));
             var trained = f.A.For(q.Features[0]).Ranker.Score(q.Features);
             for (var i = 0; i < served.Count; i++)
@@ -25,8 +25,9 @@ public class MatchScorerTests(ScoringFixture f)
                 Assert.Equal(trained[i], served[i].Raw);
                 compared++;
             }
-            // Topic mixtures reach the features through the stored vectors.
+            // Topic mixtures and the Chinese sentence vectors reach the features through the stored vectors.
             Assert.Contains(served, s => s.Features[FeatureSchema.IndexOf("has_topic_cosine")] == 1);
+            Assert.Contains(served, s => s.Features[FeatureSchema.IndexOf("has_embedding_cosine")] == 1 && s.Features[FeatureSchema.IndexOf("has_passage_cosine")] == 1);
         }
         Assert.True(compared > 100, $"only {compared} pairs compared");
     }

@@ -33,9 +33,9 @@ public sealed class ScoringFixture : IDisposable
         Models = new ModelHost(new MatchingAnalyzer());
         Models.Swap(A);
         Features = new FeatureExtractor(Workspace.Indexes, Workspace.Store, Workspace.Queries, Taxonomy);
-        Scorer = new MatchScorer(Features, Workspace.Vectors, Workspace.Store, Workspace.Retriever);
+        Scorer = new MatchScorer(Features, Workspace.Vectors, Workspace.Store, Workspace.Retriever, new DenseIndexes(Workspace.Vectors));
         Lists = new MatchLists(Workspace.Store, Workspace.Retriever, Models, Scorer);
-        Explainer = new Explainer(Models, Scorer, Workspace.Store);
+        Explainer = new Explainer(Models, Scorer, Workspace.Store, Workspace.Vectors);
     }
 
     public static IndustryTaxonomy Taxonomy { get; } = TaxonomyFiles.DefaultTaxonomy();
@@ -56,7 +56,12 @@ public sealed class ScoringFixture : IDisposable
         var scores = ranker.Score(rows.Select(r => r.Features).ToList());
         return new ModelBundle
         {
-            Manifest = new ModelManifest { Version = version, Features = FeatureSchema.Names, EmbeddingModel = VectorModels.MiniLm, EmbeddingMaxTokens = 256, Ranker = hp, Languages = ["zh"] },
+            // The encoders and candidate depth the workspace computed the training rows with (EncoderSettings' defaults).
+            Manifest = new ModelManifest
+            {
+                Version = version, Features = FeatureSchema.Names, EmbeddingModel = VectorModels.MiniLm, EmbeddingMaxTokens = 256, ChineseEmbeddingModel = VectorModels.BgeZh,
+                ChineseEmbeddingMaxTokens = EncoderSettings.DefaultChineseMaxTokens, DenseCandidates = MatchScorer.DenseK, Ranker = hp, Languages = ["zh"],
+            },
             Scorers = [new LanguageScorer("zh", ranker, IsotonicCalibrator.Fit(scores.Select(s => (double)s).ToList(), rows.Select(r => r.Label > 0).ToList()))],
             Topics = Workspace.Topics,
         };

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Matching.Jobs.Bench;
 
@@ -24,15 +23,11 @@ public sealed class WithoutChineseEncoderTests : IDisposable
     {
         var data = Path.Combine(_root, "data");
         var noEncoder = Directory.CreateDirectory(Path.Combine(_root, "no-encoder")).FullName;
-        // An administrator's key, made by the command line on the same data directory before the app starts.
-        var keyFile = Path.Combine(_root, "admin.key");
-        using (var keys = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Matching.Jobs.dll"), "keys", "issue", "--data", data, "--role", "admin", "--out", keyFile])
-               { RedirectStandardOutput = true, RedirectStandardError = true })!)
-        {
-            await keys.WaitForExitAsync();
-            Assert.True(keys.ExitCode == 0, await keys.StandardError.ReadToEndAsync());
-        }
-        var key = (await File.ReadAllLinesAsync(keyFile)).First(l => l.Length > 0).Trim();
+        // An administrator's key, written straight into the data directory's database before the app starts.
+        Directory.CreateDirectory(data);
+        var database = new Engine.Storage.MatchingDatabase(Path.Combine(data, "matching.db"));
+        Engine.Storage.Migrator.Migrate(database);
+        var key = new Engine.Accounts.ApiKeys(database).Issue("no-encoder test", Engine.Accounts.Roles.Admin, null, "tests").Secret;
 
         var port = Matching.Tests.Shared.Ports.Free();
         using var web = new ServeProcess(data, _root, new Dictionary<string, string>
