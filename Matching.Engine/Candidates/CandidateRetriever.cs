@@ -76,23 +76,31 @@ public sealed class CandidateRetriever(IndexSet indexes, QueryBuilder queries, S
         return merged;
     }
 
-    /// <summary>The BM25 scores of given records under a query as the candidate step runs it; records not in the index are absent, those sharing no term score 0.</summary>
+    /// <summary>
+    /// The BM25 scores of given records under a query as the candidate step runs it; records not in the index are
+    /// absent, those sharing no term score 0. Each clause's postings skip to the records (<see cref="ClauseScores"/>)
+    /// rather than the query running over the index behind a filter: the same scores, without walking every posting.
+    /// </summary>
     private Dictionary<string, float> ScoresOf(Query query, RecordKind target, IReadOnlyList<string> ids, TermStates terms)
     {
         using var lease = indexes[target].Acquire();
         var searcher = lease.Searcher;
-        var filter = new TermsFilter(ids.Select(id => new Term(RecordIndex.IdField, id)).ToList());
-        var leaves = searcher.IndexReader.Leaves;
-        var bytes = new BytesRef();
-        string IdOf(int doc)
-        {
-            var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
-            FieldCache.DEFAULT.GetTerms(leaf.AtomicReader, RecordIndex.IdField, false).Get(doc - leaf.DocBase, bytes);
-            return bytes.Utf8ToString();
-        }
-        var scores = new Dictionary<string, float>(StringComparer.Ordinal);
-        foreach (var hit in searcher.Search(new ConstantScoreQuery(filter), ids.Count).ScoreDocs) scores[IdOf(hit.Doc)] = 0;
-        foreach (var hit in searcher.Search(CandidateQuery(searcher, query, terms), filter, ids.Count).ScoreDocs) scores[IdOf(hit.Doc)] = hit.Score;
+        var docs = SegmentIds.Locate(searcher.IndexReader, ids);
+        if (docs.Count == 0) return [];
+        var candidateQuery = CandidateQuery(searcher, query, terms);
+        if (candidateQuery is not BooleanQuery) return ScoresBySearch(searcher, candidateQuery, docs);
+        var clauses = ClauseScores.Of(searcher, TermsQuery.Of(candidateQuery), docs.Values, terms);
+        return docs.ToDictionary(d => d.Key, d => clauses[d.Value].Sum(), StringComparer.Ordinal);
+    }
+
+    /// <summary>Scores of located records by a filtered search (a query that is not a flat disjunction of terms).</summary>
+    private static Dictionary<string, float> ScoresBySearch(IndexSearcher searcher, Query query, Dictionary<string, int> docs)
+    {
+        var byDoc = docs.ToDictionary(d => d.Value, d => d.Key);
+        var scores = docs.Keys.ToDictionary(id => id, _ => 0f, StringComparer.Ordinal);
+        var filter = new TermsFilter(docs.Keys.Select(id => new Term(RecordIndex.IdField, id)).ToList());
+        foreach (var hit in searcher.Search(query, filter, docs.Count).ScoreDocs)
+            if (byDoc.TryGetValue(hit.Doc, out var id)) scores[id] = hit.Score;
         return scores;
     }
 

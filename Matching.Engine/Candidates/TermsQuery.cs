@@ -24,6 +24,27 @@ public sealed class TermsQuery
         Clauses = clauses;
     }
 
+    private TermsQuery(IReadOnlyList<TermClause> clauses)
+    {
+        Clauses = clauses;
+        Terms = clauses.Select(c => c.Term).Distinct().ToList();
+        Weights = Terms.ToDictionary(t => t, _ => 1f);
+    }
+
+    /// <summary>
+    /// The top-level (field, term) clauses of a flat BooleanQuery of term queries — what the candidate step runs —
+    /// with their boosts, so <see cref="ClauseScores"/> reads the score a search would give.
+    /// </summary>
+    public static TermsQuery Of(Query query)
+    {
+        var clauses = new List<TermClause>();
+        if (query is BooleanQuery boolean)
+            foreach (var clause in boolean.Clauses)
+                if (clause.Query is TermQuery { Term: var term } t)
+                    clauses.Add(new TermClause(term.Field, term.Text, t.Boost * boolean.Boost, clauses.Count));
+        return new TermsQuery(clauses);
+    }
+
     /// <summary>The query's terms, strongest first, with their weights.</summary>
     public IReadOnlyList<string> Terms { get; }
     public IReadOnlyDictionary<string, float> Weights { get; }

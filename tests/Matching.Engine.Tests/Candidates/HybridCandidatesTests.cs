@@ -98,6 +98,12 @@ public sealed class HybridCandidatesTests : IDisposable
         Assert.True(only.DenseOnly(200));
         Assert.DoesNotContain(merged, c => c.Id == "r-withdrawn");
         Assert.Equal(bm25.Count + 1, merged.Count);
+
+        // A dense-only candidate that shares words gets the score the BM25 search gives it (read clause by clause).
+        var listed = bm25.Single(c => c.Id == "r-both");
+        var without = retriever.Merge(retriever.QueryOf(need), RecordKind.Result, bm25.Where(c => c.Id != "r-both").ToList(), dense, 200).Single(c => c.Id == "r-both");
+        Assert.Equal(listed.Score, without.Score, 4);
+        Assert.Equal(201, without.Rank);
     }
 
     [Fact]
