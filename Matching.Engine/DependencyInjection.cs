@@ -58,8 +58,9 @@ public static class DependencyInjection
         services.AddSingleton<Scoring.ModelHost>();
         services.AddSingleton(sp => new Scoring.ModelRegistry(sp.GetRequiredService<MatchingDatabase>(), sp.GetRequiredService<MatchingAnalyzer>(), Data(sp)));
         services.AddSingleton<Vectors.RecordVectors>();
-        services.AddSingleton<Embeddings.SentenceEncoders>(sp => new Embeddings.SentenceEncoders(
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MatchingOptions>>().Value.ChineseEncoderDirectory is { Length: > 0 } folder ? Path.GetFullPath(folder) : null));
+        services.AddSingleton<Embeddings.SentenceEncoders>(sp =>
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MatchingOptions>>().Value.ChineseEncoderDirectory is { Length: > 0 } folder
+                ? new Embeddings.SentenceEncoders(Path.GetFullPath(folder)) : Embeddings.SentenceEncoders.Default);
         services.AddSingleton<Candidates.DenseIndexes>();
         services.AddSingleton<Vectors.VectorMaintainer>();
         services.AddSingleton<Features.FeatureExtractor>();

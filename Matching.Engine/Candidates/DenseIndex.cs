@@ -96,9 +96,9 @@ public sealed class DenseIndex(int dimensions)
 
 /// <summary>
 /// The dense indexes of one process, one per record kind and vector model, filled from record_vectors on first use
-/// and kept current by reading only the rows written since the last look (at most once per
-/// <see cref="RefreshEvery"/>): the vector job of any process writes them, so every node sees new vectors within
-/// about a second. Rows of withdrawn records stay until the next full reload (<see cref="ReloadEvery"/>); they are
+/// and kept current by reading only the rows written since the last look: at once after a write through the same
+/// <see cref="RecordVectors"/> (this process's vector job, so its match job sees the vectors it waited for), else at
+/// most once per <see cref="RefreshEvery"/> (another process's writes reach every node within about a second). Rows of withdrawn records stay until the next full reload (<see cref="ReloadEvery"/>); they are
 /// harmless meanwhile, since a dense hit that is not in the text index is dropped when its BM25 score is read.
 /// </summary>
 public sealed class DenseIndexes(RecordVectors vectors, TimeProvider? time = null)
@@ -114,6 +114,7 @@ public sealed class DenseIndexes(RecordVectors vectors, TimeProvider? time = nul
         public DenseIndex Index = index;
         public string? Mark;
         public DateTimeOffset Checked = DateTimeOffset.MinValue;
+        public long SeenWrites = -1;
         public DateTimeOffset Loaded;
         public readonly object Gate = new();
         public Task? Reloading;
@@ -129,10 +130,13 @@ public sealed class DenseIndexes(RecordVectors vectors, TimeProvider? time = nul
                 _entries[(kind, model)] = entry = new Entry(new DenseIndex(dimensions));
         }
         var now = _time.GetUtcNow();
-        if (now - entry.Checked < RefreshEvery) return entry.Index;
+        // Current enough: looked within the second and nothing was written through this process's vectors since.
+        bool Fresh() => now - entry.Checked < RefreshEvery && Volatile.Read(ref entry.SeenWrites) == vectors.Writes;
+        if (Fresh()) return entry.Index;
         lock (entry.Gate)
         {
-            if (now - entry.Checked < RefreshEvery) return entry.Index;
+            if (Fresh()) return entry.Index;
+            var writes = vectors.Writes;
             if (entry.Mark is not null && now - entry.Loaded > ReloadEvery && entry.Reloading is null)
                 // A full reload in the background sheds withdrawn rows; the old index serves until it is ready.
                 entry.Reloading = Task.Run(() =>
@@ -154,6 +158,7 @@ public sealed class DenseIndexes(RecordVectors vectors, TimeProvider? time = nul
             if (entry.Mark is null) entry.Loaded = now;
             if (latest is not null && (entry.Mark is null || string.CompareOrdinal(latest, entry.Mark) > 0)) entry.Mark = latest;
             entry.Checked = now;
+            Volatile.Write(ref entry.SeenWrites, writes);
             return entry.Index;
         }
     }

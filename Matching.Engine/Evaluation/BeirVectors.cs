@@ -20,7 +20,7 @@ public static class BeirVectors
     public static (Func<string, TextVectors?> Query, Func<string, TextVectors?> Document) Compute(
         BeirDataset dataset, string dataPath, EncoderSettings models, TopicHyperParameters topicParameters, IProgress<JobProgress>? progress = null, Action<string>? log = null)
     {
-        using var encoders = new SentenceEncoders();
+        var encoders = SentenceEncoders.Default;
         var english = encoders.English(Math.Clamp(models.EnglishMaxTokens, 16, 512));
         var chinese = models.ChineseModel is null ? null : encoders.Chinese(Math.Clamp(models.ChineseMaxTokens, 16, 512));
         if (models.ChineseModel is not null && chinese is null) log?.Invoke($"warning: {encoders.ChineseMissing}; Chinese texts get no sentence vectors");

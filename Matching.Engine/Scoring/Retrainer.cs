@@ -108,7 +108,9 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
 
         Stage("train", 2);
         var metrics = new Dictionary<string, double>();
-        var scorers = ModelTrainer.Train(rows, HyperParameters, group => foldKeys.GetValueOrDefault(group) ?? group[(group.IndexOf(':') + 1)..], metrics, log);
+        // Each language with the hyper-parameters the active model chose for it (the Chinese ranker's smaller trees).
+        var byLanguage = activeBundle?.Manifest.RankerByLanguage;
+        var scorers = ModelTrainer.Train(rows, HyperParameters, group => foldKeys.GetValueOrDefault(group) ?? group[(group.IndexOf(':') + 1)..], metrics, log, byLanguage);
         // A language without judgements here (English, trained on a benchmark) keeps the active model's ranker.
         foreach (var kept in activeBundle?.Scorers.Where(s => scorers.All(n => n.Language != s.Language)) ?? [])
         {
@@ -123,7 +125,7 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
             {
                 Version = version, TrainedAt = DateTimeOffset.UtcNow, Features = FeatureSchema.Names, EmbeddingModel = VectorModels.MiniLm,
                 EmbeddingMaxTokens = encoders.EnglishMaxTokens, ChineseEmbeddingModel = encoders.ChineseModel, ChineseEmbeddingMaxTokens = encoders.ChineseMaxTokens,
-                DenseCandidates = encoders.DenseK, Ranker = HyperParameters, Topics = topics, Data = data, Metrics = metrics, MatchFloor = ModelBundle.FloorOf(scorers),
+                DenseCandidates = encoders.DenseK, RankerByLanguage = byLanguage, Ranker = HyperParameters, Topics = topics, Data = data, Metrics = metrics, MatchFloor = ModelBundle.FloorOf(scorers),
                 Languages = scorers.OrderBy(s => s.Language == (activeBundle?.Manifest.Languages.FirstOrDefault() ?? s.Language) ? 0 : 1).Select(s => s.Language).ToList(),
             },
             Scorers = scorers, Topics = workspace.Topics,

@@ -17,6 +17,14 @@ public sealed class RecordVectors(MatchingDatabase database)
     /// <summary>Most ids per query (SQLite's parameter limit is far higher; this keeps statements small).</summary>
     private const int Chunk = 500;
 
+    private long _writes;
+
+    /// <summary>
+    /// How many writes (puts and deletes) went through this object: a dense index over it reads again at once after a
+    /// write in this process (the vector job's), and within a second of one in another.
+    /// </summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
     public IReadOnlyDictionary<string, StoredVector> Get(RecordKind kind, string model, IReadOnlyCollection<string> ids) =>
         Get(kind, [model], ids)[model];
 
@@ -61,6 +69,7 @@ public sealed class RecordVectors(MatchingDatabase database)
                 """,
                 new { kind = kind.Name(), id = v.Id, model, hash = v.TextHash, vector = MemoryMarshal.AsBytes(v.Vector.AsSpan()).ToArray(), at }, tx);
         tx.Commit();
+        Interlocked.Increment(ref _writes);
     }
 
     /// <summary>The vectors of some models for <paramref name="ids"/> (a text the models cannot read any more).</summary>

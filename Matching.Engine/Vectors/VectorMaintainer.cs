@@ -17,8 +17,7 @@ namespace Matching.Engine.Vectors;
 /// </summary>
 public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, ModelHost? models = null, SentenceEncoders? sharedEncoders = null) : IDisposable
 {
-    private readonly bool _ownsEncoders = sharedEncoders is null;
-    private readonly SentenceEncoders encoders = sharedEncoders ?? new SentenceEncoders();
+    private readonly SentenceEncoders encoders = sharedEncoders ?? SentenceEncoders.Default;
     private const int BatchSize = 2_000;
     private static readonly RecordKind[] Kinds = [RecordKind.Result, RecordKind.Expert, RecordKind.Need];
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -187,8 +186,6 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         }
     }
 
-    public void Dispose()
-    {
-        if (_ownsEncoders) encoders.Dispose();
-    }
+    /// <summary>Nothing to free: the encoders' sessions live as long as the process (see <see cref="SentenceEncoders"/>).</summary>
+    public void Dispose() { }
 }
