@@ -41,15 +41,10 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
     /// <summary>A need's hybrid candidates under given vector models and dense depth (training workspaces have no bundle yet).</summary>
     public IReadOnlyList<Candidate> Candidates(VectorModels models, int denseK, TechNeed need, RecordKind kind, TermStates? terms = null, bool publicView = false)
     {
-        var states = terms ?? new TermStates();
-        if (publicView) return retriever.ForNeed(need, kind, K, withSnippets: 0, states);
-        // The two lists are independent: searched side by side (each also spreads over the cores it can).
-        IReadOnlyList<Candidate> bm25 = null!;
-        IReadOnlyList<DenseHit>? hits = null;
-        SideBySide.Invoke(
-            () => bm25 = retriever.ForNeed(need, kind, K, withSnippets: 0, states),
-            () => hits = DenseHits(models, denseK, RecordKind.Need, need.Id, RecordTexts.Of(need), kind, null));
-        return hits is null ? bm25 : retriever.Merge(retriever.QueryOf(need), kind, bm25, hits, K, states);
+        terms ??= new TermStates();
+        var bm25 = retriever.ForNeed(need, kind, K, withSnippets: 0, terms);
+        if (publicView || DenseHits(models, denseK, RecordKind.Need, need.Id, RecordTexts.Of(need), kind, null) is not { } hits) return bm25;
+        return retriever.Merge(retriever.QueryOf(need), kind, bm25, hits, K, terms);
     }
 
     /// <summary>
