@@ -28,6 +28,7 @@ public sealed class BgeZhEncoder : IDisposable
     private BgeZhEncoder(string folder, int maxTokens, int threads)
     {
         MaxTokens = maxTokens;
+        _folder = Path.GetFullPath(folder);
         _tokenizer = BertTokenizer.Create(Path.Combine(folder, VocabularyFile));
         var options = new SessionOptions
         {
@@ -77,6 +78,7 @@ public sealed class BgeZhEncoder : IDisposable
     private BgeZhEncoder(BgeZhEncoder other, int batchSize, bool remember = true)
     {
         MaxTokens = other.MaxTokens;
+        _folder = other._folder;
         _tokenizer = other._tokenizer;
         _session = other._session;
         BatchSize = Math.Max(1, batchSize);
@@ -85,6 +87,9 @@ public sealed class BgeZhEncoder : IDisposable
     }
 
     private readonly bool _remember = true;
+
+    /// <summary>The model's folder: remembered vectors are the model's, not another folder's.</summary>
+    private readonly string _folder;
 
     private readonly bool _owner = true;
 
@@ -106,7 +111,7 @@ public sealed class BgeZhEncoder : IDisposable
     /// the text and the length: one text per call). A re-sent text — the same record seen by the vector job and an
     /// on-the-spot list, a rebuilt workspace — is not run again. Bounded: emptied when it holds <see cref="RecentLimit"/>.
     /// </summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int MaxTokens, string Text), float[]> Recent = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Folder, int MaxTokens, string Text), float[]> Recent = new();
 
     public const int RecentLimit = 20_000;
 
@@ -115,7 +120,7 @@ public sealed class BgeZhEncoder : IDisposable
         var result = new float[texts.Count][];
         var missing = new List<int>();
         for (var i = 0; i < texts.Count; i++)
-            if (_remember && Recent.TryGetValue((MaxTokens, texts[i]), out var known)) result[i] = (float[])known.Clone();
+            if (_remember && Recent.TryGetValue((_folder, MaxTokens, texts[i]), out var known)) result[i] = (float[])known.Clone();
             else missing.Add(i);
         if (missing.Count == 0) return result;
         var encoded = Run(missing.Select(i => Tokens(texts[i])).ToList());
@@ -123,7 +128,7 @@ public sealed class BgeZhEncoder : IDisposable
         for (var j = 0; j < missing.Count; j++)
         {
             result[missing[j]] = encoded[j];
-            if (_remember) Recent[(MaxTokens, texts[missing[j]])] = (float[])encoded[j].Clone();
+            if (_remember) Recent[(_folder, MaxTokens, texts[missing[j]])] = (float[])encoded[j].Clone();
         }
         return result;
     }
