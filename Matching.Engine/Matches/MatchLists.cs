@@ -138,7 +138,7 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         var contributions = bundle.For(scored.Features).Ranker.Contributions(scored.Features);
         var matched = Explainer.MatchedTerms(snippets.GetValueOrDefault(scored.Candidate.Id) ?? []);
         return explainer.Reasons(need.PublicView(), kind, scored.Candidate.Id, scored.Features, contributions, matched,
-            explainer.ClosestSentence(bundle, need, kind, scored.Candidate.Id));
+            Explainer.SharesFewWords(scored.Features) ? explainer.ClosestSentence(bundle, need, kind, scored.Candidate.Id) : null);
     }
 
     /// <summary>The first <paramref name="k"/> of stored or computed lists, with titles, snippets and evidence.</summary>

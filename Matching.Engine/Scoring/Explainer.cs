@@ -89,7 +89,8 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
         }
         var contributions = bundle.For(scored.Features).Ranker.Contributions(scored.Features);
         var matched = MatchedTerms(candidate.Snippets);
-        var reasons = Reasons(need.PublicView(), kind.Value, candidateId, scored.Features, contributions, matched, ClosestSentence(bundle, need, kind.Value, candidateId));
+        var reasons = Reasons(need.PublicView(), kind.Value, candidateId, scored.Features, contributions, matched,
+            SharesFewWords(scored.Features) ? ClosestSentence(bundle, need, kind.Value, candidateId) : null);
         return new Explanation(need.Id, candidateId, kind.Value.Name(), score, scored.Raw, candidate.Rank, candidate.Rank <= MatchScorer.K, bundle.Version,
             reasons, matched, candidate.Snippets, evidence,
             FeatureSchema.Names.Select((n, i) => (n, scored.Features[i])).ToDictionary(x => x.n, x => x.Item2));
@@ -104,6 +105,13 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
         var words = hits.Where(t => t.Length > 1).ToList();
         return (words.Count > 0 ? words : hits).Take(12).ToList();
     }
+
+    /// <summary>
+    /// Whether a pair is one the closest sentence explains: found by the dense list alone, or holding under
+    /// <see cref="Thresholds.CoverageLow"/> of the need's term weight. Callers look the sentence up only then.
+    /// </summary>
+    public static bool SharesFewWords(float[] features) =>
+        features[FeatureSchema.IndexOf("dense_only")] == 1 || features[FeatureSchema.IndexOf("coverage")] < Thresholds.CoverageLow;
 
     /// <summary>
     /// The candidate's sentence closest in meaning to the need (the best of its stored sentence vectors against the
@@ -159,8 +167,7 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
             if (polarity != 0 && polarity != Math.Sign(moved)) continue;
             list.Add(new Reason(topic, names, moved, zh, en, polarity));
         }
-        var fewWords = features[FeatureSchema.IndexOf("dense_only")] == 1 || features[FeatureSchema.IndexOf("coverage")] < Thresholds.CoverageLow;
-        if (closest is { } c && fewWords && c.Cosine >= Thresholds.PassageLow)
+        if (closest is { } c && SharesFewWords(features) && c.Cosine >= Thresholds.PassageLow)
         {
             // It says what the passage reason says, with the sentence: it takes that reason's place, and always shows.
             string[] names = ["passage_cosine", "has_passage_cosine", "passage_gap", "embedding_cosine", "has_embedding_cosine", "dense_rank", "dense_only"];
