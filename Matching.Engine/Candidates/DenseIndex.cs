@@ -141,16 +141,29 @@ public sealed class DenseIndexes(RecordVectors vectors, TimeProvider? time = nul
                 // A full reload in the background sheds withdrawn rows; the old index serves until it is ready.
                 entry.Reloading = Task.Run(() =>
                 {
-                    var fresh = new DenseIndex(dimensions);
-                    var (all, latest) = vectors.WrittenSince(kind, model, null);
-                    fresh.Put(all);
-                    lock (entry.Gate)
+                    try
                     {
-                        var (since, _) = vectors.WrittenSince(kind, model, Before(latest));
-                        fresh.Put(since);
-                        entry.Index = fresh;
-                        entry.Loaded = _time.GetUtcNow();
-                        entry.Reloading = null;
+                        var fresh = new DenseIndex(dimensions);
+                        var (all, latest) = vectors.WrittenSince(kind, model, null);
+                        fresh.Put(all);
+                        lock (entry.Gate)
+                        {
+                            var (since, _) = vectors.WrittenSince(kind, model, Before(latest));
+                            fresh.Put(since);
+                            entry.Index = fresh;
+                        }
+                    }
+                    catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+                    {
+                        // The database is away: the index it has keeps serving, and the reload is tried again next time.
+                    }
+                    finally
+                    {
+                        lock (entry.Gate)
+                        {
+                            entry.Loaded = _time.GetUtcNow();
+                            entry.Reloading = null;
+                        }
                     }
                 });
             var (written, latest) = vectors.WrittenSince(kind, model, Before(entry.Mark));
