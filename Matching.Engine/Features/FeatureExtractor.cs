@@ -241,18 +241,7 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
     }
 
     /// <summary>Folded CJK character bigrams of a text.</summary>
-    public static HashSet<int> Bigrams(string text)
-    {
-        var set = new HashSet<int>();
-        var previous = '\0';
-        foreach (var raw in text)
-        {
-            var c = TextFolding.Fold(raw);
-            if (IsCjk(previous) && IsCjk(c)) set.Add(Bigram(previous, c));
-            previous = c;
-        }
-        return set;
-    }
+    public static HashSet<int> Bigrams(string text) => CjkBigrams.Chars(text).Select(p => Bigram(p.First, p.Second)).ToHashSet();
 
     internal static int Bigram(char first, char second) => first << 16 | second;
 

@@ -11,18 +11,20 @@ namespace Matching.Engine.Text;
 /// </summary>
 public static class CjkBigrams
 {
-    /// <summary>The pairs of a text, in order, repeats included.</summary>
-    public static IEnumerable<(string Pair, int Start)> Of(string text)
+    /// <summary>The pairs of a text as their two folded characters and where they start, in order, repeats included.</summary>
+    public static IEnumerable<(char First, char Second, int Start)> Chars(string text)
     {
         var previous = '\0';
         for (var i = 0; i < text.Length; i++)
         {
             var c = TextFolding.Fold(text[i]);
-            if (i > 0 && Features.FeatureExtractor.IsCjk(previous) && Features.FeatureExtractor.IsCjk(c))
-                yield return (string.Concat(previous, c), i - 1);
+            if (i > 0 && Features.FeatureExtractor.IsCjk(previous) && Features.FeatureExtractor.IsCjk(c)) yield return (previous, c, i - 1);
             previous = c;
         }
     }
+
+    /// <summary>The pairs of a text, in order, repeats included.</summary>
+    public static IEnumerable<(string Pair, int Start)> Of(string text) => Chars(text).Select(p => (string.Concat(p.First, p.Second), p.Start));
 
     /// <summary>The distinct pairs of a text: the terms of a query on the bigrams field.</summary>
     public static IReadOnlyList<string> Distinct(string text) => Of(text).Select(p => p.Pair).Distinct(StringComparer.Ordinal).ToList();

@@ -92,7 +92,8 @@ internal static class RankingVerbs
                 var source = "beir-" + beirDir.Name;
                 // A Chinese benchmark keeps a share of its training queries that nothing is tuned on, reported in the card.
                 var trained = full;
-                if (full.IsChinese && parse.GetValue(holdOut) is var share and > 0)
+                // At most nine tenths: a benchmark with every query held out would leave nothing to train on.
+                if (full.IsChinese && Math.Clamp(parse.GetValue(holdOut), 0, 0.9) is var share and > 0)
                 {
                     (trained, var held) = full.HoldOut(share);
                     reports.Add(held);
