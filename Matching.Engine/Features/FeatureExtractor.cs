@@ -39,9 +39,9 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         var needBigrams = Bigrams(needText);
         var cjk = CjkShare(needText);
 
-        // Three independent reads, side by side: the candidates' records from the database, their clause scores from
-        // the index, and their stored vectors (a lazy lookup loads on first use). On two cores this took a quarter
-        // off the scoring step of bench match.
+        // Independent reads, side by side: the candidates' records from the database, their clause scores and their
+        // character-pair scores from the index, and their stored vectors (a lazy lookup loads on first use). On two
+        // cores this took a quarter off the scoring step of bench match.
         Dictionary<string, CandidateFacts> facts = null!;
         Dictionary<string, Organisation> organisations = null!;
         ILookup<string, (string NeedId, int Grade)> records = null!;
@@ -49,6 +49,9 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         Dictionary<string, float[]> scores = null!;
         Dictionary<string, float> bigramScores = null!;
         List<TextVectors?> theirVectors = null!;
+        // One searcher for both index reads (it is safe to share), so they see the same version of the index.
+        using var lease = indexes[kind].Acquire();
+        var docs = SegmentIds.Locate(lease.Searcher.IndexReader, ids);
         SideBySide.Invoke(
             () =>
             {
@@ -59,20 +62,21 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
             },
             () =>
             {
-                using var lease = indexes[kind].Acquire();
-                var searcher = lease.Searcher;
-                var docs = SegmentIds.Locate(searcher.IndexReader, ids);
                 clauses = new TermsQuery(terms, FeatureFields);
-                var byDoc = ClauseScores.Of(searcher, clauses, docs.Values, termStates);
+                var byDoc = ClauseScores.Of(lease.Searcher, clauses, docs.Values, termStates);
                 scores = docs.ToDictionary(d => d.Key, d => byDoc[d.Value]);
+            },
+            () =>
+            {
                 // Character pairs: each of the need's distinct pairs once, scored on the bigrams field.
                 var pairs = Text.CjkBigrams.Distinct(needText);
-                if (pairs.Count == 0) bigramScores = docs.ToDictionary(d => d.Key, _ => 0f);
-                else
+                if (pairs.Count == 0)
                 {
-                    var byPairs = ClauseScores.Of(searcher, new TermsQuery(pairs.ToDictionary(p => p, _ => 1f), BigramFields), docs.Values, termStates);
-                    bigramScores = docs.ToDictionary(d => d.Key, d => byPairs[d.Value].Sum());
+                    bigramScores = [];
+                    return;
                 }
+                var byPairs = ClauseScores.Of(lease.Searcher, new TermsQuery(pairs.ToDictionary(p => p, _ => 1f), BigramFields), docs.Values, termStates);
+                bigramScores = docs.ToDictionary(d => d.Key, d => byPairs[d.Value].Sum());
             },
             () => theirVectors = candidates.Select(c => candidateVectors?.Invoke(c.Id)).ToList());
         var needOrganisation = need.Organisation is { } no ? organisations.GetValueOrDefault(no) : null;

@@ -42,9 +42,14 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
     public IReadOnlyList<Candidate> Candidates(VectorModels models, int denseK, TechNeed need, RecordKind kind, TermStates? terms = null, bool publicView = false)
     {
         terms ??= new TermStates();
-        var bm25 = retriever.ForNeed(need, kind, K, withSnippets: 0, terms);
-        if (publicView || DenseHits(models, denseK, RecordKind.Need, need.Id, RecordTexts.Of(need), kind, null) is not { } hits) return bm25;
-        return retriever.Merge(retriever.QueryOf(need), kind, bm25, hits, K, terms);
+        // The BM25 list and the dense list are independent: searched side by side.
+        IReadOnlyList<Candidate> bm25 = null!;
+        IReadOnlyList<DenseHit>? hits = null;
+        var states = terms;
+        SideBySide.Invoke(
+            () => bm25 = retriever.ForNeed(need, kind, K, withSnippets: 0, states),
+            () => hits = publicView ? null : DenseHits(models, denseK, RecordKind.Need, need.Id, RecordTexts.Of(need), kind, null));
+        return hits is null ? bm25 : retriever.Merge(retriever.QueryOf(need), kind, bm25, hits, K, terms);
     }
 
     /// <summary>

@@ -178,7 +178,7 @@ public sealed class RecordStore(MatchingDatabase database)
         if (ids.Count == 0) return found;
         using var connection = Database.Open();
         foreach (var chunk in ids.Distinct().Chunk(500))
-            found.UnionWith(connection.Query<string>(Database.Sql($"SELECT id FROM {Table(kind)} WHERE id IN @chunk"), new { chunk }));
+            found.UnionWith(connection.Query<string>(Database.SqlOfLists($"SELECT id FROM {Table(kind)} WHERE id IN @chunk"), new { chunk = Database.List(chunk) }));
         return found;
     }
 
@@ -197,7 +197,7 @@ public sealed class RecordStore(MatchingDatabase database)
         if (ids.Count == 0) return found;
         using var connection = Database.Open();
         foreach (var chunk in ids.Distinct().Chunk(500))
-            foreach (var (id, organisation) in connection.Query<(string, string?)>(Database.Sql($"SELECT id, organisation_id FROM {Table(kind)} WHERE id IN @chunk"), new { chunk }))
+            foreach (var (id, organisation) in connection.Query<(string, string?)>(Database.SqlOfLists($"SELECT id, organisation_id FROM {Table(kind)} WHERE id IN @chunk"), new { chunk = Database.List(chunk) }))
                 found[id] = organisation;
         return found;
     }
@@ -207,9 +207,8 @@ public sealed class RecordStore(MatchingDatabase database)
         var rows = new List<TRow>(ids.Count);
         if (ids.Count == 0) return rows;
         using var connection = Database.Open();
-        // Chunked: SQLite limits bound parameters per statement.
         foreach (var chunk in ids.Distinct().Chunk(500))
-            rows.AddRange(connection.Query<TRow>(Database.Sql($"SELECT {columns} FROM {table} WHERE id IN @chunk"), new { chunk }));
+            rows.AddRange(connection.Query<TRow>(Database.SqlOfLists($"SELECT {columns} FROM {table} WHERE id IN @chunk"), new { chunk = Database.List(chunk) }));
         return rows;
     }
 

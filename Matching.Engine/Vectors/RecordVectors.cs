@@ -36,8 +36,8 @@ public sealed class RecordVectors(MatchingDatabase database)
         using var connection = database.Open();
         foreach (var chunk in ids.Distinct().Chunk(Chunk))
             foreach (var (model, id, hash, blob) in connection.Query<(string, string, string, byte[])>(
-                         database.Sql("SELECT model, id, text_hash, vector FROM record_vectors WHERE kind = @kind AND model IN @models AND id IN @chunk"),
-                         new { kind = kind.Name(), models = found.Keys.ToArray(), chunk }))
+                         database.SqlOfLists("SELECT model, id, text_hash, vector FROM record_vectors WHERE kind = @kind AND model IN @models AND id IN @chunk"),
+                         new { kind = kind.Name(), models = database.List(found.Keys), chunk = database.List(chunk) }))
                 found[model][id] = new StoredVector(id, hash, MemoryMarshal.Cast<byte, float>(blob).ToArray());
         return found;
     }
@@ -50,8 +50,8 @@ public sealed class RecordVectors(MatchingDatabase database)
         using var connection = database.Open();
         foreach (var chunk in ids.Distinct().Chunk(Chunk))
             foreach (var (id, hash) in connection.Query<(string, string)>(
-                         database.Sql("SELECT id, text_hash FROM record_vectors WHERE kind = @kind AND model = @model AND id IN @chunk"),
-                         new { kind = kind.Name(), model, chunk }))
+                         database.SqlOfLists("SELECT id, text_hash FROM record_vectors WHERE kind = @kind AND model = @model AND id IN @chunk"),
+                         new { kind = kind.Name(), model, chunk = database.List(chunk) }))
                 found[id] = hash;
         return found;
     }

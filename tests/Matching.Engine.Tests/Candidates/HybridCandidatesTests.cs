@@ -47,6 +47,46 @@ public sealed class HybridCandidatesTests : IDisposable
     }
 
     [Fact]
+    public void TheDenseList_OfManyRealisticVectors_IsTheExactTopK()
+    {
+        // 512-dimensional unit vectors that share a common direction, as a sentence encoder's do (cosines between
+        // unrelated texts of one language sit around 0.3–0.6, so the hundredth and the four-hundredth are close): the
+        // quantised scan's shortlist must still hold the exact top 100, each with its exact score.
+        var random = new Random(11);
+        var common = Enumerable.Range(0, 512).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] Realistic() => Unit(common.Select(c => c + 1.2f * ((float)random.NextDouble() - 0.5f)).ToArray());
+        var rows = Enumerable.Range(0, 20_000).Select(i => new StoredVector($"r-{i:D5}", "", Realistic())).ToList();
+        var index = new DenseIndex(512);
+        index.Put(rows);
+        for (var q = 0; q < 5; q++)
+        {
+            var query = Realistic();
+            var expected = rows.Select(r => (r.Id, Score: System.Numerics.Tensors.TensorPrimitives.Dot(r.Vector, query)))
+                .OrderByDescending(x => x.Score).ThenBy(x => x.Id, StringComparer.Ordinal).Take(100).ToList();
+            var top = index.Top(query, 100);
+            Assert.Equal(expected.Select(x => x.Id), top.Select(h => h.Id));
+            Assert.Equal(expected.Select(x => x.Score), top.Select(h => h.Score));
+        }
+        Assert.Same(rows[42].Vector, index.Get(rows[42].Id));
+        Assert.Null(index.Get("absent"));
+    }
+
+    [Fact]
+    public void Int8DotProducts_SumInThirtyTwoBits_AtEveryLength()
+    {
+        var random = new Random(3);
+        foreach (var length in new[] { 1, 15, 16, 31, 32, 33, 384, 512, 515 })
+        {
+            var a = Enumerable.Range(0, length).Select(_ => (sbyte)random.Next(-127, 128)).ToArray();
+            var b = Enumerable.Range(0, length).Select(_ => (sbyte)random.Next(-127, 128)).ToArray();
+            Assert.Equal(a.Zip(b, (x, y) => x * y).Sum(), Int8.Dot(a, b));
+        }
+        var extreme = Enumerable.Repeat((sbyte)-127, 512).ToArray();
+        Assert.Equal(512 * 127 * 127, Int8.Dot(extreme, extreme));
+        Assert.Throws<ArgumentException>(() => Int8.Dot(new sbyte[4], new sbyte[5]));
+    }
+
+    [Fact]
     public void TheDenseIndexes_SeeVectorsWrittenSinceTheirLastLook()
     {
         var vectors = new RecordVectors(_data.Database);

@@ -55,6 +55,24 @@ public class StorageProviderTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public void ListsBoundAsOneParameter_FindExactlyTheirValues_WhateverCharactersTheyHold(DatabaseProvider provider)
+    {
+        using var data = new TempDataDirectory(provider);
+        var ids = new[] { "r-1", "含\"引号\"的编号", "back\\slash", "it's", "r-1 ", "😀", "" };
+        var vectors = new RecordVectors(data.Database);
+        vectors.Put(RecordKind.Result, "m", ids.Select((id, i) => new StoredVector(id, "h" + i, [i, 1f])));
+        vectors.Put(RecordKind.Result, "other", [new StoredVector("r-1", "x", [9f])]);
+        // Each stored id reads back its own row; an id that differs by a space, or is absent, reads nothing.
+        var found = vectors.Get(RecordKind.Result, ["m"], [.. ids, "r-2", "R-1"])["m"];
+        Assert.Equal(ids.Order(StringComparer.Ordinal), found.Keys.Order(StringComparer.Ordinal));
+        for (var i = 0; i < ids.Length; i++) Assert.Equal([i, 1f], found[ids[i]].Vector);
+        Assert.Equal(ids.Length, vectors.Hashes(RecordKind.Result, "m", ids).Count);
+        Assert.All(vectors.Get(RecordKind.Result, ["m", "other"], []).Values, Assert.Empty);
+        Assert.Equal(["x"], vectors.Get(RecordKind.Result, ["m", "other"], ["r-1"])["other"].Values.Select(v => v.TextHash));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public void TheDemoImport_ReadsBackTheSameFromEitherProvider(DatabaseProvider provider)
     {
         using var reference = new TempDataDirectory();
