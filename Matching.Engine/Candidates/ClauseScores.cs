@@ -55,4 +55,22 @@ public static class ClauseScores
             for (var i = 0; i < local.Length; i++) result[leaf.DocBase + local[i]] = rows[i];
         return result;
     }
+
+    /// <summary>
+    /// Each clause's highest possible score: its term's idf × the clause's boost × (k1 + 1), what BM25 approaches as
+    /// the term fills a document. Their sum bounds a document's score under the query, whichever the list, so a score
+    /// over it compares across needs. Lucene's BM25 idf: ln(1 + (N − df + 0.5) / (df + 0.5)).
+    /// </summary>
+    public static float[] Bounds(IndexSearcher searcher, TermsQuery query, TermStates? terms = null)
+    {
+        terms ??= new TermStates();
+        var documents = searcher.IndexReader.MaxDoc;
+        return query.Clauses.Select(c =>
+        {
+            if (c.Boost <= 0) return 0f;
+            var df = terms.Of(searcher, new Term(c.Field, c.Term)).DocFreq;
+            var idf = Math.Log(1 + (documents - df + 0.5) / (df + 0.5));
+            return (float)(idf * c.Boost * (Index.RecordIndex.K1Of(c.Field) + 1));
+        }).ToArray();
+    }
 }

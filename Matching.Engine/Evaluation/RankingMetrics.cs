@@ -52,4 +52,34 @@ public static class RankingMetrics
         Array.Sort(means);
         return (diff.Average(), means[(int)(0.025 * samples)], means[(int)(0.975 * samples) - 1]);
     }
+
+    /// <summary>
+    /// The area under the ROC curve: the chance that a relevant item scores above an irrelevant one (ties count
+    /// half; Mann–Whitney by ranks). 0.5 when one class is absent.
+    /// </summary>
+    public static double Auc(IReadOnlyList<double> scores, IReadOnlyList<bool> relevant)
+    {
+        if (scores.Count != relevant.Count) throw new ArgumentException("scores and labels must pair up");
+        var order = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();
+        double positives = 0, rankSum = 0;
+        for (var start = 0; start < order.Length;)
+        {
+            var end = start;
+            while (end + 1 < order.Length && scores[order[end + 1]] == scores[order[start]]) end++;
+            var midRank = (start + end) / 2.0 + 1;
+            for (var j = start; j <= end; j++)
+                if (relevant[order[j]])
+                {
+                    positives++;
+                    rankSum += midRank;
+                }
+            start = end + 1;
+        }
+        var negatives = scores.Count - positives;
+        return positives == 0 || negatives == 0 ? 0.5 : (rankSum - positives * (positives + 1) / 2) / (positives * negatives);
+    }
+
+    /// <summary>Mean log loss of probabilities against labels (each clipped to [10⁻⁶, 1 − 10⁻⁶]).</summary>
+    public static double LogLoss(IReadOnlyList<double> probabilities, IReadOnlyList<bool> relevant) =>
+        probabilities.Count == 0 ? 0 : probabilities.Select((p, i) => Math.Clamp(p, 1e-6, 1 - 1e-6) is var q && relevant[i] ? -Math.Log(q) : -Math.Log(1 - q)).Average();
 }

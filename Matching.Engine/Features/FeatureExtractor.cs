@@ -48,6 +48,8 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         TermsQuery clauses = null!;
         Dictionary<string, float[]> scores = null!;
         Dictionary<string, float> bigramScores = null!;
+        float[] bounds = null!;
+        var bigramBound = 0f;
         List<TextVectors?> theirVectors = null!;
         // One searcher for both index reads (it is safe to share), so they see the same version of the index.
         using var lease = indexes[kind].Acquire();
@@ -65,6 +67,7 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
                 clauses = new TermsQuery(terms, FeatureFields);
                 var byDoc = ClauseScores.Of(lease.Searcher, clauses, docs.Values, termStates);
                 scores = docs.ToDictionary(d => d.Key, d => byDoc[d.Value]);
+                bounds = ClauseScores.Bounds(lease.Searcher, clauses, termStates);
             },
             () =>
             {
@@ -75,8 +78,10 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
                     bigramScores = [];
                     return;
                 }
-                var byPairs = ClauseScores.Of(lease.Searcher, new TermsQuery(pairs.ToDictionary(p => p, _ => 1f), BigramFields), docs.Values, termStates);
+                var pairQuery = new TermsQuery(pairs.ToDictionary(p => p, _ => 1f), BigramFields);
+                var byPairs = ClauseScores.Of(lease.Searcher, pairQuery, docs.Values, termStates);
                 bigramScores = docs.ToDictionary(d => d.Key, d => byPairs[d.Value].Sum());
+                bigramBound = ClauseScores.Bounds(lease.Searcher, pairQuery, termStates).Sum();
             },
             () => theirVectors = candidates.Select(c => candidateVectors?.Invoke(c.Id)).ToList());
         var needOrganisation = need.Organisation is { } no ? organisations.GetValueOrDefault(no) : null;
@@ -103,6 +108,7 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
         // Each clause's field and term weight, looked up once rather than per candidate.
         var clauseField = clauses.Clauses.Select(c => c.Field == IndexDocuments.All ? 0 : c.Field == IndexDocuments.Title ? 1 : c.Field == IndexDocuments.Keywords ? 2 : -1).ToArray();
         var clauseWeight = clauses.Clauses.Select(c => terms[c.Term]).ToArray();
+        var allBound = bounds.Where((_, i) => clauseField[i] == 0).Sum();
 
         // The candidates' rows are independent: computed side by side on the machine's cores (the calling thread
         // takes ranges too), each writing its own row.
@@ -120,13 +126,16 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
                 v[n++] = c.DenseOnly(k) ? 1 : 0;
                 v[n++] = 100f / (RrfK + c.Rank) + 100f / (RrfK + denseRank);
                 v[n++] = (float)c.NormalisedScore;
-                var field = FieldSums(scores.GetValueOrDefault(c.Id), clauseField, clauseWeight);
+                var field = FieldSums(scores.GetValueOrDefault(c.Id), clauseField, clauseWeight, bounds);
                 v[n++] = field.All;
                 v[n++] = field.Title;
                 v[n++] = field.Keywords;
                 v[n++] = bigramScores.GetValueOrDefault(c.Id);
                 v[n++] = totalWeight > 0 ? field.PresentAll / totalWeight : 0;
                 v[n++] = totalWeight > 0 ? field.PresentTitle / totalWeight : 0;
+                v[n++] = allBound > 0 ? field.All / allBound : 0;
+                v[n++] = allBound > 0 ? field.PresentAllBound / allBound : 0;
+                v[n++] = bigramBound > 0 ? bigramScores.GetValueOrDefault(c.Id) / bigramBound : 0;
                 facts.TryGetValue(c.Id, out var r);
                 var organisation = r?.Organisation is { } o ? organisations.GetValueOrDefault(o) : null;
                 n = Pair(v, n, PairFeatures.KeywordOverlap(need.Keywords, r?.Keywords));
@@ -217,20 +226,26 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
 
     /// <summary>
     /// One candidate's clause scores summed per field (the per-field BM25 features, in clause order), and the summed
-    /// weight of the need's terms found in the whole text and in the title (a term scores above 0 exactly where it occurs).
+    /// weight of the need's terms found in the whole text and in the title (a term scores above 0 exactly where it occurs),
+    /// and the summed score bounds of the whole-text clauses found.
     /// </summary>
-    private static (float All, float Title, float Keywords, float PresentAll, float PresentTitle) FieldSums(float[]? scores, int[] field, float[] weight)
+    private static (float All, float Title, float Keywords, float PresentAll, float PresentTitle, float PresentAllBound) FieldSums(float[]? scores, int[] field, float[] weight,
+        float[] bounds)
     {
         if (scores is null) return default;
         double all = 0, title = 0, keywords = 0;
-        float presentAll = 0, presentTitle = 0;
+        float presentAll = 0, presentTitle = 0, presentAllBound = 0;
         for (var i = 0; i < scores.Length; i++)
         {
             switch (field[i])
             {
                 case 0:
                     all += scores[i];
-                    if (scores[i] > 0) presentAll += weight[i];
+                    if (scores[i] > 0)
+                    {
+                        presentAll += weight[i];
+                        presentAllBound += bounds[i];
+                    }
                     break;
                 case 1:
                     title += scores[i];
@@ -241,7 +256,7 @@ public sealed class FeatureExtractor(IndexSet indexes, RecordStore store, Candid
                     break;
             }
         }
-        return ((float)all, (float)title, (float)keywords, presentAll, presentTitle);
+        return ((float)all, (float)title, (float)keywords, presentAll, presentTitle, presentAllBound);
     }
 
     /// <summary>Folded CJK character bigrams of a text.</summary>

@@ -25,6 +25,9 @@ public static class FeatureSchema
         "bm25_bigrams",       // BM25 of the need's distinct CJK character pairs on the whole text's pairs (no segmentation; 0 for English)
         "coverage",           // share of the need's term weight found in the candidate
         "coverage_title",     // share found in the candidate's title
+        "bm25_ratio",         // bm25_all over its bound for this need (each term's idf × weight × (k1 + 1)): compares across needs
+        "coverage_idf",       // share of the need's idf-weighted terms found in the candidate's whole text
+        "bigram_ratio",       // bm25_bigrams over its bound for this need (0 for English)
         "keyword_overlap", "has_keyword_overlap",
         "industry_distance", "has_industry_distance",
         "maturity_gap", "has_maturity_gap",

@@ -41,10 +41,15 @@ public sealed class RecordIndex : IDisposable
     /// <summary>The similarity for writing and searching.</summary>
     public static readonly Similarity Bm25 = new Bm25PerField();
 
+    /// <summary>BM25's term-frequency saturation k1 in a field (the whole-text field is tuned; the others keep Lucene's default).</summary>
+    public static float K1Of(string field) => field == IndexDocuments.All ? AllK1 : DefaultK1;
+
+    private const float AllK1 = 0.9f, AllB = 0.4f, DefaultK1 = 1.2f;
+
     private sealed class Bm25PerField : PerFieldSimilarityWrapper
     {
-        private readonly Similarity _all = new BM25Similarity(0.9f, 0.4f);
-        private readonly Similarity _other = new BM25Similarity();
+        private readonly Similarity _all = new BM25Similarity(AllK1, AllB);
+        private readonly Similarity _other = new BM25Similarity(DefaultK1, 0.75f);
         public override Similarity Get(string name) => name == IndexDocuments.All ? _all : _other;
     }
 

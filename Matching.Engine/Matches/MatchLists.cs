@@ -113,7 +113,8 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
     {
         var terms = new TermStates();
         var results = scorer.Score(bundle, need, RecordKind.Result, scorer.Candidates(bundle, need, RecordKind.Result, terms), terms);
-        var topResults = results.OrderByDescending(r => r.Score).ThenByDescending(r => r.Raw).ThenBy(r => r.Candidate.Rank).Take(depth).ToList();
+        // The ranker orders the list; the number shown beside each entry is its absolute score (models/README.md).
+        var topResults = results.OrderByDescending(r => r.Raw).ThenByDescending(r => r.Score).ThenBy(r => r.Candidate.Rank).Take(depth).ToList();
         var experts = scorer.ScoreExperts(bundle, need, scorer.Candidates(bundle, need, RecordKind.Expert, terms), results, terms);
         var topExperts = experts.OrderByDescending(e => e.Score).ThenByDescending(e => e.Profile.Raw).ThenBy(e => e.Profile.Candidate.Rank).Take(depth).ToList();
         // The first entries carry their snippets, highlighted under the need's rule, so serving them highlights nothing.
@@ -135,7 +136,7 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
     private IReadOnlyList<Reason>? Reasons(ModelBundle bundle, TechNeed need, RecordKind kind, ScoredCandidate scored, Dictionary<string, IReadOnlyList<Snippet>> snippets)
     {
         if (explainer is null) return null;
-        var contributions = bundle.For(scored.Features).Ranker.Contributions(scored.Features);
+        var contributions = bundle.For(scored.Features).Contributions(scored.Features);
         var matched = Explainer.MatchedTerms(snippets.GetValueOrDefault(scored.Candidate.Id) ?? []);
         return explainer.Reasons(need.PublicView(), kind, scored.Candidate.Id, scored.Features, contributions, matched,
             Explainer.SharesFewWords(scored.Features) ? explainer.ClosestSentence(bundle, need, kind, scored.Candidate.Id) : null);

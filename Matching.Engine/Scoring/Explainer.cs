@@ -48,7 +48,7 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
     /// <summary>The feature groups a reason speaks for, in <see cref="FeatureSchema"/> names.</summary>
     public static readonly IReadOnlyList<(string Topic, string[] Features)> Groups =
     [
-        ("text", ["bm25", "rank", "norm_score", "bm25_all", "coverage", "rrf"]),
+        ("text", ["bm25", "rank", "norm_score", "bm25_all", "coverage", "rrf", "bm25_ratio", "coverage_idf"]),
         ("title", ["bm25_title", "coverage_title"]),
         ("keywords", ["bm25_keywords", "keyword_overlap", "has_keyword_overlap"]),
         ("industry", ["industry_distance", "has_industry_distance"]),
@@ -62,7 +62,7 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
         ("semantic", ["embedding_cosine", "has_embedding_cosine", "embedding_prf", "dense_rank", "dense_only"]),
         ("passage", ["passage_cosine", "has_passage_cosine", "passage_gap"]),
         ("topic", ["topic_cosine", "has_topic_cosine"]),
-        ("characters", ["bigram_dice", "bm25_bigrams"]),
+        ("characters", ["bigram_dice", "bm25_bigrams", "bigram_ratio"]),
         ("shape", ["cjk_share", "need_terms", "title_chars", "body_chars"]),
     ];
 
@@ -87,7 +87,7 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
             if (combined.BestResultId is { } best && store.GetResult(best) is { } result)
                 evidence = new Evidence(best, result.Title, combined.BestResult);
         }
-        var contributions = bundle.For(scored.Features).Ranker.Contributions(scored.Features);
+        var contributions = bundle.For(scored.Features).Contributions(scored.Features);
         var matched = MatchedTerms(candidate.Snippets);
         var reasons = Reasons(need.PublicView(), kind.Value, candidateId, scored.Features, contributions, matched,
             SharesFewWords(scored.Features) ? ClosestSentence(bundle, need, kind.Value, candidateId) : null);

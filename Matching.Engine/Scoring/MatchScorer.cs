@@ -85,7 +85,7 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
         var rows = features.For(kind, need, candidates, K, needVectors, lookup, terms);
         var language = bundle.For(rows[0]);
         var raw = language.Ranker.Score(rows);
-        var calibrated = language.Calibrate(raw);
+        var calibrated = language.Scores(rows, raw);
         return candidates.Select((c, i) => new ScoredCandidate(c, rows[i], raw[i], calibrated[i])).ToList();
     }
 

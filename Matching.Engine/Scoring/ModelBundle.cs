@@ -24,6 +24,12 @@ public sealed record ModelManifest
     /// <summary>Candidates per need from the dense list, merged with the BM25 top K (0: BM25 only, as models before hybrid candidates).</summary>
     public int DenseCandidates { get; init; }
     public RankerHyperParameters Ranker { get; init; } = new();
+    /// <summary>
+    /// The features of the absolute scorer (absolute-{lang}.zip, absolute-calibration-{lang}.json), or null for a
+    /// model without one (its shown score is the ranker's calibrated score).
+    /// </summary>
+    public IReadOnlyList<string>? AbsoluteFeatures { get; init; }
+    public RankerHyperParameters? Absolute { get; init; }
     /// <summary>Languages whose ranker was trained with other hyper-parameters than <see cref="Ranker"/>.</summary>
     public IReadOnlyDictionary<string, RankerHyperParameters>? RankerByLanguage { get; init; }
     public TopicHyperParameters? Topics { get; init; }
@@ -45,11 +51,20 @@ public sealed record ModelManifest
     public string TopicKey => $"topics:{Version}";
 }
 
-/// <summary>A ranker and its calibrator for the needs of one language.</summary>
-public sealed record LanguageScorer(string Language, RankerModel Ranker, IsotonicCalibrator Calibrator)
+/// <summary>
+/// The scorers of one language's needs: the ranker (which orders a need's list), its isotonic calibrator, and — in
+/// models that have one — the absolute scorer, whose P(graded ≥ 1) is the number shown, stored and summed.
+/// </summary>
+public sealed record LanguageScorer(string Language, RankerModel Ranker, IsotonicCalibrator Calibrator, AbsoluteScorer? Absolute = null)
 {
-    /// <summary>Calibrated 0–1 match scores of raw ranker scores.</summary>
+    /// <summary>Calibrated 0–1 scores of raw ranker scores (models without an absolute scorer show these).</summary>
     public double[] Calibrate(IReadOnlyList<float> raw) => raw.Select(s => Math.Round(Calibrator.Calibrate(s), 4)).ToArray();
+
+    /// <summary>The 0–1 match scores of a need's rows: the absolute scorer's when there is one, else the ranker's calibrated scores.</summary>
+    public double[] Scores(IReadOnlyList<float[]> rows, IReadOnlyList<float> raw) => Absolute is { } a ? a.Probabilities(rows) : Calibrate(raw);
+
+    /// <summary>How each feature moved the shown score of a pair (the absolute scorer's margin, else the ranker's score): what its reasons speak for.</summary>
+    public float[] Contributions(float[] row) => Absolute?.Contributions(row) ?? Ranker.Contributions(row);
 }
 
 /// <summary>
@@ -83,11 +98,14 @@ public sealed class ModelBundle
     /// The match floor of calibrated scorers: the lowest calibrated score at which any language's out-of-fold
     /// P(grade ≥ 1) reaches 0.5 (their highest score when none does: then nothing is a strong match).
     /// </summary>
+    /// <remarks>An absolute scorer's value is P(graded ≥ 1) itself, so its floor is 0.5.</remarks>
     public static double FloorOf(IEnumerable<LanguageScorer> scorers) =>
-        Math.Round(scorers.Select(s => s.Calibrator.Reaching(0.5) ?? s.Calibrator.Probabilities.DefaultIfEmpty(1).Max()).DefaultIfEmpty(0.5).Min(), 4);
+        Math.Round(scorers.Select(s => s.Absolute is not null ? 0.5 : s.Calibrator.Reaching(0.5) ?? s.Calibrator.Probabilities.DefaultIfEmpty(1).Max()).DefaultIfEmpty(0.5).Min(), 4);
 
     public static string RankerFile(string language) => $"ranker-{language}.zip";
     public static string CalibrationFile(string language) => $"calibration-{language}.json";
+    public static string AbsoluteFile(string language) => $"absolute-{language}.zip";
+    public static string AbsoluteCalibrationFile(string language) => $"absolute-calibration-{language}.json";
 
     /// <summary>The language of a need, from its feature vector (every row of a need carries its CJK share).</summary>
     public static string LanguageOf(float[] features) => features[CjkFeature] >= ChineseShare ? "zh" : "en";
@@ -115,9 +133,23 @@ public sealed class ModelBundle
             Manifest = manifest,
             Scorers = manifest.Languages.Select(language => new LanguageScorer(language,
                 RankerModel.Load(Path.Combine(folder, RankerFile(language))),
-                IsotonicCalibrator.FromJson(File.ReadAllText(Path.Combine(folder, CalibrationFile(language)))))).ToList(),
+                IsotonicCalibrator.FromJson(File.ReadAllText(Path.Combine(folder, CalibrationFile(language)))),
+                LoadAbsolute(folder, manifest, language))).ToList(),
             Topics = File.Exists(topics) ? TopicModel.Load(topics, analyzer) : null,
         };
+    }
+
+    /// <summary>A language's absolute scorer, when the manifest says the model has them and its files are there (its feature list must be this build's).</summary>
+    private static AbsoluteScorer? LoadAbsolute(string folder, ModelManifest manifest, string language)
+    {
+        if (manifest.AbsoluteFeatures is not { } names) return null;
+        if (!names.SequenceEqual(Scoring.AbsoluteFeatures.Names))
+            throw new InvalidDataException($"{folder}: the absolute scorer was trained on features [{string.Join(", ", names)}], " +
+                                           $"this build computes [{string.Join(", ", Scoring.AbsoluteFeatures.Names)}]; retrain it");
+        var model = Path.Combine(folder, AbsoluteFile(language));
+        var calibration = Path.Combine(folder, AbsoluteCalibrationFile(language));
+        // A language kept from an older model by a retrain has none: it shows its ranker's calibrated score.
+        return File.Exists(model) && File.Exists(calibration) ? AbsoluteScorer.Load(model, calibration) : null;
     }
 
     public void Save(string folder)
@@ -127,6 +159,7 @@ public sealed class ModelBundle
         {
             scorer.Ranker.Save(Path.Combine(folder, RankerFile(scorer.Language)));
             File.WriteAllText(Path.Combine(folder, CalibrationFile(scorer.Language)), scorer.Calibrator.ToJson());
+            scorer.Absolute?.Save(Path.Combine(folder, AbsoluteFile(scorer.Language)), Path.Combine(folder, AbsoluteCalibrationFile(scorer.Language)));
         }
         Topics?.Save(Path.Combine(folder, TopicsFile));
         File.WriteAllText(Path.Combine(folder, ManifestFile), JsonSerializer.Serialize(Manifest, Json));

@@ -21,8 +21,9 @@ public static class ModelTrainer
 
     /// <summary>One calibrated scorer per language present in <paramref name="rows"/>, with their cross-validated figures in <paramref name="metrics"/>.</summary>
     /// <remarks><paramref name="byLanguage"/> gives a language its own hyper-parameters (else <paramref name="hp"/>).</remarks>
+    /// <remarks>With <paramref name="absolute"/>, each language also gets an absolute scorer (<see cref="TrainAbsolute"/>).</remarks>
     public static List<LanguageScorer> Train(List<RankingRow> rows, RankerHyperParameters hp, Func<string, string> foldKey, IDictionary<string, double> metrics, Action<string>? log = null,
-        IReadOnlyDictionary<string, RankerHyperParameters>? byLanguage = null)
+        IReadOnlyDictionary<string, RankerHyperParameters>? byLanguage = null, RankerHyperParameters? absolute = null)
     {
         var scorers = new List<LanguageScorer>();
         foreach (var language in rows.GroupBy(r => ModelBundle.LanguageOf(r.Features)).OrderBy(g => g.Key == "en" ? 0 : 1))
@@ -34,7 +35,11 @@ public static class ModelTrainer
             metrics[$"cv5_ndcg10_{language.Key}_bm25"] = cv.Bm25;
             metrics[$"cv5_ndcg10_{language.Key}_model"] = cv.Model;
             var calibrator = IsotonicCalibrator.Fit(cv.OutOfFold.Select(x => (double)x.Score).ToList(), cv.OutOfFold.Select(x => x.Label > 0).ToList());
-            scorers.Add(new LanguageScorer(language.Key, RankerModel.Train(languageRows, languageHp), calibrator));
+            // Pooled across needs, how well each number sorts relevant pairs above the rest (what a score that means
+            // the same for every need has to do): the ranker's, and the absolute scorer's below.
+            metrics[$"cv5_pooled_auc_{language.Key}_ranker"] = RankingMetrics.Auc(cv.OutOfFold.Select(x => (double)x.Score).ToList(), cv.OutOfFold.Select(x => x.Label > 0).ToList());
+            var absoluteScorer = absolute is null ? null : TrainAbsolute(languageRows, absolute, CalibrationFolds, foldKey, language.Key, metrics, log);
+            scorers.Add(new LanguageScorer(language.Key, RankerModel.Train(languageRows, languageHp), calibrator, absoluteScorer));
         }
         return scorers;
     }
@@ -80,6 +85,52 @@ public static class ModelTrainer
         log?.Invoke($"cv ndcg@10 bm25={bm25.Average():F4} model={learned.Average():F4} (difference {difference.Mean:+0.0000;-0.0000}, 95% {difference.Low:+0.0000;-0.0000} … {difference.High:+0.0000;-0.0000})");
         return new CrossValidation(outOfFold, bm25.Average(), learned.Average(), bm25.Count,
             bySource.ToDictionary(x => x.Key, x => (x.Value.Bm25.Average(), x.Value.Model.Average(), x.Value.Bm25.Count)), difference);
+    }
+
+    /// <summary>
+    /// The absolute scorer of one language's rows: out of fold (the same folds as the ranker's), the classifier's
+    /// margins are collected and a Platt curve fitted on them; the classifier is then trained on all rows. Logs and
+    /// records the out-of-fold figures: pooled AUC, log loss, and nDCG@10 of each need's list ordered by it.
+    /// </summary>
+    public static AbsoluteScorer TrainAbsolute(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey, string language,
+        IDictionary<string, double> metrics, Action<string>? log = null)
+    {
+        var groups = rows.GroupBy(r => r.GroupId).Select(g => (Rows: g.ToList(), Fold: FoldOf(foldKey(g.Key), folds))).ToList();
+        var margins = new List<double>();
+        var relevant = new List<bool>();
+        var byGroup = new List<(List<RankingRow> Rows, float[] Margins)>();
+        for (var f = 0; f < folds; f++)
+        {
+            var training = groups.Where(g => g.Fold != f).SelectMany(g => g.Rows).ToList();
+            var scored = groups.Where(g => g.Fold == f).ToList();
+            if (scored.Count == 0 || !training.Any(r => r.Label >= 1) || training.All(r => r.Label >= 1)) continue;
+            var model = AbsoluteScorer.Train(training, hp);
+            foreach (var g in scored)
+            {
+                var m = model.Margins(g.Rows.Select(r => r.Features).ToList());
+                byGroup.Add((g.Rows, m));
+                margins.AddRange(m.Select(x => (double)x));
+                relevant.AddRange(g.Rows.Select(r => r.Label >= 1));
+            }
+        }
+        var calibrator = margins.Count > 0 && relevant.Contains(true) && relevant.Contains(false) ? PlattCalibrator.Fit(margins, relevant) : PlattCalibrator.Identity;
+        if (margins.Count > 0)
+        {
+            var probabilities = margins.Select(calibrator.Calibrate).ToList();
+            var ndcg = byGroup.Where(g => g.Rows.Any(r => r.Label > 0)).Select(g =>
+            {
+                var judged = g.Rows.Select((r, i) => (Id: i.ToString(CultureInfo.InvariantCulture), r.Label)).Where(x => x.Label > 0).ToDictionary(x => x.Id, x => (int)x.Label);
+                var order = Enumerable.Range(0, g.Rows.Count).OrderByDescending(i => g.Margins[i]).ThenBy(i => i).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+                return RankingMetrics.Ndcg(order, judged, 10);
+            }).DefaultIfEmpty(0).Average();
+            metrics[$"cv5_pooled_auc_{language}_absolute"] = RankingMetrics.Auc(margins, relevant);
+            metrics[$"cv5_logloss_{language}_absolute"] = RankingMetrics.LogLoss(probabilities, relevant);
+            metrics[$"cv5_ndcg10_{language}_absolute"] = ndcg;
+            log?.Invoke($"absolute {language}: out of fold over {margins.Count:N0} pairs, pooled AUC {metrics[$"cv5_pooled_auc_{language}_absolute"]:F4} " +
+                        $"(ranker's {(metrics.TryGetValue($"cv5_pooled_auc_{language}_ranker", out var rankerAuc) ? rankerAuc : double.NaN):F4}), log loss {metrics[$"cv5_logloss_{language}_absolute"]:F4}, " +
+                        $"nDCG@10 ordered by it {ndcg:F4}; Platt A={calibrator.A:F4} B={calibrator.B:F4}");
+        }
+        return AbsoluteScorer.Train(rows, hp, calibrator);
     }
 
     /// <summary>The fold of a group: a hash of its fold key (the same rule as <see cref="CrossValidate"/>).</summary>

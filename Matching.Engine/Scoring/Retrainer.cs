@@ -110,7 +110,8 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
         var metrics = new Dictionary<string, double>();
         // Each language with the hyper-parameters the active model chose for it (the Chinese ranker's smaller trees).
         var byLanguage = activeBundle?.Manifest.RankerByLanguage;
-        var scorers = ModelTrainer.Train(rows, HyperParameters, group => foldKeys.GetValueOrDefault(group) ?? group[(group.IndexOf(':') + 1)..], metrics, log, byLanguage);
+        var absolute = activeBundle?.Manifest.Absolute ?? AbsoluteScorer.DefaultHyperParameters;
+        var scorers = ModelTrainer.Train(rows, HyperParameters, group => foldKeys.GetValueOrDefault(group) ?? group[(group.IndexOf(':') + 1)..], metrics, log, byLanguage, absolute);
         // A language without judgements here (English, trained on a benchmark) keeps the active model's ranker.
         foreach (var kept in activeBundle?.Scorers.Where(s => scorers.All(n => n.Language != s.Language)) ?? [])
         {
@@ -125,7 +126,8 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
             {
                 Version = version, TrainedAt = DateTimeOffset.UtcNow, Features = FeatureSchema.Names, EmbeddingModel = VectorModels.MiniLm,
                 EmbeddingMaxTokens = encoders.EnglishMaxTokens, ChineseEmbeddingModel = encoders.ChineseModel, ChineseEmbeddingMaxTokens = encoders.ChineseMaxTokens,
-                DenseCandidates = encoders.DenseK, RankerByLanguage = byLanguage, Ranker = HyperParameters, Topics = topics, Data = data, Metrics = metrics, MatchFloor = ModelBundle.FloorOf(scorers),
+                DenseCandidates = encoders.DenseK, RankerByLanguage = byLanguage, Ranker = HyperParameters, Topics = topics,
+                AbsoluteFeatures = AbsoluteFeatures.Names, Absolute = absolute, Data = data, Metrics = metrics, MatchFloor = ModelBundle.FloorOf(scorers),
                 Languages = scorers.OrderBy(s => s.Language == (activeBundle?.Manifest.Languages.FirstOrDefault() ?? s.Language) ? 0 : 1).Select(s => s.Language).ToList(),
             },
             Scorers = scorers, Topics = workspace.Topics,

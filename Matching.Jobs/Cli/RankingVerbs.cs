@@ -151,7 +151,8 @@ internal static class RankingVerbs
                         ModelTrainer.CrossValidate(language.ToList(), byLanguage.GetValueOrDefault(language.Key) ?? hp, n, FoldKey, Console.WriteLine);
                     return 0;
                 }
-                var scorers = ModelTrainer.Train(rows, hp, FoldKey, metrics, Console.WriteLine, byLanguage);
+                var absolute = AbsoluteScorer.DefaultHyperParameters;
+                var scorers = ModelTrainer.Train(rows, hp, FoldKey, metrics, Console.WriteLine, byLanguage, absolute);
                 if (servingTopics is null && dataset is not null)
                     servingTopics = TopicModel.Fit(dataset.Corpus.Select(BeirWorkspace.EmbeddingText), Analyzer(), topicParameters);
                 var bundle = new ModelBundle
@@ -161,6 +162,7 @@ internal static class RankingVerbs
                         Version = parse.GetValue(version)!, TrainedAt = DateTimeOffset.UtcNow, Features = FeatureSchema.Names,
                         EmbeddingModel = VectorModels.MiniLm, EmbeddingMaxTokens = tokens, ChineseEmbeddingModel = encoders.ChineseModel,
                         ChineseEmbeddingMaxTokens = encoders.ChineseMaxTokens, DenseCandidates = encoders.DenseK, Ranker = hp, RankerByLanguage = byLanguage, Topics = topicParameters,
+                        AbsoluteFeatures = AbsoluteFeatures.Names, Absolute = absolute,
                         Languages = scorers.Select(x => x.Language).ToList(), Data = dataSummary, Metrics = metrics, MatchFloor = ModelBundle.FloorOf(scorers),
                     },
                     Scorers = scorers, Topics = servingTopics,
