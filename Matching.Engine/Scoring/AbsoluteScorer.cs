@@ -17,6 +17,7 @@ public static class AbsoluteFeatures
 {
     public static readonly IReadOnlyList<string> Names =
     [
+        "bm25", "bm25_all", "bm25_title", "bm25_keywords", "bm25_bigrams", // a pair's own BM25 scores (their scale follows the need: need_terms and the ratios say how)
         "bm25_ratio", "coverage_idf", "bigram_ratio", "coverage", "coverage_title",
         "keyword_overlap", "has_keyword_overlap",
         "industry_distance", "has_industry_distance",

@@ -30,6 +30,12 @@ public sealed record ModelManifest
     /// </summary>
     public IReadOnlyList<string>? AbsoluteFeatures { get; init; }
     public RankerHyperParameters? Absolute { get; init; }
+    /// <summary>
+    /// Per language, which number is shown, stored and summed: "absolute" (the absolute scorer's P(graded ≥ 1)) or
+    /// "ranker" (the ranker's isotonic-calibrated score; also when absent). Training chooses by the out-of-fold
+    /// pooled AUC of the two over its pairs (<see cref="ModelTrainer.ShownScore"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? ShownScores { get; init; }
     /// <summary>Languages whose ranker was trained with other hyper-parameters than <see cref="Ranker"/>.</summary>
     public IReadOnlyDictionary<string, RankerHyperParameters>? RankerByLanguage { get; init; }
     public TopicHyperParameters? Topics { get; init; }
@@ -55,16 +61,19 @@ public sealed record ModelManifest
 /// The scorers of one language's needs: the ranker (which orders a need's list), its isotonic calibrator, and — in
 /// models that have one — the absolute scorer, whose P(graded ≥ 1) is the number shown, stored and summed.
 /// </summary>
-public sealed record LanguageScorer(string Language, RankerModel Ranker, IsotonicCalibrator Calibrator, AbsoluteScorer? Absolute = null)
+public sealed record LanguageScorer(string Language, RankerModel Ranker, IsotonicCalibrator Calibrator, AbsoluteScorer? Absolute = null, bool ShowsAbsolute = false)
 {
+    /// <summary>The absolute scorer when it gives the shown score (training chose it: see <see cref="ModelManifest.ShownScores"/>).</summary>
+    public AbsoluteScorer? Shown => ShowsAbsolute ? Absolute : null;
+
     /// <summary>Calibrated 0–1 scores of raw ranker scores (models without an absolute scorer show these).</summary>
     public double[] Calibrate(IReadOnlyList<float> raw) => raw.Select(s => Math.Round(Calibrator.Calibrate(s), 4)).ToArray();
 
     /// <summary>The 0–1 match scores of a need's rows: the absolute scorer's when there is one, else the ranker's calibrated scores.</summary>
-    public double[] Scores(IReadOnlyList<float[]> rows, IReadOnlyList<float> raw) => Absolute is { } a ? a.Probabilities(rows) : Calibrate(raw);
+    public double[] Scores(IReadOnlyList<float[]> rows, IReadOnlyList<float> raw) => Shown is { } a ? a.Probabilities(rows) : Calibrate(raw);
 
     /// <summary>How each feature moved the shown score of a pair (the absolute scorer's margin, else the ranker's score): what its reasons speak for.</summary>
-    public float[] Contributions(float[] row) => Absolute?.Contributions(row) ?? Ranker.Contributions(row);
+    public float[] Contributions(float[] row) => Shown?.Contributions(row) ?? Ranker.Contributions(row);
 }
 
 /// <summary>
@@ -100,11 +109,14 @@ public sealed class ModelBundle
     /// </summary>
     /// <remarks>An absolute scorer's value is P(graded ≥ 1) itself, so its floor is 0.5.</remarks>
     public static double FloorOf(IEnumerable<LanguageScorer> scorers) =>
-        Math.Round(scorers.Select(s => s.Absolute is not null ? 0.5 : s.Calibrator.Reaching(0.5) ?? s.Calibrator.Probabilities.DefaultIfEmpty(1).Max()).DefaultIfEmpty(0.5).Min(), 4);
+        Math.Round(scorers.Select(s => s.Shown is not null ? 0.5 : s.Calibrator.Reaching(0.5) ?? s.Calibrator.Probabilities.DefaultIfEmpty(1).Max()).DefaultIfEmpty(0.5).Min(), 4);
 
     public static string RankerFile(string language) => $"ranker-{language}.zip";
     public static string CalibrationFile(string language) => $"calibration-{language}.json";
     public static string AbsoluteFile(string language) => $"absolute-{language}.zip";
+    /// <summary>The <see cref="ModelManifest.ShownScores"/> value of a language whose shown score is the absolute one.</summary>
+    public const string ShownAbsolute = "absolute";
+    public const string ShownRanker = "ranker";
     public static string AbsoluteCalibrationFile(string language) => $"absolute-calibration-{language}.json";
 
     /// <summary>The language of a need, from its feature vector (every row of a need carries its CJK share).</summary>
@@ -134,7 +146,7 @@ public sealed class ModelBundle
             Scorers = manifest.Languages.Select(language => new LanguageScorer(language,
                 RankerModel.Load(Path.Combine(folder, RankerFile(language))),
                 IsotonicCalibrator.FromJson(File.ReadAllText(Path.Combine(folder, CalibrationFile(language)))),
-                LoadAbsolute(folder, manifest, language))).ToList(),
+                LoadAbsolute(folder, manifest, language), manifest.ShownScores?.GetValueOrDefault(language) == ShownAbsolute)).ToList(),
             Topics = File.Exists(topics) ? TopicModel.Load(topics, analyzer) : null,
         };
     }

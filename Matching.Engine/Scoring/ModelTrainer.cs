@@ -39,7 +39,9 @@ public static class ModelTrainer
             // the same for every need has to do): the ranker's, and the absolute scorer's below.
             metrics[$"cv5_pooled_auc_{language.Key}_ranker"] = RankingMetrics.Auc(cv.OutOfFold.Select(x => (double)x.Score).ToList(), cv.OutOfFold.Select(x => x.Label > 0).ToList());
             var absoluteScorer = absolute is null ? null : TrainAbsolute(languageRows, absolute, CalibrationFolds, foldKey, language.Key, metrics, log);
-            scorers.Add(new LanguageScorer(language.Key, RankerModel.Train(languageRows, languageHp), calibrator, absoluteScorer));
+            var showsAbsolute = absoluteScorer is not null && ShownScore(language.Key, metrics) == ModelBundle.ShownAbsolute;
+            log?.Invoke($"language {language.Key}: the shown score is the {(showsAbsolute ? "absolute scorer's" : "ranker's calibrated score")}");
+            scorers.Add(new LanguageScorer(language.Key, RankerModel.Train(languageRows, languageHp), calibrator, absoluteScorer, showsAbsolute));
         }
         return scorers;
     }
@@ -86,6 +88,15 @@ public static class ModelTrainer
         return new CrossValidation(outOfFold, bm25.Average(), learned.Average(), bm25.Count,
             bySource.ToDictionary(x => x.Key, x => (x.Value.Bm25.Average(), x.Value.Model.Average(), x.Value.Bm25.Count)), difference);
     }
+
+    /// <summary>
+    /// Which number a language shows: the absolute scorer's when, out of fold, it sorts the pooled pairs of all needs
+    /// at least as well as the ranker's score does (pooled AUC, the measure of a score that means the same for every
+    /// need), else the ranker's calibrated score.
+    /// </summary>
+    public static string ShownScore(string language, IDictionary<string, double> metrics) =>
+        metrics.TryGetValue($"cv5_pooled_auc_{language}_absolute", out var absolute) && metrics.TryGetValue($"cv5_pooled_auc_{language}_ranker", out var ranker) && absolute >= ranker
+            ? ModelBundle.ShownAbsolute : ModelBundle.ShownRanker;
 
     /// <summary>
     /// The absolute scorer of one language's rows: out of fold (the same folds as the ranker's), the classifier's

@@ -109,7 +109,7 @@ internal static class MatchBench
             var ranker = RankerModel.Train(rows, new RankerHyperParameters());
             // The absolute scorer of the shipped size as well: serving runs both (the ranker orders, it gives the number).
             var absolute = AbsoluteScorer.Train(rows, AbsoluteScorer.DefaultHyperParameters);
-            bundle = new ModelBundle { Manifest = bundle.Manifest, Scorers = [new LanguageScorer(language, ranker, IsotonicCalibrator.Fit([0, 1], [false, true]), absolute)], Topics = topics };
+            bundle = new ModelBundle { Manifest = bundle.Manifest, Scorers = [new LanguageScorer(language, ranker, IsotonicCalibrator.Fit([0, 1], [false, true]), absolute, ShowsAbsolute: true)], Topics = topics };
             // The bundle's topic key is "topics:bench", the one the vectors were stored under.
 
             // Runs alternate the two paths need by need; each run's percentiles are taken over its needs, and the

@@ -163,6 +163,7 @@ internal static class RankingVerbs
                         EmbeddingModel = VectorModels.MiniLm, EmbeddingMaxTokens = tokens, ChineseEmbeddingModel = encoders.ChineseModel,
                         ChineseEmbeddingMaxTokens = encoders.ChineseMaxTokens, DenseCandidates = encoders.DenseK, Ranker = hp, RankerByLanguage = byLanguage, Topics = topicParameters,
                         AbsoluteFeatures = AbsoluteFeatures.Names, Absolute = absolute,
+                        ShownScores = scorers.ToDictionary(x => x.Language, x => x.ShowsAbsolute ? ModelBundle.ShownAbsolute : ModelBundle.ShownRanker),
                         Languages = scorers.Select(x => x.Language).ToList(), Data = dataSummary, Metrics = metrics, MatchFloor = ModelBundle.FloorOf(scorers),
                     },
                     Scorers = scorers, Topics = servingTopics,
@@ -265,9 +266,11 @@ internal static class RankingVerbs
                 }
                 using (workspace)
                 {
-                    var (bm25, learned) = Compare(workspace.Candidates(judgements, Taxonomy(), depth, RecordKind.Result), bundle);
+                    var lists = workspace.Candidates(judgements, Taxonomy(), depth, RecordKind.Result).ToList();
+                    var (bm25, learned) = Compare(lists, bundle);
                     Console.WriteLine($"evaluate {name}: {bm25.Ndcg.Count} needs with a relevant judged result, BM25 top {depth} re-ranked by {by}");
                     Report(name, bm25, learned, null, clock.Elapsed);
+                    if (bundle is not null) CrossNeed(name, lists, judgements, bundle);
                 }
                 return 0;
             }
@@ -345,6 +348,36 @@ internal static class RankingVerbs
             learned.Add(q.Candidates.Select((c, i) => (c.Id, Score: scores[i], c.Rank)).OrderByDescending(x => x.Score).ThenBy(x => x.Rank).Select(x => x.Id).ToList(), q.Judged);
         }
         return (bm25, learned);
+    }
+
+    /// <summary>
+    /// The cross-need check over the judged pairs the lists retrieved: for every result judged for two needs with
+    /// different grades, how often the higher grade scores higher, by the ranker's calibrated score and by the absolute
+    /// score (when the model has one). Judged pairs outside the lists are counted, not scored.
+    /// </summary>
+    private static void CrossNeed(string name, List<QueryCandidates> lists, IReadOnlyList<Engine.Records.Judgement> judgements, ModelBundle bundle)
+    {
+        var graded = judgements.GroupBy(j => (j.NeedId, j.CandidateId)).ToDictionary(g => g.Key, g => g.Last().Grade);
+        var ranker = new List<(string, string, int, double)>();
+        var absolute = new List<(string, string, int, double)>();
+        foreach (var q in lists.Where(q => q.Features.Length > 0))
+        {
+            var scorer = bundle.For(q.Features[0]);
+            var calibrated = scorer.Calibrate(scorer.Ranker.Score(q.Features));
+            var probabilities = scorer.Absolute?.Probabilities(q.Features);
+            for (var i = 0; i < q.Candidates.Count; i++)
+            {
+                if (!graded.TryGetValue((q.QueryId, q.Candidates[i].Id), out var grade)) continue;
+                ranker.Add((q.QueryId, q.Candidates[i].Id, grade, calibrated[i]));
+                if (probabilities is not null) absolute.Add((q.QueryId, q.Candidates[i].Id, grade, probabilities[i]));
+            }
+        }
+        var byRanker = CrossNeedCheck.Of(ranker);
+        var byAbsolute = absolute.Count > 0 ? CrossNeedCheck.Of(absolute) : null;
+        var absoluteText = byAbsolute is null ? "" : $" absolute={byAbsolute.InOrder:F4}";
+        var absoluteLoss = byAbsolute is null ? "" : $" absolute={byAbsolute.Loss:F4}";
+        Console.WriteLine($"cross-need {name}: {byRanker.Pairs} pairs of needs judging one result differently (judged pairs not in the lists, experts' included: {graded.Count - ranker.Count}); " +
+                          $"in order ranker={byRanker.InOrder:F4}{absoluteText}; grade-gap weighted loss ranker={byRanker.Loss:F4}{absoluteLoss}");
     }
 
     /// <summary>

@@ -58,7 +58,7 @@ public sealed class AbsoluteScorerTests(ScoringFixture fixture)
         Assert.InRange(inList[4][FeatureSchema.IndexOf("coverage_idf")], 0, 1);
         Assert.InRange(inList[4][FeatureSchema.IndexOf("bm25_ratio")], 0, 1);
         // No absolute feature is one the list shapes.
-        Assert.DoesNotContain(AbsoluteFeatures.Names, n => n is "bm25" or "rank" or "dense_rank" or "dense_only" or "rrf" or "norm_score" or "embedding_gap" or "topic_gap" or "passage_gap" or "embedding_prf");
+        Assert.DoesNotContain(AbsoluteFeatures.Names, n => n is "rank" or "dense_rank" or "dense_only" or "rrf" or "norm_score" or "embedding_gap" or "topic_gap" or "passage_gap" or "embedding_prf");
     }
 
     [Fact]
@@ -74,8 +74,8 @@ public sealed class AbsoluteScorerTests(ScoringFixture fixture)
 
         var bundle = new ModelBundle
         {
-            Manifest = fixture.A.Manifest with { Version = "abs", AbsoluteFeatures = AbsoluteFeatures.Names, Absolute = hp },
-            Scorers = [fixture.A.Scorers[0] with { Absolute = absolute }],
+            Manifest = fixture.A.Manifest with { Version = "abs", AbsoluteFeatures = AbsoluteFeatures.Names, Absolute = hp, ShownScores = new Dictionary<string, string> { ["zh"] = ModelBundle.ShownAbsolute } },
+            Scorers = [fixture.A.Scorers[0] with { Absolute = absolute, ShowsAbsolute = true }],
             Topics = fixture.A.Topics,
         };
         Assert.Equal(0.5, bundle.MatchFloor);
@@ -97,6 +97,8 @@ public sealed class AbsoluteScorerTests(ScoringFixture fixture)
             var scored = fixture.Scorer.Score(loaded, need, RecordKind.Result, fixture.Scorer.Candidates(loaded, need, RecordKind.Result));
             Assert.Equal(loaded.Scorers[0].Absolute!.Probabilities(scored.Select(s => s.Features).ToList()), scored.Select(s => s.Score));
             Assert.NotEqual(loaded.Scorers[0].Calibrate(scored.Select(s => s.Raw).ToList()), scored.Select(s => s.Score));
+            var notShown = loaded.Scorers[0] with { ShowsAbsolute = false };
+            Assert.Equal(notShown.Calibrate(scored.Select(s => s.Raw).ToList()), notShown.Scores(scored.Select(s => s.Features).ToList(), scored.Select(s => s.Raw).ToList()));
 
             // A manifest whose absolute feature list is not this build's is refused.
             var file = Path.Combine(folder, ModelBundle.ManifestFile);
@@ -109,5 +111,44 @@ public sealed class AbsoluteScorerTests(ScoringFixture fixture)
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+}
+
+/// <summary>Which number a language shows: the one that sorts pooled pairs of all needs better out of fold.</summary>
+public sealed class ShownScoreTests
+{
+    [Fact]
+    public void TheAbsoluteScoreIsShown_OnlyWhereItsPooledAucIsAtLeastTheRankers()
+    {
+        var metrics = new Dictionary<string, double>
+        {
+            ["cv5_pooled_auc_en_absolute"] = 0.96, ["cv5_pooled_auc_en_ranker"] = 0.97,
+            ["cv5_pooled_auc_zh_absolute"] = 0.99, ["cv5_pooled_auc_zh_ranker"] = 0.98,
+        };
+        Assert.Equal(ModelBundle.ShownRanker, ModelTrainer.ShownScore("en", metrics));
+        Assert.Equal(ModelBundle.ShownAbsolute, ModelTrainer.ShownScore("zh", metrics));
+        // No absolute figure (a language trained without one): the ranker's.
+        Assert.Equal(ModelBundle.ShownRanker, ModelTrainer.ShownScore("fr", metrics));
+    }
+}
+
+/// <summary>The cross-need check: one candidate judged for two needs, and whether the higher grade scores higher.</summary>
+public sealed class CrossNeedCheckTests
+{
+    [Fact]
+    public void PairsOfOneCandidateAcrossNeeds_AreInOrderWhenTheHigherGradeScoresHigher_TiesHalf_WeightedByTheGap()
+    {
+        var result = CrossNeedCheck.Of([
+            ("n1", "r1", 3, 0.9), ("n2", "r1", 0, 0.2),   // in order, gap 3
+            ("n3", "r1", 1, 0.95),                         // above n1's 3 (out of order, gap 2); above n2's 0 (in order, gap 1)
+            ("n1", "r2", 2, 0.5), ("n2", "r2", 1, 0.5),   // a tie, gap 1: half
+            ("n1", "r3", 2, 0.1), ("n2", "r3", 2, 0.9),   // same grade: not a pair
+            ("n4", "r4", 3, 0.1),                         // judged for one need only: no pair
+        ]);
+        Assert.Equal(4, result.Pairs);
+        Assert.Equal((1 + 0 + 1 + 0.5) / 4, result.InOrder, 10);
+        Assert.Equal((3 + 0 + 1 + 0.5) / (3 + 2 + 1 + 1.0), result.WeightedInOrder, 10);
+        Assert.Equal(1 - result.WeightedInOrder, result.Loss, 10);
+        Assert.Equal(0, CrossNeedCheck.Of([]).Pairs);
     }
 }
