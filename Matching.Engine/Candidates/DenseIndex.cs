@@ -67,13 +67,6 @@ public sealed class DenseIndex(int dimensions)
         }
     }
 
-    /// <summary>The stored vector of a row, or null.</summary>
-    public float[]? Get(string id)
-    {
-        var rows = _rows;
-        lock (_gate) return _rowOf.TryGetValue(id, out var at) && at < rows.Count ? rows.Vectors[at] : null;
-    }
-
     /// <summary>
     /// The <paramref name="k"/> rows closest to <paramref name="query"/>, best first (ties by id), leaving out ids
     /// <paramref name="skip"/> names. Rows are scanned side by side on the machine's cores.
