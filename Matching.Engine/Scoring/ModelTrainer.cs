@@ -166,6 +166,26 @@ public static class ModelTrainer
         return result;
     }
 
+    /// <summary>
+    /// Each group's out-of-fold absolute margins (in row order): for every fold, an absolute classifier trained on the
+    /// other folds' rows scores this one's. Margins of one fold come from one classifier, so they compare with each
+    /// other, not with another fold's.
+    /// </summary>
+    public static Dictionary<string, (int Fold, float[] Margins)> AbsoluteOutOfFold(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey)
+    {
+        var result = new Dictionary<string, (int Fold, float[] Margins)>();
+        var groups = rows.GroupBy(r => r.GroupId).Select(g => (g.Key, Rows: g.ToList(), Fold: FoldOf(foldKey(g.Key), folds))).ToList();
+        for (var f = 0; f < folds; f++)
+        {
+            var training = groups.Where(g => g.Fold != f).SelectMany(g => g.Rows).ToList();
+            var scored = groups.Where(g => g.Fold == f).ToList();
+            if (scored.Count == 0 || !training.Any(r => r.Label >= 1) || training.All(r => r.Label >= 1)) continue;
+            var model = AbsoluteScorer.Train(training, hp);
+            foreach (var g in scored) result[g.Key] = (f, model.Margins(g.Rows.Select(r => r.Features).ToList()));
+        }
+        return result;
+    }
+
     /// <summary>The rows of one query's candidates, labelled by its judgements.</summary>
     public static void AddRows(List<RankingRow> rows, string group, QueryCandidates q, Func<float[], float[]>? mask = null)
     {

@@ -222,9 +222,10 @@ internal static class RankingVerbs
         var judgementsFile = new Option<FileInfo?>("--judgements") { Description = "judgements.tsv to evaluate on, against the records of the data directory (--data)" };
         var folds = new Option<int>("--folds") { Description = "cross-validate on the BEIR split instead of using the model: a ranker per fold trained on the other folds, measured out of fold" };
         var holdOut = new Option<bool>("--hold-out") { Description = "evaluate on the share of the split train holds out (its hash split; see train --hold-out)" };
+        var reverse = new Option<bool>("--reverse") { Description = "also the reverse direction (results → needs): for every document with a relevant query, the split's queries ranked by BM25, the ranker and the absolute score (with --folds, within each fold)" };
         var analyzer = AnalyzerOption();
         var command = new Command("evaluate", "nDCG@10, MAP@100 and Recall@100: BM25, dense-only and the model, with paired bootstrap intervals")
-            { beir, split, k, modelDir, demo, judgementsFile, folds, holdOut, analyzer };
+            { beir, split, k, modelDir, demo, judgementsFile, folds, holdOut, reverse, analyzer };
         command.SetAction(parse =>
         {
             _segmentation = parse.GetValue(analyzer);
@@ -289,15 +290,27 @@ internal static class RankingVerbs
             using var beirWorkspace = Workspace(dataset);
             if (n <= 1)
             {
-                var (b, l) = Compare(beirWorkspace.Candidates(dataset, Taxonomy(), depth, queryVectors, documentVectors, bundle is null ? 0 : encoders.DenseK), bundle);
+                if (parse.GetValue(reverse) && bundle is null) { Console.Error.WriteLine($"error: --reverse compares the model's scores with BM25's, and there is no model in {folder} (or give --folds N)"); return 2; }
+                var lists = beirWorkspace.Candidates(dataset, Taxonomy(), depth, queryVectors, documentVectors, bundle is null ? 0 : encoders.DenseK).ToList();
+                var (b, l) = Compare(lists, bundle);
                 Report(dataset.Name, b, l, dense, clock.Elapsed);
+                if (parse.GetValue(reverse))
+                {
+                    // The ranker's raw score (its calibrated one has the flat steps of isotonic regression, which only
+                    // adds ties) and the absolute margin (Platt is increasing, so the order is the probability's).
+                    var ranker = lists.Select(q => q.Features.Length == 0 ? [] : bundle!.For(q.Features[0]).Ranker.Score(q.Features)).ToList();
+                    var absolute = lists.Select(q => q.Features.Length == 0 ? [] : bundle!.For(q.Features[0]).Absolute?.Margins(q.Features)).ToList();
+                    Reverse($"{dataset.Name}-reverse", [(lists, ranker, absolute)]);
+                }
                 return 0;
             }
             // Cross-validation: the split's own rows, folded by a hash of the query id; each fold scored by a ranker that never saw it.
             var queries = beirWorkspace.Candidates(dataset, Taxonomy(), depth, queryVectors, documentVectors, encoders.DenseK).ToList();
             var rows = new List<RankingRow>();
             foreach (var q in queries) ModelTrainer.AddRows(rows, q.QueryId, q);
-            var hp = bundle?.Manifest.Ranker ?? new RankerHyperParameters();
+            var hp = dataset.IsChinese
+                ? bundle?.Manifest.RankerByLanguage?.GetValueOrDefault("zh") ?? ChineseRanker
+                : bundle?.Manifest.Ranker ?? new RankerHyperParameters();
             var outOfFold = ModelTrainer.OutOfFold(rows, hp, n, id => id);
             var bm25All = new Scores();
             var learnedAll = new Scores();
@@ -320,6 +333,20 @@ internal static class RankingVerbs
             var denseInOrder = new Scores();
             foreach (var q in queries.Where(q => outOfFold.ContainsKey(q.QueryId))) denseInOrder.Ndcg.Add(denseById.GetValueOrDefault(q.QueryId));
             Report(dataset.Name + $"-cv{n}", bm25All, learnedAll, denseInOrder, clock.Elapsed);
+            if (parse.GetValue(reverse))
+            {
+                // Each fold's queries ranked for each document by that fold's models: scores of two folds come from two
+                // models and are not compared.
+                var absoluteOutOfFold = ModelTrainer.AbsoluteOutOfFold(rows, bundle?.Manifest.Absolute ?? AbsoluteScorer.DefaultHyperParameters, n, id => id);
+                var scopes = new List<(IReadOnlyList<QueryCandidates>, IReadOnlyList<float[]>, IReadOnlyList<float[]?>)>();
+                for (var f = 0; f < n; f++)
+                {
+                    var inFold = queries.Where(q => outOfFold.TryGetValue(q.QueryId, out var s) && s.Fold == f && absoluteOutOfFold.ContainsKey(q.QueryId)).ToList();
+                    if (inFold.Count == 0) continue;
+                    scopes.Add((inFold, inFold.Select(q => outOfFold[q.QueryId].Scores).ToList(), inFold.Select(q => (float[]?)absoluteOutOfFold[q.QueryId].Margins).ToList()));
+                }
+                Reverse($"{dataset.Name}-cv{n}-reverse", scopes);
+            }
             return 0;
         });
         return command;
@@ -378,6 +405,44 @@ internal static class RankingVerbs
         var absoluteLoss = byAbsolute is null ? "" : $" absolute={byAbsolute.Loss:F4}";
         Console.WriteLine($"cross-need {name}: {byRanker.Pairs} pairs of needs judging one result differently (judged pairs not in the lists, experts' included: {graded.Count - ranker.Count}); " +
                           $"in order ranker={byRanker.InOrder:F4}{absoluteText}; grade-gap weighted loss ranker={byRanker.Loss:F4}{absoluteLoss}");
+    }
+
+    /// <summary>
+    /// The reverse direction over one or more scopes (a scope's queries are ranked for each document by scores of one
+    /// model): nDCG@10 per document by the pair's BM25 score, the ranker's score and the absolute margin, with paired
+    /// bootstraps of the absolute score against BM25 and against the ranker.
+    /// </summary>
+    private static void Reverse(string name, IReadOnlyList<(IReadOnlyList<QueryCandidates> Lists, IReadOnlyList<float[]> Ranker, IReadOnlyList<float[]?> Absolute)> scopes)
+    {
+        var bm25Index = FeatureSchema.IndexOf("bm25");
+        var bm25 = new List<double>();
+        var ranker = new List<double>();
+        var absolute = new List<double>();
+        var hasAbsolute = scopes.All(s => s.Absolute.All(a => a is not null));
+        var documents = 0;
+        foreach (var (lists, rankerScores, absoluteScores) in scopes)
+        {
+            var qrels = lists.ToDictionary(q => q.QueryId, q => q.Judged);
+            IEnumerable<ReverseRanking.Pair> Pairs(Func<int, int, double> score) =>
+                lists.SelectMany((q, l) => q.Candidates.Select((c, i) => new ReverseRanking.Pair(q.QueryId, c.Id, score(l, i))));
+            bm25.AddRange(ReverseRanking.Ndcg(Pairs((l, i) => lists[l].Features[i][bm25Index]), qrels));
+            ranker.AddRange(ReverseRanking.Ndcg(Pairs((l, i) => rankerScores[l][i]), qrels));
+            if (hasAbsolute) absolute.AddRange(ReverseRanking.Ndcg(Pairs((l, i) => absoluteScores[l]![i]), qrels));
+            documents += qrels.Values.SelectMany(j => j.Where(x => x.Value > 0).Select(x => x.Key)).Distinct().Count();
+        }
+        Console.WriteLine($"reverse {name}: {documents:N0} documents with a relevant query, each ranking the queries{(scopes.Count > 1 ? $" of its fold ({scopes.Count} folds)" : " of the split")} that retrieved it");
+        var (rm, rl, rh) = RankingMetrics.PairedBootstrap(bm25, ranker);
+        Console.WriteLine($"ranker − bm25 ndcg@10: {rm:+0.0000;-0.0000} (95% paired bootstrap {rl:+0.0000;-0.0000} … {rh:+0.0000;-0.0000})");
+        var absoluteText = "";
+        if (hasAbsolute)
+        {
+            var (am, al, ah) = RankingMetrics.PairedBootstrap(bm25, absolute);
+            var (xm, xl, xh) = RankingMetrics.PairedBootstrap(ranker, absolute);
+            Console.WriteLine($"absolute − bm25 ndcg@10: {am:+0.0000;-0.0000} (95% paired bootstrap {al:+0.0000;-0.0000} … {ah:+0.0000;-0.0000})");
+            Console.WriteLine($"absolute − ranker ndcg@10: {xm:+0.0000;-0.0000} (95% paired bootstrap {xl:+0.0000;-0.0000} … {xh:+0.0000;-0.0000})");
+            absoluteText = $" absolute={absolute.Average():F4}";
+        }
+        Console.WriteLine($"eval {name} ndcg@10 bm25={bm25.Average():F4} ranker={ranker.Average():F4}{absoluteText}");
     }
 
     /// <summary>
