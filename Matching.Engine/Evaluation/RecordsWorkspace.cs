@@ -5,6 +5,7 @@ using Matching.Engine.Features;
 using Matching.Engine.Import;
 using Matching.Engine.Index;
 using Matching.Engine.Records;
+using Matching.Engine.Scoring;
 using Matching.Engine.Storage;
 using Matching.Engine.Taxonomy;
 using Matching.Engine.Text;
@@ -58,6 +59,18 @@ public sealed class RecordsWorkspace : IDisposable
     public static RecordsWorkspace FromDemo(string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, EncoderSettings? encoders = null) =>
         Create(scratchRoot, "demo", analyzer, synonyms, topics, encoders ?? new EncoderSettings(), store => new DemoSeeder(store, new Importer(store), withHeldOut: true).SeedIfEmpty());
 
+    /// <summary>
+    /// The demo corpus with the vectors <paramref name="bundle"/> serves with (its encoders, its topic model under its
+    /// own key), so <see cref="Scorer"/> scores pairs exactly as a server with that model would.
+    /// </summary>
+    public static RecordsWorkspace FromDemo(string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, ModelBundle bundle) =>
+        Create(scratchRoot, "demo", analyzer, synonyms, bundle.Topics ?? throw new InvalidDataException($"model {bundle.Version} has no topic model"), EncoderSettings.Of(bundle.Manifest),
+            store => new DemoSeeder(store, new Importer(store), withHeldOut: true).SeedIfEmpty(), topicKey: bundle.Manifest.TopicKey);
+
+    /// <summary>The serving scorer over this workspace (candidates as serving makes them, pairs as score-pairs scores them).</summary>
+    public MatchScorer Scorer(IndustryTaxonomy taxonomy) =>
+        new(new FeatureExtractor(Indexes, Store, Queries, taxonomy), Vectors, Store, Retriever, new DenseIndexes(Vectors));
+
     /// <summary>A consistent copy (SQLite online backup) of a data directory's database.</summary>
     public static RecordsWorkspace FromDatabase(string databaseFile, string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, EncoderSettings? encoders = null)
     {
@@ -70,7 +83,7 @@ public sealed class RecordsWorkspace : IDisposable
         Create(scratchRoot, "data", analyzer, synonyms, topics, encoders ?? new EncoderSettings(), null, database);
 
     private static RecordsWorkspace Create(string scratchRoot, string name, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topicSource,
-        EncoderSettings encoders, Action<RecordStore>? seed, MatchingDatabase? copyFrom = null)
+        EncoderSettings encoders, Action<RecordStore>? seed, MatchingDatabase? copyFrom = null, string topicKey = "topics:workspace")
     {
         var path = System.IO.Path.Combine(scratchRoot, name + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(path);
@@ -85,7 +98,7 @@ public sealed class RecordsWorkspace : IDisposable
 
         var texts = Corpus(store);
         var topics = topicSource.Model ?? TopicModel.Fit(texts, analyzer, topicSource.Fit ?? new TopicHyperParameters());
-        var vectorModels = encoders.Models("topics:workspace", topics);
+        var vectorModels = encoders.Models(topicKey, topics);
         using (var maintainer = new VectorMaintainer(store, new RecordVectors(database)))
             maintainer.CatchUp(vectorModels);
         return new RecordsWorkspace(path, store, indexes, new QueryBuilder(analyzer, synonyms), analyzer, vectorModels, encoders.DenseK);
@@ -101,15 +114,24 @@ public sealed class RecordsWorkspace : IDisposable
         return results.Select(RecordTexts.Of).Concat(needs.Select(RecordTexts.Of)).Concat(experts.Select(e => RecordTexts.Of(e, theirs[e.Id]))).ToList();
     }
 
+    /// <summary>Judged rows so far whose feature vector was the one logged when the pair was shown (<see cref="Candidates"/>).</summary>
+    public int LoggedRows { get; private set; }
+
+    /// <summary>Judged rows so far recomputed from the records as they are now (no vector was logged with the judgement).</summary>
+    public int RecomputedRows { get; private set; }
+
     /// <summary>
     /// Each judged need with its candidates of one kind (results, or experts by profile), their features and the
-    /// need's judgements of that kind. Needs with no positive judgement of the kind are skipped.
+    /// need's judgements of that kind. Needs with no positive judgement of the kind are skipped. A judged pair whose
+    /// judgement carries the feature vector it was shown with (a thumb on a stored list, an outcome of a meeting) gets
+    /// that vector, in the list or added to it, so an edit to a record after the judgement does not change what it
+    /// teaches; the others are computed from the records now (counted in <see cref="LoggedRows"/> and <see cref="RecomputedRows"/>).
     /// </summary>
     public IEnumerable<QueryCandidates> Candidates(IEnumerable<Judgement> judgements, IndustryTaxonomy taxonomy, int k, RecordKind kind)
     {
         var features = new FeatureExtractor(Indexes, Store, Queries, taxonomy);
         // Candidates as serving makes them: the BM25 top k with the dense list merged in.
-        var scorer = new Scoring.MatchScorer(features, Vectors, Store, Retriever, new DenseIndexes(Vectors));
+        var scorer = new MatchScorer(features, Vectors, Store, Retriever, new DenseIndexes(Vectors));
         var live = Store.ActiveIds(kind).ToHashSet();
         foreach (var group in judgements.GroupBy(j => j.NeedId).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -117,12 +139,28 @@ public sealed class RecordsWorkspace : IDisposable
             if (need is null) continue;
             var judged = group.Where(j => live.Contains(j.CandidateId)).GroupBy(j => j.CandidateId).ToDictionary(g => g.Key, g => g.Max(j => j.Grade));
             if (!judged.Values.Any(g => g > 0)) continue;
-            var candidates = scorer.Candidates(VectorModels, DenseK, need, kind);
+            var candidates = scorer.Candidates(VectorModels, DenseK, need, kind).ToList();
             var needVectors = VectorModels.Lookup(Vectors, RecordKind.Need, [need.Id])(need.Id);
             var lookup = VectorModels.Lookup(Vectors, kind, candidates.Select(c => c.Id).ToList());
-            yield return new QueryCandidates(need.Id, judged, candidates, features.For(kind, need, candidates, k, needVectors, lookup));
+            var rows = features.For(kind, need, candidates, k, needVectors, lookup).ToList();
+            var logged = group.Where(j => j.Features is not null && judged.ContainsKey(j.CandidateId)).GroupBy(j => j.CandidateId).ToDictionary(g => g.Key, g => g.First().Features!);
+            var shownIds = logged.Keys.ToHashSet();
+            for (var i = 0; i < candidates.Count; i++)
+                if (logged.Remove(candidates[i].Id, out var shown)) { rows[i] = shown; LoggedRows++; }
+            foreach (var (id, shown) in logged.OrderBy(x => x.Key, StringComparer.Ordinal))
+            {
+                // Judged when it was shown, out of today's list (its record changed since): its row as shown.
+                candidates.Add(new Candidate(id, kind, shown[Bm25Feature], k + 1, 0, []));
+                rows.Add(shown);
+                LoggedRows++;
+            }
+            var listed = candidates.Select(c => c.Id).ToHashSet();
+            RecomputedRows += judged.Keys.Count(id => listed.Contains(id) && !shownIds.Contains(id));
+            yield return new QueryCandidates(need.Id, judged, candidates, rows.ToArray());
         }
     }
+
+    private static readonly int Bm25Feature = FeatureSchema.IndexOf("bm25");
 
     /// <summary>The held-out Chinese judgements shipped with the demo (dense, written after the training set).</summary>
     public static IReadOnlyList<Judgement> HeldOutJudgements()

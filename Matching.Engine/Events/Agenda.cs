@@ -24,6 +24,9 @@ public sealed record AgendaEntry(
     /// </summary>
     public IReadOnlyList<string> AlsoCovers { get; init; } = [];
 
+    /// <summary>The model version the score is from: a meeting keeps the score it was planned with when a newer model is promoted.</summary>
+    public string? Model { get; init; }
+
     /// <summary>
     /// Who presents the offer, e.g. "李明 · 电子科技大学": the expert and the university (the university alone when the
     /// offer is the expert); empty when neither is known.

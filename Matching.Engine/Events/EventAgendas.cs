@@ -73,6 +73,7 @@ public sealed class EventAgendas(RecordStore store, EventStore events)
                 Entry: new AgendaEntry(m.Slot, start, end, m.Table, m.Enterprise, OrganisationName(m.Enterprise), m.OfferKind, m.OfferId, title, host?.Name,
                     university, m.Score, m.Status, result?.Organisation ?? host?.Organisation)
                 {
+                    Model = m.Model,
                     AlsoCovers = hostId is null ? [] : presented[hostId].Where(r => !(m.OfferKind == EventParticipant.Result && r.Id == m.OfferId))
                         .Select(r => r.Title).Distinct().Take(5).ToList(),
                 });

@@ -53,9 +53,15 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
 
     public static (string Kind, string Id) SplitOffer(string key) => key.IndexOf(':') is var i and > 0 ? (key[..i], key[(i + 1)..]) : throw new FormatException($"not an offer key: {key}");
 
-    /// <summary>The problem as the solver sees it, with the need behind each pair.</summary>
+    /// <summary>
+    /// What a pair's score came from: the need whose list scored it, the model version, and the feature vector (kept
+    /// with the meeting, so an outcome weeks later trains on what the event was planned with).
+    /// </summary>
+    public sealed record PairSource(string? Need, string? Model = null, float[]? Features = null);
+
+    /// <summary>The problem as the solver sees it, with the need (and the scoring behind it) of each pair.</summary>
     /// <remarks><paramref name="keep"/>: pairs held as pins besides the organiser's (a published event's confirmed meetings).</remarks>
-    public (MeetingProblem Problem, IReadOnlyDictionary<(string Enterprise, string Offer), string?> Needs) Build(MatchingEvent ev,
+    public (MeetingProblem Problem, IReadOnlyDictionary<(string Enterprise, string Offer), PairSource> Needs) Build(MatchingEvent ev,
         IReadOnlyCollection<(string Enterprise, string Offer)>? keep = null)
     {
         var participants = events.Participants(ev.Id);
@@ -66,25 +72,27 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         // Candidate pairs: the enterprise's needs' lists, best need per offer, at or above the event's floor.
         var floor = FloorOf(ev);
         var needsOf = store.ActiveNeedsOf(enterpriseIds);
-        var best = new Dictionary<(string, string), (double Score, string? Need)>();
-        var below = new Dictionary<(string, string), (double Score, string Need)>();
+        var best = new Dictionary<(string, string), (double Score, PairSource Source)>();
+        var below = new Dictionary<(string, string), (double Score, PairSource Source)>();
         foreach (var enterprise in enterpriseIds)
         {
-            var mine = new Dictionary<string, (double Score, string Need)>();
+            var mine = new Dictionary<string, (double Score, PairSource Source)>();
             foreach (var needId in needsOf[enterprise])
             {
                 // Every entry, under the floor too: those are kept for pins and for why-not.
                 if (matches.ForNeed(needId, ev.CandidatesPerEnterprise, minScore: 0) is not { } list) continue;
-                foreach (var item in list.Results.Select(i => (Key: OfferKey(EventParticipant.Result, i.Id), i.Score))
-                             .Concat(list.Experts.Select(i => (Key: OfferKey(EventParticipant.Expert, i.Id), i.Score))))
+                foreach (var item in list.Results.Select(i => (Key: OfferKey(EventParticipant.Result, i.Id), Item: i))
+                             .Concat(list.Experts.Select(i => (Key: OfferKey(EventParticipant.Expert, i.Id), Item: i))))
                 {
                     if (!offerById.ContainsKey(item.Key)) continue;
-                    if (item.Score < floor)
+                    var score = item.Item.Score;
+                    var source = new PairSource(needId, item.Item.Model, item.Item.Features);
+                    if (score < floor)
                     {
-                        if (!below.TryGetValue((enterprise, item.Key), out var under) || item.Score > under.Score) below[(enterprise, item.Key)] = (item.Score, needId);
+                        if (!below.TryGetValue((enterprise, item.Key), out var under) || score > under.Score) below[(enterprise, item.Key)] = (score, source);
                         continue;
                     }
-                    if (!mine.TryGetValue(item.Key, out var had) || item.Score > had.Score) mine[item.Key] = (item.Score, needId);
+                    if (!mine.TryGetValue(item.Key, out var had) || score > had.Score) mine[item.Key] = (score, source);
                 }
             }
             foreach (var (offer, v) in mine.OrderByDescending(kv => kv.Value.Score).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(ev.CandidatesPerEnterprise))
@@ -97,7 +105,7 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         // A pinned pair under the floor keeps its score and need; one not in the lists at all is still a pair, with
         // score 0 and no need.
         foreach (var pin in pins.Where(p => !best.ContainsKey(p) && offerById.ContainsKey(p.Item2)))
-            best[pin] = below.TryGetValue(pin, out var under) ? (under.Score, under.Need) : (0, null);
+            best[pin] = below.TryGetValue(pin, out var under) ? under : (0, new PairSource(null));
 
         // The strongest reason a pair may not meet: a conflict of interest, then a decline, then the organiser's forbid
         // (the one a pin may replace).
@@ -120,7 +128,7 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
             MinScore = floor,
             BelowFloor = below.Where(kv => !best.ContainsKey(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value.Score),
         };
-        return (problem, best.ToDictionary(kv => kv.Key, kv => kv.Value.Need));
+        return (problem, best.ToDictionary(kv => kv.Key, kv => kv.Value.Source));
     }
 
     /// <summary>
@@ -366,7 +374,12 @@ public sealed class EventPlanner(RecordStore store, EventStore events, MatchList
         events.ReplaceMeetings(eventId, schedule.Meetings.Select(p =>
         {
             var (kind, id) = SplitOffer(p.Meeting.Offer);
-            return new StoredMeeting(p.Meeting.Enterprise, kind, id, needs.GetValueOrDefault((p.Meeting.Enterprise, p.Meeting.Offer)), p.Meeting.Score, p.Slot, p.Table, p.Meeting.Pinned);
+            var source = needs.GetValueOrDefault((p.Meeting.Enterprise, p.Meeting.Offer));
+            return new StoredMeeting(p.Meeting.Enterprise, kind, id, source?.Need, p.Meeting.Score, p.Slot, p.Table, p.Meeting.Pinned)
+            {
+                // The model shown beside the meeting: the one that scored it (a pin on an unscored pair has none).
+                Model = source?.Need is null ? null : source.Model, Features = source?.Features,
+            };
         }).ToList());
         if (!published) events.SetStatus(eventId, EventStatus.Generated);
         var was = before.ToDictionary(m => (m.Enterprise, OfferKey(m.OfferKind, m.OfferId)), m => (m.Slot, m.Table));

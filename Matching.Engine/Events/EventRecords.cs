@@ -63,6 +63,13 @@ public sealed record EventConstraint(string Enterprise, string OfferKind, string
 public sealed record StoredMeeting(string Enterprise, string OfferKind, string OfferId, string? NeedId, double Score, int Slot, int Table, bool Pinned,
     string EnterpriseStatus = MeetingStatus.Proposed, string OfferStatus = MeetingStatus.Proposed)
 {
+    /// <summary>The model version the meeting's score is from (it keeps that score when a newer model is promoted); null for a pair no list scored.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The feature vector behind the score, when logged: an outcome on the meeting trains on it (never shown).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public float[]? Features { get; init; }
+
     /// <summary>The meeting's state as both sides made it: declined when either declined, confirmed when both confirmed.</summary>
     public string Status => EnterpriseStatus == MeetingStatus.Declined || OfferStatus == MeetingStatus.Declined ? MeetingStatus.Declined
         : EnterpriseStatus == MeetingStatus.Confirmed && OfferStatus == MeetingStatus.Confirmed ? MeetingStatus.Confirmed : MeetingStatus.Proposed;

@@ -18,6 +18,10 @@ public sealed record MatchItem(
 {
     /// <summary>What moved the score most, as sentences (a need's own lists, first entries); empty otherwise.</summary>
     public IReadOnlyList<Reason> Reasons { get; init; } = [];
+
+    /// <summary>The feature vector the score was computed from (a need's own lists under a model), for logging with what is made of it; never shown.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public float[]? Features { get; init; }
 }
 
 /// <summary>
@@ -102,6 +106,18 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         return Present(need, shown, lists, k, viewer);
     }
 
+    /// <summary>
+    /// A feedback judgement on a need's match, carrying the model version and feature vector its served list scored the
+    /// pair with (when the list is stored and holds the pair), so the next training run learns from what was shown.
+    /// </summary>
+    public Judgement Feedback(string needId, string candidateId, int grade)
+    {
+        var judgement = new Judgement(needId, candidateId, grade, "feedback");
+        if (models.Current is not { } bundle || stored?.Serving(bundle.Version) is not { } serving || stored.Get(serving, needId) is not { } lists) return judgement;
+        var entry = lists.Results.Concat(lists.Experts).FirstOrDefault(m => m.CandidateId == candidateId && m.Features is not null);
+        return entry is null ? judgement : judgement with { Model = serving, Features = entry.Features };
+    }
+
     /// <summary>The serving model's match floor (P(grade ≥ 1) = 0.5), or null without a model (BM25 scores are relative).</summary>
     public double? MatchFloor => models.Current?.MatchFloor;
 
@@ -121,9 +137,13 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         var resultSnippets = retriever.WithSnippets(need, topResults.Take(SnippetDepth).Select(r => r.Candidate).ToList()).ToDictionary(c => c.Id, c => c.Snippets);
         var expertSnippets = retriever.WithSnippets(need, topExperts.Take(SnippetDepth).Select(e => e.Profile.Candidate).ToList()).ToDictionary(c => c.Id, c => c.Snippets);
         return new StoredLists(bundle.Version, need.Id,
-            topResults.Select((r, i) => Stored(r.Candidate, r.Score, resultSnippets) with { Reasons = i < SnippetDepth ? Reasons(bundle, need, RecordKind.Result, r, resultSnippets) : null }).ToList(),
+            topResults.Select((r, i) => Stored(r.Candidate, r.Score, resultSnippets) with
+            {
+                Reasons = i < SnippetDepth ? Reasons(bundle, need, RecordKind.Result, r, resultSnippets) : null, Features = r.Features,
+            }).ToList(),
             topExperts.Select((e, i) => Stored(e.Profile.Candidate, e.Score, expertSnippets) with
             {
+                Features = e.Profile.Features,
                 BestResultId = e.BestResultId, BestResultScore = e.BestResultId is null ? null : e.BestResult,
                 Reasons = i < SnippetDepth ? Reasons(bundle, need, RecordKind.Expert, e.Profile, expertSnippets) : null,
             }).ToList());
@@ -150,10 +170,11 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         var resultTitles = store.GetResults(experts.Select(e => e.BestResultId).OfType<string>().Distinct().ToList())
             .Where(r => viewer is null || viewer.View(r) is not null).ToDictionary(r => r.Id, r => r.Title);
         return new NeedMatches(shown,
-            Describe(Candidates(results, RecordKind.Result), results.Select(r => r.Score).ToList(), lists.Model, viewer, reasons: results.Select(r => r.Reasons).ToList()),
+            Describe(Candidates(results, RecordKind.Result), results.Select(r => r.Score).ToList(), lists.Model, viewer, reasons: results.Select(r => r.Reasons).ToList(),
+                features: results.Select(r => r.Features).ToList()),
             Describe(Candidates(experts, RecordKind.Expert), experts.Select(e => e.Score).ToList(), lists.Model, viewer,
                 experts.Select(e => e.BestResultId is { } id && resultTitles.TryGetValue(id, out var t) ? new Evidence(id, t, e.BestResultScore ?? 0) : null).ToList(),
-                experts.Select(e => e.Reasons).ToList()));
+                experts.Select(e => e.Reasons).ToList(), experts.Select(e => e.Features).ToList()));
 
         // Stored snippets are used as they are; entries without them (deeper than the stored ones) are highlighted now.
         IReadOnlyList<Candidate> Candidates(IReadOnlyList<StoredMatch> entries, RecordKind kind)
@@ -248,7 +269,7 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
         Describe(candidates, candidates.Select(c => c.NormalisedScore).ToList(), Bm25Model, viewer);
 
     private IReadOnlyList<MatchItem> Describe(IReadOnlyList<Candidate> candidates, IReadOnlyList<double> scores, string model, Viewer? viewer,
-        IReadOnlyList<Evidence?>? evidence = null, IReadOnlyList<IReadOnlyList<Reason>?>? reasons = null)
+        IReadOnlyList<Evidence?>? evidence = null, IReadOnlyList<IReadOnlyList<Reason>?>? reasons = null, IReadOnlyList<float[]?>? features = null)
     {
         if (candidates.Count == 0) return [];
         var ids = candidates.Select(c => c.Id).ToList();
@@ -272,7 +293,7 @@ public sealed class MatchLists(RecordStore store, CandidateRetriever retriever, 
             items.Add(new MatchItem(c.Id, c.Kind.Name(), h.Title, h.Organisation, h.Organisation is null ? null : organisations.GetValueOrDefault(h.Organisation),
                 scores[i], c.Score, items.Count + 1, c.NormalisedScore, model, h.Maturity, h.Industries, h.Public ? c.Snippets : [], evidence?[i])
             {
-                Reasons = reasons?[i] ?? [],
+                Reasons = reasons?[i] ?? [], Features = features?[i],
             });
         }
         return items;

@@ -12,6 +12,9 @@ public sealed record StoredMatch(string CandidateId, double Score, float Bm25, i
 
     /// <summary>What moved the entry's score most, as sentences; stored with the snippets, null beyond them.</summary>
     public IReadOnlyList<Scoring.Reason>? Reasons { get; init; }
+
+    /// <summary>The feature vector the entry was scored with (an expert's: their profile's), kept so that feedback on it trains on what was shown.</summary>
+    public float[]? Features { get; init; }
 }
 
 /// <summary>A need's stored lists under one model version, best first.</summary>
@@ -88,7 +91,7 @@ public sealed class MatchStore(MatchingDatabase database)
         using var connection = database.Open();
         var matched = connection.ExecuteScalar<long?>("SELECT seq FROM matched_needs WHERE model = @model AND need_id = @needId", new { model, needId });
         if (matched is null) return null;
-        var rows = connection.Query<Row>($"SELECT kind AS Kind, candidate_id AS CandidateId, score AS Score, bm25 AS Bm25, bm25_rank AS Bm25Rank, normalised AS Normalised, best_result_id AS BestResultId, best_result_score AS BestResultScore, snippets AS Snippets, reasons AS Reasons FROM match_lists WHERE model = @model AND need_id = @needId ORDER BY kind, rank",
+        var rows = connection.Query<Row>($"SELECT kind AS Kind, candidate_id AS CandidateId, score AS Score, bm25 AS Bm25, bm25_rank AS Bm25Rank, normalised AS Normalised, best_result_id AS BestResultId, best_result_score AS BestResultScore, snippets AS Snippets, reasons AS Reasons, features AS Features FROM match_lists WHERE model = @model AND need_id = @needId ORDER BY kind, rank",
             new { model, needId }).ToList();
         return new StoredLists(model, needId, Entries(rows, RecordKind.Result), Entries(rows, RecordKind.Expert));
     }
@@ -113,11 +116,12 @@ public sealed class MatchStore(MatchingDatabase database)
                 // In process, one prepared statement per row is cheapest (a 1,000-parameter statement is parsed each time).
                 connection.Execute($"""
                     INSERT INTO match_lists (model, need_id, kind, rank, {Columns})
-                    VALUES (@Model, @NeedId, @Kind, @Rank, @CandidateId, @Score, @Bm25, @Bm25Rank, @Normalised, @BestResultId, @BestResultScore, @Snippets, @Reasons)
+                    VALUES (@Model, @NeedId, @Kind, @Rank, @CandidateId, @Score, @Bm25, @Bm25Rank, @Normalised, @BestResultId, @BestResultScore, @Snippets, @Reasons, @Features)
                     """, rows.Select(x => new
                     {
                         list.Model, list.NeedId, Kind = x.Kind.Name(), x.Rank, x.Match.CandidateId, x.Match.Score, Bm25 = (double)x.Match.Bm25, x.Match.Bm25Rank,
                         x.Match.Normalised, x.Match.BestResultId, x.Match.BestResultScore, Snippets = SnippetsJson(x.Match), Reasons = ReasonsJson(x.Match),
+                        Features = Features.FeatureLog.EncodeOrNull(x.Match.Features),
                     }), tx);
             }
             else if (rows.Count > 0)
@@ -130,7 +134,7 @@ public sealed class MatchStore(MatchingDatabase database)
                 for (var r = 0; r < rows.Count; r++)
                 {
                     var (kind, rank, m) = rows[r];
-                    values.Add($"(@model, @need, @k{r}, @r{r}, @c{r}, @s{r}, @b{r}, @br{r}, @n{r}, @e{r}, @es{r}, @sn{r}, @rs{r})");
+                    values.Add($"(@model, @need, @k{r}, @r{r}, @c{r}, @s{r}, @b{r}, @br{r}, @n{r}, @e{r}, @es{r}, @sn{r}, @rs{r}, @f{r})");
                     args.Add($"k{r}", kind.Name());
                     args.Add($"r{r}", (long)rank);
                     args.Add($"c{r}", m.CandidateId);
@@ -142,6 +146,7 @@ public sealed class MatchStore(MatchingDatabase database)
                     args.Add($"es{r}", m.BestResultScore, System.Data.DbType.Double);
                     args.Add($"sn{r}", SnippetsJson(m), System.Data.DbType.String);
                     args.Add($"rs{r}", ReasonsJson(m), System.Data.DbType.String);
+                    args.Add($"f{r}", Features.FeatureLog.EncodeOrNull(m.Features), System.Data.DbType.String);
                 }
                 connection.Execute($"INSERT INTO match_lists (model, need_id, kind, rank, {Columns}) VALUES {string.Join(", ", values)}", args, tx);
             }
@@ -213,7 +218,7 @@ public sealed class MatchStore(MatchingDatabase database)
         return dropped;
     }
 
-    private const string Columns = "candidate_id, score, bm25, bm25_rank, normalised, best_result_id, best_result_score, snippets, reasons";
+    private const string Columns = "candidate_id, score, bm25, bm25_rank, normalised, best_result_id, best_result_score, snippets, reasons, features";
 
     private static string? SnippetsJson(StoredMatch m) => m.Snippets is null ? null : System.Text.Json.JsonSerializer.Serialize(m.Snippets);
 
@@ -225,6 +230,7 @@ public sealed class MatchStore(MatchingDatabase database)
             {
                 Snippets = r.Snippets is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<Candidates.Snippet>>(r.Snippets),
                 Reasons = r.Reasons is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<Scoring.Reason>>(r.Reasons),
+                Features = Features.FeatureLog.Decode(r.Features),
             })
             .ToList();
 
@@ -238,6 +244,7 @@ public sealed class MatchStore(MatchingDatabase database)
         public double Normalised { get; set; }
         public string? BestResultId { get; set; }
         public double? BestResultScore { get; set; }
+        public string? Features { get; set; }
         public string? Snippets { get; set; }
         public string? Reasons { get; set; }
     }

@@ -138,7 +138,7 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
         var models = Vectors.VectorModels.Of(bundle);
         var needVector = models.Lookup(vectors, RecordKind.Need, [need.Id])(need.Id)?.Embedding;
         var passages = models.Lookup(vectors, kind, [candidateId])(candidateId)?.Passages;
-        var sentences = Vectors.RecordTexts.Passages(body);
+        var sentences = Vectors.RecordTexts.PassagesOf(kind, body);
         // Vectors of another text (not recomputed yet) would point at the wrong sentence.
         if (needVector is null || passages is null || passages.Length != sentences.Count || passages[0].Length != needVector.Length) return null;
         var best = Enumerable.Range(0, passages.Length).MaxBy(i => PairFeatures.Cosine(needVector, passages[i]) ?? -1);

@@ -8,7 +8,11 @@ using Matching.Engine.Embeddings;
 namespace Matching.Engine.Scoring;
 
 /// <summary>A candidate with its feature vector, the ranker's raw score and the calibrated 0–1 match score.</summary>
-public sealed record ScoredCandidate(Candidate Candidate, float[] Features, float Raw, double Score);
+public sealed record ScoredCandidate(Candidate Candidate, float[] Features, float Raw, double Score, double? Absolute = null)
+{
+    /// <summary>The pair score an expert blend of <paramref name="pairScore"/> uses: the absolute one when asked for and there is one, else the shown one.</summary>
+    public double For(string pairScore) => pairScore == ExpertBlend.Absolute && Absolute is { } a ? a : Score;
+}
 
 /// <summary>An expert's score for a need: their profile's, their results' (best and top-3 mean), and the combination.</summary>
 public sealed record ExpertScore(ScoredCandidate Profile, double Score, string? BestResultId, double BestResult, double TopThreeResults);
@@ -25,9 +29,6 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
 
     /// <summary>Candidates from the dense list (the nearest records by sentence vectors), merged with the BM25 top K.</summary>
     public const int DenseK = 100;
-
-    /// <summary>Weights of an expert's score: best result, mean of the top three results, profile.</summary>
-    public const double BestWeight = 0.5, TopThreeWeight = 0.2, ProfileWeight = 0.3;
 
     /// <summary>
     /// A need's candidates of one kind as <paramref name="bundle"/> was trained to see them: the BM25 top
@@ -86,7 +87,9 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
         var language = bundle.For(rows[0]);
         var raw = language.Ranker.Score(rows);
         var calibrated = language.Scores(rows, raw);
-        return candidates.Select((c, i) => new ScoredCandidate(c, rows[i], raw[i], calibrated[i])).ToList();
+        // The absolute score rides along (experts' blends may use it) unless it is the shown one already.
+        var absolute = language.Absolute is null ? null : language.Shown is not null ? calibrated : language.Absolute.Probabilities(rows);
+        return candidates.Select((c, i) => new ScoredCandidate(c, rows[i], raw[i], calibrated[i], absolute?[i])).ToList();
     }
 
     /// <summary>
@@ -95,7 +98,8 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
     /// its list row, one outside gets rank K + 1. Records not in the index are left out. Each has its snippets.
     /// </summary>
     /// <remarks>With <paramref name="publicView"/>, the need is matched by its public fields alone (see <see cref="Score"/>).</remarks>
-    public IReadOnlyList<ScoredCandidate> ScorePairs(ModelBundle bundle, TechNeed need, RecordKind kind, IReadOnlyList<string> ids, bool publicView = false)
+    /// <remarks>Without <paramref name="snippets"/>, pairs outside the list have no highlighted passages (a caller that only wants scores spares the highlighting).</remarks>
+    public IReadOnlyList<ScoredCandidate> ScorePairs(ModelBundle bundle, TechNeed need, RecordKind kind, IReadOnlyList<string> ids, bool publicView = false, bool snippets = true)
     {
         if (publicView) need = need.PublicView();
         var terms = new TermStates();
@@ -104,6 +108,7 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
         var wanted = ids.Distinct().Select(id => listed.Contains(id) ? null : retriever.Pair(need, kind, id, K, top, terms)).OfType<Candidate>().ToList();
         var scored = Score(bundle, need, kind, top.Concat(wanted).ToList(), terms, publicView).ToDictionary(s => s.Candidate.Id);
         var found = ids.Distinct().Where(scored.ContainsKey).Select(id => scored[id]).ToList();
+        if (!snippets) return found;
         var withSnippets = retriever.WithSnippets(need, found.Select(s => s.Candidate).Where(c => c.Snippets.Count == 0).ToList()).ToDictionary(c => c.Id);
         return found.Select(s => withSnippets.TryGetValue(s.Candidate.Id, out var c) ? s with { Candidate = c } : s).ToList();
     }
@@ -117,7 +122,7 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
     {
         var expertId = profile.Candidate.Id;
         var own = store.ResultsOfExperts([expertId])[expertId].Where(r => r.Status == RecordStatus.Active).Select(r => r.Id).ToList();
-        return Combine(profile, ScorePairs(bundle, need, RecordKind.Result, own, publicView));
+        return Combine(bundle.Experts, profile, ScorePairs(bundle, need, RecordKind.Result, own, publicView));
     }
 
     /// <summary>
@@ -129,17 +134,16 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
     {
         var profiles = Score(bundle, need, RecordKind.Expert, experts, terms);
         var theirs = store.ResultsOfExperts(experts.Select(e => e.Id).ToList());
-        return profiles.Select(p => Combine(p, theirs[p.Candidate.Id].Where(r => r.Status == RecordStatus.Active)
+        return profiles.Select(p => Combine(bundle.Experts, p, theirs[p.Candidate.Id].Where(r => r.Status == RecordStatus.Active)
             .Join(results, r => r.Id, s => s.Candidate.Id, (_, s) => s).ToList())).ToList();
     }
 
-    private static ExpertScore Combine(ScoredCandidate profile, IReadOnlyList<ScoredCandidate> ownResults)
+    /// <summary>An expert's score by the model's blend; the best result and the top-3 mean (shown scores) say what it rests on.</summary>
+    private static ExpertScore Combine(ExpertBlend blend, ScoredCandidate profile, IReadOnlyList<ScoredCandidate> ownResults)
     {
         var own = ownResults.OrderByDescending(x => x.Score).ToList();
-        if (own.Count == 0) return new ExpertScore(profile, profile.Score, null, 0, 0);
-        var best = own[0].Score;
-        var top3 = own.Take(3).Average(x => x.Score);
-        var score = Math.Round(BestWeight * best + TopThreeWeight * top3 + ProfileWeight * profile.Score, 4);
-        return new ExpertScore(profile, score, own[0].Candidate.Id, best, top3);
+        var score = blend.Combine(profile.For(blend.PairScore), own.Select(r => r.For(blend.PairScore)).ToList());
+        if (own.Count == 0) return new ExpertScore(profile, score, null, 0, 0);
+        return new ExpertScore(profile, score, own[0].Candidate.Id, own[0].Score, own.Take(3).Average(x => x.Score));
     }
 }

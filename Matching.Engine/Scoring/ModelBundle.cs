@@ -50,6 +50,8 @@ public sealed record ModelManifest
     /// written before it existed; the bundle then computes it from its calibrators.
     /// </summary>
     public double? MatchFloor { get; init; }
+    /// <summary>How an expert's score is made from their profile's and results' pair scores (chosen in training); null in older models (<see cref="ExpertBlend.Legacy"/>).</summary>
+    public ExpertBlend? ExpertBlend { get; init; }
     /// <summary>Figures measured when it was trained (held-out and benchmark nDCG@10 and the like).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 
@@ -99,6 +101,9 @@ public sealed class ModelBundle
     public TopicModel? Topics { get; init; }
 
     public string Version => Manifest.Version;
+
+    /// <summary>How experts' scores are blended: the manifest's choice, else the fixed blend of older models.</summary>
+    public ExpertBlend Experts => Manifest.ExpertBlend ?? ExpertBlend.Legacy;
 
     /// <summary>The manifest's match floor, or the one its calibrators give.</summary>
     public double MatchFloor => Manifest.MatchFloor ?? FloorOf(Scorers);

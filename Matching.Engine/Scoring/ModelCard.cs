@@ -7,7 +7,8 @@ namespace Matching.Engine.Scoring;
 /// <summary>The model card <c>train</c> writes beside a model: data, features, hyper-parameters, metrics, calibration, seed.</summary>
 public static class ModelCard
 {
-    public static string Write(ModelBundle bundle, IReadOnlyList<RankingRow> rows)
+    /// <remarks><paramref name="expertBlends"/>: every expert blend training compared, with its figures (the chosen one is the manifest's).</remarks>
+    public static string Write(ModelBundle bundle, IReadOnlyList<RankingRow> rows, IReadOnlyList<ExpertBlend.Figures>? expertBlends = null)
     {
         var m = bundle.Manifest;
         var s = new StringBuilder();
@@ -38,6 +39,19 @@ public static class ModelCard
         s.AppendLine();
         s.AppendLine("## Features (vector order)");
         s.AppendLine(string.Join(", ", FeatureSchema.Names.Select(n => $"`{n}`")));
+        s.AppendLine();
+        s.AppendLine("## Experts");
+        s.AppendLine(inv, $"- Profile vector: the mean of the profile's sentence vectors (bio and every result's title and abstract, up to {Vectors.RecordTexts.MaxExpertPassages} sentences), so the whole profile counts, not its first {m.EmbeddingMaxTokens} tokens; the best sentence gives passage_cosine.");
+        s.AppendLine(inv, $"- Blend: {bundle.Experts}.");
+        if (expertBlends is { Count: > 0 })
+        {
+            s.AppendLine("  Chosen by evaluation on the training judgements of experts, with out-of-fold pair scores: the highest nDCG@10 of each need's judged experts minus the cross-need loss (per expert, pairs of needs with different grades out of order, weighted by the grade gap; ties half).");
+            s.AppendLine();
+            s.AppendLine("| blend | nDCG@10 | cross-need loss | comparable pairs |");
+            s.AppendLine("|---|---|---|---|");
+            foreach (var f in expertBlends)
+                s.AppendLine(inv, $"| {f.Blend}{(f.Blend == bundle.Experts ? " (chosen)" : "")} | {f.Ndcg:F4} | {(f.CrossNeed.Pairs > 0 ? f.CrossNeed.Loss.ToString("F4", inv) : "–")} | {f.CrossNeed.Pairs} |");
+        }
         s.AppendLine();
         s.AppendLine("## Metrics");
         s.AppendLine("| figure | value |");

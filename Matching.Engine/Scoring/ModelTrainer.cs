@@ -2,12 +2,17 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Matching.Engine.Evaluation;
+using Matching.Engine.Records;
 
 namespace Matching.Engine.Scoring;
 
 /// <summary>Out-of-fold figures of a cross-validation: the scores (for calibration) and nDCG@10 of BM25 and of the model.</summary>
 public sealed record CrossValidation(List<(float Score, float Label)> OutOfFold, double Bm25, double Model, int Queries,
-    IReadOnlyDictionary<string, (double Bm25, double Model, int Queries)> BySource, (double Mean, double Low, double High) Difference);
+    IReadOnlyDictionary<string, (double Bm25, double Model, int Queries)> BySource, (double Mean, double Low, double High) Difference)
+{
+    /// <summary>Each group's out-of-fold raw scores, in row order.</summary>
+    public IReadOnlyDictionary<string, float[]> ByGroup { get; init; } = new Dictionary<string, float[]>();
+}
 
 /// <summary>
 /// Turns ranking rows into scorers, the same way for the train verb and the nightly retrain: one LambdaMART ranker per
@@ -22,8 +27,14 @@ public static class ModelTrainer
     /// <summary>One calibrated scorer per language present in <paramref name="rows"/>, with their cross-validated figures in <paramref name="metrics"/>.</summary>
     /// <remarks><paramref name="byLanguage"/> gives a language its own hyper-parameters (else <paramref name="hp"/>).</remarks>
     /// <remarks>With <paramref name="absolute"/>, each language also gets an absolute scorer (<see cref="TrainAbsolute"/>).</remarks>
+    /// <remarks>
+    /// <paramref name="outOfFold"/>, when given, receives each group's out-of-fold pair scores in row order, through the
+    /// final calibrators: the shown score and the absolute one (the shown one when the language has no absolute scorer).
+    /// What an expert blend is chosen on.
+    /// </remarks>
     public static List<LanguageScorer> Train(List<RankingRow> rows, RankerHyperParameters hp, Func<string, string> foldKey, IDictionary<string, double> metrics, Action<string>? log = null,
-        IReadOnlyDictionary<string, RankerHyperParameters>? byLanguage = null, RankerHyperParameters? absolute = null)
+        IReadOnlyDictionary<string, RankerHyperParameters>? byLanguage = null, RankerHyperParameters? absolute = null,
+        IDictionary<string, (double[] Shown, double[] Absolute)>? outOfFold = null)
     {
         var scorers = new List<LanguageScorer>();
         foreach (var language in rows.GroupBy(r => ModelBundle.LanguageOf(r.Features)).OrderBy(g => g.Key == "en" ? 0 : 1))
@@ -38,8 +49,17 @@ public static class ModelTrainer
             // Pooled across needs, how well each number sorts relevant pairs above the rest (what a score that means
             // the same for every need has to do): the ranker's, and the absolute scorer's below.
             metrics[$"cv5_pooled_auc_{language.Key}_ranker"] = RankingMetrics.Auc(cv.OutOfFold.Select(x => (double)x.Score).ToList(), cv.OutOfFold.Select(x => x.Label > 0).ToList());
-            var absoluteScorer = absolute is null ? null : TrainAbsolute(languageRows, absolute, CalibrationFolds, foldKey, language.Key, metrics, log);
+            var absoluteMargins = new Dictionary<string, float[]>();
+            var absoluteScorer = absolute is null ? null : TrainAbsolute(languageRows, absolute, CalibrationFolds, foldKey, language.Key, metrics, log, absoluteMargins);
             var showsAbsolute = absoluteScorer is not null && ShownScore(language.Key, metrics) == ModelBundle.ShownAbsolute;
+            if (outOfFold is not null)
+                foreach (var (group, raw) in cv.ByGroup)
+                {
+                    var calibrated = raw.Select(x => Math.Round(calibrator.Calibrate(x), 4)).ToArray();
+                    var probabilities = absoluteScorer is not null && absoluteMargins.TryGetValue(group, out var m)
+                        ? m.Select(x => Math.Round(absoluteScorer.Calibrator.Calibrate(x), 4)).ToArray() : calibrated;
+                    outOfFold[group] = (showsAbsolute ? probabilities : calibrated, probabilities);
+                }
             log?.Invoke($"language {language.Key}: the shown score is the {(showsAbsolute ? "absolute scorer's" : "ranker's calibrated score")}");
             scorers.Add(new LanguageScorer(language.Key, RankerModel.Train(languageRows, languageHp), calibrator, absoluteScorer, showsAbsolute));
         }
@@ -50,6 +70,7 @@ public static class ModelTrainer
     public static CrossValidation CrossValidate(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey, Action<string>? log = null)
     {
         var outOfFold = new List<(float Score, float Label)>();
+        var byGroup = new Dictionary<string, float[]>();
         int FoldOf(string group) => ModelTrainer.FoldOf(foldKey(group), folds);
         var groups = rows.GroupBy(r => r.GroupId).ToList();
         var bm25 = new List<double>();
@@ -64,6 +85,7 @@ public static class ModelTrainer
             {
                 var list = g.ToList();
                 var scores = model.Score(list.Select(r => r.Features).ToList());
+                byGroup[g.Key] = scores;
                 outOfFold.AddRange(list.Select((r, i) => (scores[i], r.Label)));
                 var judged = list.Select((r, i) => (Id: i.ToString(CultureInfo.InvariantCulture), r.Label)).Where(x => x.Label > 0).ToDictionary(x => x.Id, x => (int)x.Label);
                 if (judged.Count == 0) continue;
@@ -86,7 +108,7 @@ public static class ModelTrainer
             log?.Invoke($"cv {source}: ndcg@10 bm25={s.Bm25.Average():F4} model={s.Model.Average():F4} ({s.Bm25.Count} queries)");
         log?.Invoke($"cv ndcg@10 bm25={bm25.Average():F4} model={learned.Average():F4} (difference {difference.Mean:+0.0000;-0.0000}, 95% {difference.Low:+0.0000;-0.0000} … {difference.High:+0.0000;-0.0000})");
         return new CrossValidation(outOfFold, bm25.Average(), learned.Average(), bm25.Count,
-            bySource.ToDictionary(x => x.Key, x => (x.Value.Bm25.Average(), x.Value.Model.Average(), x.Value.Bm25.Count)), difference);
+            bySource.ToDictionary(x => x.Key, x => (x.Value.Bm25.Average(), x.Value.Model.Average(), x.Value.Bm25.Count)), difference) { ByGroup = byGroup };
     }
 
     /// <summary>
@@ -103,8 +125,9 @@ public static class ModelTrainer
     /// margins are collected and a Platt curve fitted on them; the classifier is then trained on all rows. Logs and
     /// records the out-of-fold figures: pooled AUC, log loss, and nDCG@10 of each need's list ordered by it.
     /// </summary>
+    /// <remarks><paramref name="outOfFold"/>, when given, receives each group's out-of-fold margins in row order.</remarks>
     public static AbsoluteScorer TrainAbsolute(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey, string language,
-        IDictionary<string, double> metrics, Action<string>? log = null)
+        IDictionary<string, double> metrics, Action<string>? log = null, IDictionary<string, float[]>? outOfFold = null)
     {
         var groups = rows.GroupBy(r => r.GroupId).Select(g => (Rows: g.ToList(), Fold: FoldOf(foldKey(g.Key), folds))).ToList();
         var margins = new List<double>();
@@ -120,6 +143,7 @@ public static class ModelTrainer
             {
                 var m = model.Margins(g.Rows.Select(r => r.Features).ToList());
                 byGroup.Add((g.Rows, m));
+                if (outOfFold is not null) outOfFold[g.Rows[0].GroupId] = m;
                 margins.AddRange(m.Select(x => (double)x));
                 relevant.AddRange(g.Rows.Select(r => r.Label >= 1));
             }
@@ -184,6 +208,21 @@ public static class ModelTrainer
             foreach (var g in scored) result[g.Key] = (f, model.Margins(g.Rows.Select(r => r.Features).ToList()));
         }
         return result;
+    }
+
+    /// <summary>
+    /// A pair's out-of-fold scores (<see cref="Train"/>'s <c>outOfFold</c>) by kind, need and candidate, for lists
+    /// grouped as "{prefix}-{kind}:{need id}" (<paramref name="lists"/>, keyed by group); null for a pair no list holds.
+    /// </summary>
+    public static Func<RecordKind, string, string, (double Shown, double Absolute)?> PairScores(string prefix, IReadOnlyDictionary<string, QueryCandidates> lists,
+        IReadOnlyDictionary<string, (double[] Shown, double[] Absolute)> outOfFold)
+    {
+        var index = lists.ToDictionary(x => x.Key, x => x.Value.Candidates.Select((c, i) => (c.Id, i)).DistinctBy(x => x.Id).ToDictionary(x => x.Id, x => x.i));
+        return (kind, need, id) =>
+        {
+            var group = $"{prefix}-{kind.Name()}:{need}";
+            return index.TryGetValue(group, out var at) && at.TryGetValue(id, out var i) && outOfFold.TryGetValue(group, out var s) ? (s.Shown[i], s.Absolute[i]) : null;
+        };
     }
 
     /// <summary>The rows of one query's candidates, labelled by its judgements.</summary>

@@ -74,6 +74,7 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
         Stage("features", 1);
         var rows = new List<RankingRow>();
         var data = new Dictionary<string, string>();
+        var lists = new Dictionary<string, QueryCandidates>();
         foreach (var kind in new[] { RecordKind.Result, RecordKind.Expert })
         {
             var before = rows.Count;
@@ -82,10 +83,13 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ModelTrainer.AddRows(rows, $"data-{kind.Name()}:{q.QueryId}", q);
+                lists[$"data-{kind.Name()}:{q.QueryId}"] = q;
                 needs++;
             }
             data[$"data-{kind.Name()}s"] = $"{rows.Count - before:N0} rows over {needs} needs (database judgements, held-out needs excluded)";
         }
+        data["data-logged"] = $"{workspace.LoggedRows:N0} judged rows from logged vectors (as shown), {workspace.RecomputedRows:N0} recomputed from the records now";
+        log?.Invoke($"retrain: {data["data-logged"]}");
 
         // The public benchmark, when configured: its train split trains the English ranker beside the judgements.
         var foldKeys = new Dictionary<string, string>();
@@ -111,7 +115,10 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
         // Each language with the hyper-parameters the active model chose for it (the Chinese ranker's smaller trees).
         var byLanguage = activeBundle?.Manifest.RankerByLanguage;
         var absolute = activeBundle?.Manifest.Absolute ?? AbsoluteScorer.DefaultHyperParameters;
-        var scorers = ModelTrainer.Train(rows, HyperParameters, group => foldKeys.GetValueOrDefault(group) ?? group[(group.IndexOf(':') + 1)..], metrics, log, byLanguage, absolute);
+        var outOfFold = new Dictionary<string, (double[] Shown, double[] Absolute)>();
+        var scorers = ModelTrainer.Train(rows, HyperParameters, group => foldKeys.GetValueOrDefault(group) ?? group[(group.IndexOf(':') + 1)..], metrics, log, byLanguage, absolute, outOfFold);
+        // The expert blend, chosen as train chooses it, on the database's expert judgements.
+        var (expertBlend, blendFigures) = ExpertBlend.Choose(ExpertBlend.JudgedPairs(training, workspace.Store, ModelTrainer.PairScores("data", lists, outOfFold)), scorers.Any(s => s.Absolute is not null));
         // A language without judgements here (English, trained on a benchmark) keeps the active model's ranker.
         foreach (var kept in activeBundle?.Scorers.Where(s => scorers.All(n => n.Language != s.Language)) ?? [])
         {
@@ -127,7 +134,7 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
                 Version = version, TrainedAt = DateTimeOffset.UtcNow, Features = FeatureSchema.Names, EmbeddingModel = VectorModels.MiniLm,
                 EmbeddingMaxTokens = encoders.EnglishMaxTokens, ChineseEmbeddingModel = encoders.ChineseModel, ChineseEmbeddingMaxTokens = encoders.ChineseMaxTokens,
                 DenseCandidates = encoders.DenseK, RankerByLanguage = byLanguage, Ranker = HyperParameters, Topics = topics,
-                AbsoluteFeatures = AbsoluteFeatures.Names, Absolute = absolute,
+                AbsoluteFeatures = AbsoluteFeatures.Names, Absolute = absolute, ExpertBlend = expertBlend,
                 ShownScores = scorers.ToDictionary(x => x.Language, x => x.ShowsAbsolute ? ModelBundle.ShownAbsolute : ModelBundle.ShownRanker), Data = data, Metrics = metrics, MatchFloor = ModelBundle.FloorOf(scorers),
                 Languages = scorers.OrderBy(s => s.Language == (activeBundle?.Manifest.Languages.FirstOrDefault() ?? s.Language) ? 0 : 1).Select(s => s.Language).ToList(),
             },
@@ -170,7 +177,7 @@ public sealed class Retrainer(RecordStore store, ModelRegistry registry, Matchin
         try
         {
             candidate.Save(folder);
-            File.WriteAllText(Path.Combine(folder, "model-card.md"), ModelCard.Write(candidate, rows));
+            File.WriteAllText(Path.Combine(folder, "model-card.md"), ModelCard.Write(candidate, rows, blendFigures));
             var figures = $"held-out nDCG@10 {metrics["heldout_ndcg10_model"]:F4} against {(activeNdcg is { } x ? $"{x:F4} for {active!.Version}" : "no active model")} (BM25 {metrics["heldout_ndcg10_bm25"]:F4}, {queries} queries)"
                 + (onBenchmark is { } b ? $"; benchmark nDCG@10 {b.Candidate:F4} against {(b.Active is { } y ? $"{y:F4}" : "-")}" : "");
             registry.Register(folder, $"retrained on {training.Count} judgements; {figures}");

@@ -131,9 +131,13 @@ public sealed class EventStore(MatchingDatabase database)
         {
             var (enterpriseStatus, offerStatus) = before.GetValueOrDefault((m.Enterprise, m.OfferKind, m.OfferId), (m.EnterpriseStatus, m.OfferStatus));
             connection.Execute("""
-                INSERT INTO event_meetings (event_id, enterprise_id, offer_kind, offer_id, need_id, score, slot, table_no, pinned, enterprise_status, offer_status)
-                VALUES (@eventId, @Enterprise, @OfferKind, @OfferId, @NeedId, @Score, @Slot, @Table, @Pinned, @enterpriseStatus, @offerStatus)
-                """, new { eventId, m.Enterprise, m.OfferKind, m.OfferId, m.NeedId, m.Score, m.Slot, m.Table, Pinned = m.Pinned ? 1 : 0, enterpriseStatus, offerStatus }, tx);
+                INSERT INTO event_meetings (event_id, enterprise_id, offer_kind, offer_id, need_id, score, slot, table_no, pinned, enterprise_status, offer_status, model, features)
+                VALUES (@eventId, @Enterprise, @OfferKind, @OfferId, @NeedId, @Score, @Slot, @Table, @Pinned, @enterpriseStatus, @offerStatus, @Model, @features)
+                """, new
+            {
+                eventId, m.Enterprise, m.OfferKind, m.OfferId, m.NeedId, m.Score, m.Slot, m.Table, Pinned = m.Pinned ? 1 : 0, enterpriseStatus, offerStatus,
+                m.Model, features = Features.FeatureLog.EncodeOrNull(m.Features),
+            }, tx);
         }
         tx.Commit();
     }
@@ -142,7 +146,10 @@ public sealed class EventStore(MatchingDatabase database)
     {
         using var connection = database.Open();
         return connection.Query<MeetingRow>("SELECT * FROM event_meetings WHERE event_id = @eventId ORDER BY slot, table_no", new { eventId })
-            .Select(r => new StoredMeeting(r.enterprise_id, r.offer_kind, r.offer_id, r.need_id, r.score, (int)r.slot, (int)r.table_no, r.pinned != 0, r.enterprise_status, r.offer_status))
+            .Select(r => new StoredMeeting(r.enterprise_id, r.offer_kind, r.offer_id, r.need_id, r.score, (int)r.slot, (int)r.table_no, r.pinned != 0, r.enterprise_status, r.offer_status)
+            {
+                Model = r.model, Features = Features.FeatureLog.Decode(r.features),
+            })
             .ToList();
     }
 
@@ -214,9 +221,11 @@ public sealed class EventStore(MatchingDatabase database)
         using var connection = database.Open();
         using var tx = connection.BeginTransaction();
         database.LockChangeLog(connection, tx);
-        var needs = connection.Query<(string Enterprise, string OfferKind, string OfferId, string? NeedId)>(
-                "SELECT enterprise_id, offer_kind, offer_id, need_id FROM event_meetings WHERE event_id = @eventId", new { eventId }, tx)
-            .ToDictionary(r => (r.Enterprise, r.OfferKind, r.OfferId), r => r.NeedId);
+        // The judgement carries the meeting's model and feature vector: it trains on what the event was planned with.
+        var meetings = connection.Query<(string Enterprise, string OfferKind, string OfferId, string? NeedId, string? Model, string? Features)>(
+                "SELECT enterprise_id, offer_kind, offer_id, need_id, model, features FROM event_meetings WHERE event_id = @eventId", new { eventId }, tx)
+            .ToDictionary(r => (r.Enterprise, r.OfferKind, r.OfferId));
+        var needs = meetings.ToDictionary(m => m.Key, m => m.Value.NeedId);
         var source = "event:" + eventId;
         var (recorded, judged) = (0, 0);
         var rejected = new List<(int, Message)>();
@@ -251,8 +260,9 @@ public sealed class EventStore(MatchingDatabase database)
                 if (removed > 0) connection.Execute("INSERT INTO changes (entity, entity_id, op, at) VALUES (@entity, @id, 'delete', @at)", change, tx);
                 continue;
             }
-            connection.Execute("INSERT INTO judgements (need_id, candidate_id, grade, source, created_at) VALUES (@needId, @OfferId, @grade, @source, @at)",
-                new { needId, o.OfferId, grade, source, at }, tx);
+            var meeting = meetings[(o.Enterprise, o.OfferKind, o.OfferId)];
+            connection.Execute("INSERT INTO judgements (need_id, candidate_id, grade, source, created_at, model, features) VALUES (@needId, @OfferId, @grade, @source, @at, @Model, @Features)",
+                new { needId, o.OfferId, grade, source, at, meeting.Model, meeting.Features }, tx);
             connection.Execute("INSERT INTO changes (entity, entity_id, op, at) VALUES (@entity, @id, 'upsert', @at)", change, tx);
             judged++;
         }
@@ -292,5 +302,5 @@ public sealed class EventStore(MatchingDatabase database)
     }
 
     private sealed record MeetingRow(string event_id, string enterprise_id, string offer_kind, string offer_id, string? need_id, double score, long slot,
-        long table_no, long pinned, string enterprise_status, string offer_status);
+        long table_no, long pinned, string enterprise_status, string offer_status, string? model, string? features);
 }

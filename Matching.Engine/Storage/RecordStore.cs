@@ -79,10 +79,10 @@ public sealed class RecordStore(MatchingDatabase database)
     public IReadOnlyList<Judgement> Judgements(string? source = null)
     {
         using var connection = Database.Open();
-        return connection.Query<(string, string, long, string)>(
-                "SELECT need_id, candidate_id, grade, source FROM judgements WHERE @source IS NULL OR source = @source ORDER BY need_id, candidate_id, source",
+        return connection.Query<(string, string, long, string, string?, string?)>(
+                "SELECT need_id, candidate_id, grade, source, model, features FROM judgements WHERE @source IS NULL OR source = @source ORDER BY need_id, candidate_id, source",
                 new { source })
-            .Select(j => new Judgement(j.Item1, j.Item2, (int)j.Item3, j.Item4)).ToList();
+            .Select(j => new Judgement(j.Item1, j.Item2, (int)j.Item3, j.Item4) { Model = j.Item5, Features = Features.FeatureLog.Decode(j.Item6) }).ToList();
     }
 
     /// <summary>

@@ -120,9 +120,10 @@ public sealed partial class RecordWriter : IDisposable
     public void Upsert(Judgement j)
     {
         _connection.Execute("""
-            INSERT INTO judgements (need_id, candidate_id, grade, source, created_at) VALUES (@NeedId, @CandidateId, @Grade, @Source, @now)
-            ON CONFLICT (need_id, candidate_id, source) DO UPDATE SET grade = excluded.grade, created_at = excluded.created_at
-            """, new { j.NeedId, j.CandidateId, j.Grade, j.Source, now = _now }, _tx);
+            INSERT INTO judgements (need_id, candidate_id, grade, source, created_at, model, features) VALUES (@NeedId, @CandidateId, @Grade, @Source, @now, @Model, @features)
+            ON CONFLICT (need_id, candidate_id, source) DO UPDATE SET grade = excluded.grade, created_at = excluded.created_at,
+                model = excluded.model, features = excluded.features
+            """, new { j.NeedId, j.CandidateId, j.Grade, j.Source, now = _now, j.Model, features = Features.FeatureLog.EncodeOrNull(j.Features) }, _tx);
         Log(RecordKind.Judgement, j.NeedId + "\t" + j.CandidateId, "upsert");
     }
 

@@ -58,14 +58,14 @@ public sealed class TopicModel
             .Append(ml.Transforms.Text.LatentDirichletAllocation(Output, "Counts", numberOfTopics: hp.Topics,
                 maximumNumberOfIterations: hp.Iterations, maximumTokenCountPerDocument: hp.MaxTokensPerDocument,
                 numberOfThreads: 1, resetRandomGenerator: true));
-        var fitted = pipeline.Fit(data);
+        var fitted = NativeOutput.Run(() => pipeline.Fit(data));
         // The fitted transformer infers with the sampler state training left behind; a saved and loaded one starts
         // from the saved tables. Serving always runs a loaded model, so training gets the loaded form too: the same
         // text then has the same mixture on both sides (tested).
         using var buffer = new MemoryStream();
         ml.Model.Save(fitted, data.Schema, buffer);
         buffer.Position = 0;
-        return new TopicModel(ml, ml.Model.Load(buffer, out _), analyzer, hp.Topics);
+        return new TopicModel(ml, NativeOutput.Run(() => ml.Model.Load(buffer, out _)), analyzer, hp.Topics);
     }
 
     /// <summary>Topic mixtures (summing to 1, or all zero for a text with no known word), one per text, in order.</summary>
@@ -75,8 +75,8 @@ public sealed class TopicModel
         var rows = texts.Select(t => new Row { Text = Words(_analyzer, t) }).ToList();
         lock (_gate)
         {
-            var scored = _model.Transform(_ml.Data.LoadFromEnumerable(rows));
-            return scored.GetColumn<VBuffer<float>>(Output).Select(v => Dense(v, Topics)).ToArray();
+            // The transform is lazy: the native sampler runs as the column is read.
+            return NativeOutput.Run(() => _model.Transform(_ml.Data.LoadFromEnumerable(rows)).GetColumn<VBuffer<float>>(Output).Select(v => Dense(v, Topics)).ToArray());
         }
     }
 
@@ -89,9 +89,13 @@ public sealed class TopicModel
     public static TopicModel Load(string path, MatchingAnalyzer analyzer)
     {
         var ml = new MLContext(seed: 42);
-        var model = ml.Model.Load(path, out _);
-        var topics = model.GetOutputSchema(ml.Data.LoadFromEnumerable(Array.Empty<Row>()).Schema)[Output].Type is VectorDataViewType { Size: > 0 } vector
-            ? vector.Size : throw new InvalidDataException($"{path} is not a topic model");
+        // Loading builds the native sampler, which prints too.
+        var (model, outputType) = NativeOutput.Run(() =>
+        {
+            var loaded = ml.Model.Load(path, out _);
+            return (loaded, loaded.GetOutputSchema(ml.Data.LoadFromEnumerable(Array.Empty<Row>()).Schema)[Output].Type);
+        });
+        var topics = outputType is VectorDataViewType { Size: > 0 } vector ? vector.Size : throw new InvalidDataException($"{path} is not a topic model");
         return new TopicModel(ml, model, analyzer, topics);
     }
 

@@ -47,6 +47,7 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         try
         {
             var clock = Stopwatch.StartNew();
+            _encoding = progress is null ? null : new EncodingProgress(progress, clock);
             var cursorName = CursorOf(bundle);
             var from = vectors.Cursor(cursorName);
             var last = store.LastSeq();
@@ -72,8 +73,39 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         }
         finally
         {
+            _encoding = null;
             _gate.Release();
         }
+    }
+
+    /// <summary>Texts and sentences encoded so far in a catch-up, of those found stale so far: what its time goes to.</summary>
+    private sealed class EncodingProgress(IProgress<JobProgress> progress, Stopwatch clock)
+    {
+        private long _planned, _done;
+        public void Plan(int count) => _planned += count;
+        public void Done(int count)
+        {
+            _done += count;
+            progress.Report(new JobProgress("encode", _done, Math.Max(_done, _planned), clock.Elapsed, "sentences"));
+        }
+    }
+
+    private EncodingProgress? _encoding;
+    private const int EncodeChunk = 256;
+
+    /// <summary>Encodes <paramref name="texts"/>, in chunks when a catch-up reports progress, counting every text and sentence encoded.</summary>
+    private float[][] Encode(Func<IReadOnlyList<string>, float[][]> encode, IReadOnlyList<string> texts)
+    {
+        if (_encoding is not { } counter) return encode(texts);
+        counter.Plan(texts.Count);
+        var result = new List<float[]>(texts.Count);
+        for (var at = 0; at < texts.Count; at += EncodeChunk)
+        {
+            var chunk = texts.Skip(at).Take(EncodeChunk).ToList();
+            result.AddRange(encode(chunk));
+            counter.Done(chunk.Count);
+        }
+        return result.ToArray();
     }
 
     /// <summary>
@@ -95,7 +127,9 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         var gone = ids.Where(id => !texts.ContainsKey(id)).ToList();
         vectors.Delete(kind, gone);
         if (texts.Count == 0) return 0;
-        var hashes = texts.ToDictionary(t => t.Key, t => EmbeddingCache.Key(t.Value));
+        // An expert's vectors are made another way than a result's (the profile vector is the mean of its sentences'), so
+        // their hash says so: vectors stored before that rule are stale and get recomputed.
+        var hashes = texts.ToDictionary(t => t.Key, t => EmbeddingCache.Key(kind == RecordKind.Expert ? ExpertProfileRule + t.Value : t.Value));
         var computed = 0;
 
         // Sentence vectors, by language: MiniLM for texts under half Chinese, bge-small-zh for the rest (when the model
@@ -141,21 +175,22 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         Dictionary<string, string> hashes)
     {
         if (ids.Count == 0) return 0;
+        if (kind == RecordKind.Expert) return Profiles(ids, key, passageKey, encode, records, texts, hashes);
         var computed = 0;
         var stored = vectors.Hashes(kind, key, ids);
         var toEmbed = ids.Where(id => stored.GetValueOrDefault(id) != hashes[id]).ToList();
         if (toEmbed.Count > 0)
         {
-            var encoded = (kind == RecordKind.Need ? encodeQuery : encode)(toEmbed.Select(id => texts[id]).ToList());
+            var encoded = Encode(kind == RecordKind.Need ? encodeQuery : encode, toEmbed.Select(id => texts[id]).ToList());
             vectors.Put(kind, key, toEmbed.Select((id, i) => new StoredVector(id, hashes[id], encoded[i])));
             computed += toEmbed.Count;
         }
         if (kind == RecordKind.Need) return computed;
         var storedPassages = vectors.Hashes(kind, passageKey, ids);
         var passages = ids.Where(id => storedPassages.GetValueOrDefault(id) != hashes[id])
-            .Select(id => (Id: id, Sentences: RecordTexts.Passages(records[id].Body))).Where(p => p.Sentences.Count > 0).ToList();
+            .Select(id => (Id: id, Sentences: RecordTexts.PassagesOf(kind, records[id].Body))).Where(p => p.Sentences.Count > 0).ToList();
         if (passages.Count == 0) return computed;
-        var sentenceVectors = encode(passages.SelectMany(p => p.Sentences).ToList());
+        var sentenceVectors = Encode(encode, passages.SelectMany(p => p.Sentences).ToList());
         var at = 0;
         var put = new List<StoredVector>(passages.Count);
         foreach (var (id, sentences) in passages)
@@ -165,6 +200,43 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         }
         vectors.Put(kind, passageKey, put);
         return computed + passages.Count;
+    }
+
+    /// <summary>Marks the hashes of experts' vectors made by the whole-profile rule (see <see cref="Profiles"/>).</summary>
+    private const string ExpertProfileRule = "profile = mean of sentences\n";
+
+    /// <summary>
+    /// Experts' vectors where missing or stale: each sentence of the profile (bio and results, up to
+    /// <see cref="RecordTexts.MaxExpertPassages"/>) encoded, and the profile's vector the L2-normalised mean of them,
+    /// so a 30,000-character profile is one vector of all of it, not of its first tokens. A profile without a body
+    /// (name and areas only) is encoded whole.
+    /// </summary>
+    private int Profiles(IReadOnlyList<string> ids, string key, string passageKey, Func<IReadOnlyList<string>, float[][]> encode,
+        Dictionary<string, (string Text, string Body)> records, Dictionary<string, string> texts, Dictionary<string, string> hashes)
+    {
+        var stored = vectors.Hashes(RecordKind.Expert, key, ids);
+        var storedPassages = vectors.Hashes(RecordKind.Expert, passageKey, ids);
+        var stale = ids.Where(id => stored.GetValueOrDefault(id) != hashes[id] || storedPassages.GetValueOrDefault(id) != hashes[id])
+            .Select(id => (Id: id, Sentences: RecordTexts.PassagesOf(RecordKind.Expert, records[id].Body))).ToList();
+        if (stale.Count == 0) return 0;
+        var withBody = stale.Where(p => p.Sentences.Count > 0).ToList();
+        var sentenceVectors = Encode(encode, withBody.SelectMany(p => p.Sentences).ToList());
+        var whole = stale.Where(p => p.Sentences.Count == 0).ToList();
+        var wholeVectors = whole.Count == 0 ? [] : Encode(encode, whole.Select(p => texts[p.Id]).ToList());
+        var profiles = new List<StoredVector>(stale.Count);
+        var passages = new List<StoredVector>(withBody.Count);
+        var at = 0;
+        foreach (var (id, sentences) in withBody)
+        {
+            var own = sentenceVectors.Skip(at).Take(sentences.Count).ToList();
+            at += sentences.Count;
+            profiles.Add(new StoredVector(id, hashes[id], VectorModels.MeanDirection(own)));
+            passages.Add(new StoredVector(id, hashes[id], VectorModels.Join(own)));
+        }
+        profiles.AddRange(whole.Select((p, i) => new StoredVector(p.Id, hashes[p.Id], wholeVectors[i])));
+        vectors.Put(RecordKind.Expert, key, profiles);
+        if (passages.Count > 0) vectors.Put(RecordKind.Expert, passageKey, passages);
+        return profiles.Count + passages.Count;
     }
 
     /// <summary>The texts (and bodies, for sentence vectors) of the live records among <paramref name="ids"/>.</summary>

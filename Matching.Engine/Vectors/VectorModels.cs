@@ -71,6 +71,18 @@ public sealed record VectorModels(string EmbeddingModel, int EmbeddingMaxTokens,
 
     /// <summary>Passage vectors as the one blob they are stored in.</summary>
     public static float[] Join(IEnumerable<float[]> passages) => passages.SelectMany(v => v).ToArray();
+
+    /// <summary>The L2-normalised mean of unit vectors (their common direction); the first when they cancel out.</summary>
+    public static float[] MeanDirection(IReadOnlyList<float[]> vectors)
+    {
+        var mean = new float[vectors[0].Length];
+        foreach (var v in vectors)
+            for (var i = 0; i < mean.Length; i++) mean[i] += v[i];
+        var norm = MathF.Sqrt(mean.Sum(x => x * x));
+        if (norm < 1e-6f) return vectors[0];
+        for (var i = 0; i < mean.Length; i++) mean[i] /= norm;
+        return mean;
+    }
 }
 
 /// <summary>

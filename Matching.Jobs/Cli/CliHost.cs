@@ -25,10 +25,12 @@ internal static class CliHost
     }
 
     /// <summary>A host with the engine's services only, quiet logging, for one-shot verbs.</summary>
-    public static IHost Services(string? data)
+    /// <remarks>With <paramref name="quietModels"/>, the model host logs errors only: the verb says itself which model it scored with, or that it needs none.</remarks>
+    public static IHost Services(string? data, bool quietModels = false)
     {
         var builder = Builder(data);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (quietModels) builder.Logging.AddFilter(typeof(Engine.Scoring.ModelHost).FullName, LogLevel.Error);
         builder.Services.AddOptions<MatchingOptions>().BindConfiguration(MatchingOptions.SectionName).ValidateDataAnnotations();
         builder.Services.AddMatchingEngineServices();
         return builder.Build();
@@ -43,7 +45,7 @@ internal static class CliHost
     public static IHost? Scoring(string? data, IReadOnlyList<string>? modelFolders, bool requireModel, out string? error)
     {
         error = null;
-        var host = Services(data);
+        var host = Services(data, quietModels: true);
         Engine.Storage.Migrator.Migrate(host.Services.GetRequiredService<Engine.Storage.MatchingDatabase>());
         var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MatchingOptions>>().Value;
         var folders = modelFolders ?? host.Services.GetRequiredService<Engine.Scoring.ModelRegistry>().ServingFolders(options)

@@ -115,6 +115,10 @@ internal static class RankingVerbs
                     reports.Add(BeirDataset.Load(beirDir.FullName, report));
             }
             RecordsWorkspace? chinese = null;
+            // The records source's lists by group, and its judgements: the expert blend is chosen on them.
+            var recordLists = new Dictionary<string, QueryCandidates>();
+            IReadOnlyList<Engine.Records.Judgement> recordJudgements = [];
+            var recordSource = "";
             try
             {
                 if (parse.GetValue(demo) || parse.GetValue(fromData))
@@ -126,6 +130,7 @@ internal static class RankingVerbs
                         : RecordsWorkspace.FromDatabase(databaseFile, Path.GetTempPath(), Analyzer(), Synonyms(), topicParameters, encoders);
                     servingTopics = chinese.Topics;
                     var judgements = chinese.Store.Judgements();
+                    (recordJudgements, recordSource) = (judgements, source);
                     Console.WriteLine($"train {source}: {judgements.Count:N0} judgements (" +
                         string.Join(", ", judgements.GroupBy(j => j.Source).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count():N0}")) + ")");
                     foreach (var kind in new[] { RecordKind.Result, RecordKind.Expert })
@@ -137,10 +142,14 @@ internal static class RankingVerbs
                             needs++;
                             AddRows(rows, $"{source}-{kind.Name()}:{q.QueryId}", q);
                             foldKeys[$"{source}-{kind.Name()}:{q.QueryId}"] = q.QueryId;
+                            recordLists[$"{source}-{kind.Name()}:{q.QueryId}"] = q;
                         }
                         dataSummary[$"{source}-{kind.Name()}s"] = $"{rows.Count - before:N0} rows over {needs} needs ({(source == "demo" ? "demo/judgements.tsv" : databaseFile)})";
                         Console.WriteLine($"train {source} {kind.Name()}s: {rows.Count - before:N0} rows over {needs} needs");
                     }
+                    // Judgements that carry the vector the pair was shown with train on it; the rest are recomputed.
+                    Console.WriteLine($"train {source}: {chinese.LoggedRows:N0} judged rows as they were shown (logged vectors), {chinese.RecomputedRows:N0} recomputed from the records now");
+                    dataSummary[$"{source}-logged"] = $"{chinese.LoggedRows:N0} judged rows from logged vectors, {chinese.RecomputedRows:N0} recomputed";
                 }
                 string FoldKey(string group) => foldKeys.GetValueOrDefault(group, group);
 
@@ -152,7 +161,18 @@ internal static class RankingVerbs
                     return 0;
                 }
                 var absolute = AbsoluteScorer.DefaultHyperParameters;
-                var scorers = ModelTrainer.Train(rows, hp, FoldKey, metrics, Console.WriteLine, byLanguage, absolute);
+                var outOfFold = new Dictionary<string, (double[] Shown, double[] Absolute)>();
+                var scorers = ModelTrainer.Train(rows, hp, FoldKey, metrics, Console.WriteLine, byLanguage, absolute, outOfFold);
+                ExpertBlend? expertBlend = null;
+                IReadOnlyList<ExpertBlend.Figures>? blendFigures = null;
+                if (chinese is not null)
+                {
+                    var judgedExperts = ExpertBlend.JudgedPairs(recordJudgements, chinese.Store, ModelTrainer.PairScores(recordSource, recordLists, outOfFold));
+                    (expertBlend, blendFigures) = ExpertBlend.Choose(judgedExperts, scorers.Any(x => x.Absolute is not null));
+                    Console.WriteLine($"experts: {judgedExperts.Count} judged (need, expert) pairs with out-of-fold scores; blend {expertBlend}");
+                    foreach (var f in blendFigures)
+                        Console.WriteLine($"  {f.Blend}: ndcg@10={f.Ndcg:F4} loss={(f.CrossNeed.Pairs > 0 ? f.CrossNeed.Loss.ToString("F4", CultureInfo.InvariantCulture) : "–")} ({f.CrossNeed.Pairs} pairs)");
+                }
                 if (servingTopics is null && dataset is not null)
                     servingTopics = TopicModel.Fit(dataset.Corpus.Select(BeirWorkspace.EmbeddingText), Analyzer(), topicParameters);
                 var bundle = new ModelBundle
@@ -162,7 +182,7 @@ internal static class RankingVerbs
                         Version = parse.GetValue(version)!, TrainedAt = DateTimeOffset.UtcNow, Features = FeatureSchema.Names,
                         EmbeddingModel = VectorModels.MiniLm, EmbeddingMaxTokens = tokens, ChineseEmbeddingModel = encoders.ChineseModel,
                         ChineseEmbeddingMaxTokens = encoders.ChineseMaxTokens, DenseCandidates = encoders.DenseK, Ranker = hp, RankerByLanguage = byLanguage, Topics = topicParameters,
-                        AbsoluteFeatures = AbsoluteFeatures.Names, Absolute = absolute,
+                        AbsoluteFeatures = AbsoluteFeatures.Names, Absolute = absolute, ExpertBlend = expertBlend,
                         ShownScores = scorers.ToDictionary(x => x.Language, x => x.ShowsAbsolute ? ModelBundle.ShownAbsolute : ModelBundle.ShownRanker),
                         Languages = scorers.Select(x => x.Language).ToList(), Data = dataSummary, Metrics = metrics, MatchFloor = ModelBundle.FloorOf(scorers),
                     },
@@ -193,7 +213,7 @@ internal static class RankingVerbs
 
                 var folder = parse.GetValue(output)!.FullName;
                 bundle.Save(folder);
-                File.WriteAllText(Path.Combine(folder, "model-card.md"), ModelCard.Write(bundle, rows));
+                File.WriteAllText(Path.Combine(folder, "model-card.md"), ModelCard.Write(bundle, rows, blendFigures));
                 Console.WriteLine($"train: wrote model {bundle.Version} to {folder} ({hp}) in {clock.Elapsed.TotalSeconds:N0} s");
                 return 0;
 
@@ -262,7 +282,10 @@ internal static class RankingVerbs
                 else
                 {
                     judgements = RecordsWorkspace.HeldOutJudgements();
-                    workspace = RecordsWorkspace.FromDemo(Path.GetTempPath(), Analyzer(), Synonyms(), topics, encoders);
+                    // With a model, its vectors as a server with it would store them (so the expert check scores as serving does).
+                    workspace = bundle is not null
+                        ? RecordsWorkspace.FromDemo(Path.GetTempPath(), Analyzer(), Synonyms(), bundle)
+                        : RecordsWorkspace.FromDemo(Path.GetTempPath(), Analyzer(), Synonyms(), topics, encoders);
                     name = "demo-heldout";
                 }
                 using (workspace)
@@ -271,7 +294,11 @@ internal static class RankingVerbs
                     var (bm25, learned) = Compare(lists, bundle);
                     Console.WriteLine($"evaluate {name}: {bm25.Ndcg.Count} needs with a relevant judged result, BM25 top {depth} re-ranked by {by}");
                     Report(name, bm25, learned, null, clock.Elapsed);
-                    if (bundle is not null) CrossNeed(name, lists, judgements, bundle);
+                    if (bundle is not null)
+                    {
+                        CrossNeed(name, lists, judgements, bundle);
+                        Experts(name, workspace, judgements, bundle);
+                    }
                 }
                 return 0;
             }
@@ -405,6 +432,38 @@ internal static class RankingVerbs
         var absoluteLoss = byAbsolute is null ? "" : $" absolute={byAbsolute.Loss:F4}";
         Console.WriteLine($"cross-need {name}: {byRanker.Pairs} pairs of needs judging one result differently (judged pairs not in the lists, experts' included: {graded.Count - ranker.Count}); " +
                           $"in order ranker={byRanker.InOrder:F4}{absoluteText}; grade-gap weighted loss ranker={byRanker.Loss:F4}{absoluteLoss}");
+    }
+
+    /// <summary>
+    /// The expert-assignment check, shaped as the benchmark is: every judged (need, expert) pair scored through the
+    /// serving path (as score-pairs scores it: the profile and every result of the expert, retrieved or not), and per
+    /// expert, the pairs of needs judged with different grades out of order, weighted by the gap (ties half) — by the
+    /// model's blend, and by the fixed blend of earlier models for comparison.
+    /// </summary>
+    private static void Experts(string name, RecordsWorkspace workspace, IReadOnlyList<Engine.Records.Judgement> judgements, ModelBundle bundle)
+    {
+        var scorer = workspace.Scorer(Taxonomy());
+        var store = workspace.Store;
+        var byNeed = new Dictionary<string, (Dictionary<string, ScoredCandidate> Profiles, Dictionary<string, ScoredCandidate> Results)>();
+        (double, double) Pair(ScoredCandidate c) => (c.Score, c.Absolute ?? c.Score);
+        (double, double)? Score(RecordKind kind, string needId, string id)
+        {
+            if (!byNeed.TryGetValue(needId, out var scored))
+            {
+                if (store.GetNeed(needId) is not { } need) return null;
+                var experts = judgements.Where(j => j.NeedId == needId).Select(j => j.CandidateId).Distinct().ToList();
+                var live = store.GetExperts(experts).Where(e => e.Status == RecordStatus.Active).Select(e => e.Id).ToList();
+                var own = store.ResultsOfExperts(live).SelectMany(g => g).Where(r => r.Status == RecordStatus.Active).Select(r => r.Id).Distinct().ToList();
+                byNeed[needId] = scored = (scorer.ScorePairs(bundle, need, RecordKind.Expert, live).ToDictionary(c => c.Candidate.Id),
+                    scorer.ScorePairs(bundle, need, RecordKind.Result, own).ToDictionary(c => c.Candidate.Id));
+            }
+            return (kind == RecordKind.Expert ? scored.Profiles : scored.Results).TryGetValue(id, out var c) ? Pair(c) : null;
+        }
+        var judged = ExpertBlend.JudgedPairs(judgements, store, Score);
+        var chosen = ExpertBlend.Measure(bundle.Experts, judged);
+        var legacy = ExpertBlend.Measure(ExpertBlend.Legacy, judged);
+        Console.WriteLine($"experts {name}: {judged.Count} judged (need, expert) pairs, {chosen.CrossNeed.Pairs} pairs of needs one expert is judged differently for; " +
+                          $"loss blend={chosen.CrossNeed.Loss:F4} fixed={legacy.CrossNeed.Loss:F4}; ndcg@10 of each need's judged experts blend={chosen.Ndcg:F4} fixed={legacy.Ndcg:F4} (blend: {bundle.Experts})");
     }
 
     /// <summary>

@@ -39,14 +39,14 @@ public static class RecordEndpoints
                         Detail = $"no need '{RowParser.Printable(id)}' with a live result or expert '{RowParser.Printable(candidateId)}'",
                     }))
             .WithSummary("Score and explain one (need, result) or (need, expert) pair, in the match list or not");
-        group.MapPost("/{id}/feedback", (string id, Feedback feedback, ClaimsPrincipal user, RecordStore store) =>
+        group.MapPost("/{id}/feedback", (string id, Feedback feedback, ClaimsPrincipal user, RecordStore store, MatchLists matches) =>
         {
             if (MatchesOf(store, id, user.ToViewer()) is null) return Results.NotFound(Missing("need", id));
             var candidate = feedback.CandidateId ?? "";
             if (store.ExistingIds(RecordKind.Result, [candidate]).Count == 0 && store.ExistingIds(RecordKind.Expert, [candidate]).Count == 0)
                 return Results.Problem(statusCode: 400, title: "Invalid feedback", detail: $"no result or expert '{RowParser.Printable(candidate)}'");
             using var writer = store.BeginWrite();
-            writer.Upsert(new Judgement(id, candidate, feedback.Helpful ? FeedbackUp : FeedbackDown, "feedback"));
+            writer.Upsert(matches.Feedback(id, candidate, feedback.Helpful ? FeedbackUp : FeedbackDown));
             writer.Commit();
             return Results.NoContent();
         }).WithSummary("Thumbs up or down on a match: a judgement (up 2, down 0) for the next training run");

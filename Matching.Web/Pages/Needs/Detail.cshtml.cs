@@ -33,7 +33,7 @@ public sealed class DetailModel(MatchLists matches, RecordStore store, AuditLog 
         if (candidateId.Length > PageResults.MaxIdLength || (store.GetResult(candidateId) is null && store.GetExpert(candidateId) is null)) return BadRequest();
         using (var writer = store.BeginWrite())
         {
-            writer.Upsert(new Judgement(id, candidateId, helpful ? Apis.RecordEndpoints.FeedbackUp : Apis.RecordEndpoints.FeedbackDown, "feedback"));
+            writer.Upsert(matches.Feedback(id, candidateId, helpful ? Apis.RecordEndpoints.FeedbackUp : Apis.RecordEndpoints.FeedbackDown));
             writer.Commit();
         }
         Message = helpful ? Text.T("已记录：这条匹配有用。模型下次训练时会参考。") : Text.T("已记录：这条匹配不相关。模型下次训练时会参考。");

@@ -55,6 +55,38 @@ public class PassageVectorsTests : IDisposable
     }
 
     [Fact]
+    public void AnExpertsProfileVector_IsTheMeanDirectionOfEverySentence_SoTheEndOfALongProfileCounts()
+    {
+        // A profile far longer than the encoder's 256 tokens: 60 sentences of bio, then a result on another subject.
+        var bio = string.Join(" ", Enumerable.Range(1, 60).Select(i => $"Study {i} measured the thermal conductivity of polymer composite sample number {i} at room temperature."));
+        const string late = "Deep reinforcement learning schedules charging of electric bus fleets at depots.";
+        using (var writer = _data.Store.BeginWrite())
+        {
+            writer.Upsert(new Expert { Id = "e-long", Name = "Dr. Long", Areas = ["polymer composites"], Bio = bio });
+            writer.Upsert(new ResearchResult { Id = "r-late", Title = "Fleet charging", Abstract = late, Experts = ["e-long"], Language = "en" });
+            writer.Commit();
+        }
+        var vectors = new RecordVectors(_data.Database);
+        var models = Models("topics:e");
+        using (var maintainer = new VectorMaintainer(_data.Store, vectors))
+            maintainer.CatchUp(models);
+
+        var profile = vectors.Get(RecordKind.Expert, models.EmbeddingKey, ["e-long"])["e-long"].Vector;
+        var passages = VectorModels.Split(vectors.Get(RecordKind.Expert, models.PassageKey, ["e-long"])["e-long"].Vector, MiniLmEncoder.Dimensions);
+        var body = RecordTexts.BodyOf(_data.Store.GetExpert("e-long")!, _data.Store.ResultsOfExperts(["e-long"])["e-long"]);
+        // Every sentence has its vector (more than an abstract's 40), the result's last.
+        Assert.Equal(RecordTexts.PassagesOf(RecordKind.Expert, body).Count, passages.Length);
+        Assert.True(passages.Length > RecordTexts.MaxPassages);
+        using var encoder = new MiniLmEncoder(256);
+        Assert.True(MiniLmEncoder.Cosine(encoder.Encode([$"Fleet charging：{late}"])[0], passages[^1]) > 0.9999f);
+        // The profile vector is their normalised mean, not the vector of the first 256 tokens.
+        var mean = VectorModels.MeanDirection(passages);
+        Assert.True(MiniLmEncoder.Cosine(mean, profile) > 0.9999f);
+        var firstTokens = encoder.Encode([RecordTexts.Of(_data.Store.GetExpert("e-long")!, _data.Store.ResultsOfExperts(["e-long"])["e-long"])])[0];
+        Assert.True(MiniLmEncoder.Cosine(firstTokens, profile) < 0.9999f);
+    }
+
+    [Fact]
     public void ARecordWhoseTextBecomesChinese_LosesItsSentenceVectors_AndKeepsNothingStale()
     {
         using (var writer = _data.Store.BeginWrite())
