@@ -38,6 +38,42 @@ public class ScorePairsTests() : CliScratch("matching-pairs-")
     }
 
     [Fact]
+    public void ScorePairs_ByEachScore_AndBm25WithoutAModel_EndsWithItsSummary()
+    {
+        var import = CliRunner.Invoke("import", "--data", Data, "--organisations", DemoFile("organisations.jsonl"), "--experts", DemoFile("experts.jsonl"),
+            "--results", DemoFile("results.jsonl"), "--needs", DemoFile("needs.jsonl"));
+        Assert.True(import.ExitCode == 0, import.Output + import.Error);
+        var pairs = Path.Combine(Root, "pairs.tsv");
+        File.WriteAllText(pairs, "n-display-01\tr-display-07\nn-display-01\tr-agri-01\nn-display-01\te-display-04\n");
+        Dictionary<string, double> Scores(string file) => File.ReadAllLines(file).Select(l => l.Split('\t')).ToDictionary(l => l[1], l => double.Parse(l[2], CultureInfo.InvariantCulture));
+
+        var ranker = CliRunner.Invoke("score-pairs", "--data", Data, "--pairs", pairs, "--out", Path.Combine(Root, "ranker.tsv"), "--score", "ranker");
+        Assert.True(ranker.ExitCode == 0, ranker.Output + ranker.Error);
+        Assert.Contains($"3 pairs scored by model {ShippedModel.Version} (ranker score)", ranker.Output);
+        // The summary is the last thing on stdout: no native library output flushed after it.
+        Assert.StartsWith("score-pairs: ", ranker.Output.TrimEnd().Split('\n')[^1]);
+        var byRanker = Scores(Path.Combine(Root, "ranker.tsv"));
+        Assert.All(byRanker.Values, v => Assert.InRange(v, 0, 1));
+        Assert.True(byRanker["r-display-07"] > byRanker["r-agri-01"]);
+
+        // BM25 needs no model: an empty model folder is no error for it, and it says what it scored by.
+        var empty = Path.Combine(Root, "no-model");
+        Directory.CreateDirectory(empty);
+        var bm25 = CliRunner.Invoke("score-pairs", "--data", Data, "--pairs", pairs, "--out", Path.Combine(Root, "bm25.tsv"), "--score", "bm25", "--model", empty);
+        Assert.True(bm25.ExitCode == 0, bm25.Output + bm25.Error);
+        Assert.Contains("3 pairs scored by BM25 (no model)", bm25.Output);
+        Assert.DoesNotContain("BM25 order", bm25.Output + bm25.Error);
+        var byBm25 = Scores(Path.Combine(Root, "bm25.tsv"));
+        Assert.True(byBm25["r-display-07"] > byBm25["r-agri-01"]);
+
+        // The absolute score needs a model: one clear error, not a warning beside it.
+        var refused = CliRunner.Invoke("score-pairs", "--data", Data, "--pairs", pairs, "--out", Path.Combine(Root, "abs.tsv"), "--model", empty);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--score bm25 needs no model", refused.Error);
+        Assert.DoesNotContain("BM25 order", refused.Output + refused.Error);
+    }
+
+    [Fact]
     public void Evaluate_OnADataDirectorysRecords_WithAJudgementsFile_PrintsBothRankings()
     {
         var import = CliRunner.Invoke("import", "--data", Data, "--organisations", DemoFile("organisations.jsonl"), "--experts", DemoFile("experts.jsonl"),
