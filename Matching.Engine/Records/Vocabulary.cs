@@ -15,6 +15,15 @@ public static class Vocabulary
     /// <summary>Need visibility levels.</summary>
     public static readonly IReadOnlyList<string> Visibilities = ["public", "summary", "organisers"];
 
+    private static readonly Dictionary<string, string> InEnglish = new()
+    {
+        ["实验室"] = "lab", ["小试"] = "small-scale trial", ["中试"] = "pilot", ["产业化"] = "industrialised",
+        ["转让"] = "transfer", ["许可"] = "licence", ["合作开发"] = "co-development", ["作价入股"] = "equity investment", ["技术服务"] = "technical service",
+    };
+
+    /// <summary>A maturity stage or cooperation mode as English sentences name it (the pages' English terms, lower case); other values as they are.</summary>
+    public static string English(string? term) => term is null ? "" : InEnglish.GetValueOrDefault(term, term);
+
     private static readonly Dictionary<string, string> MaturityAliases = new(StringComparer.OrdinalIgnoreCase)
     {
         ["实验室"] = "实验室", ["实验室阶段"] = "实验室", ["lab"] = "实验室", ["laboratory"] = "实验室",

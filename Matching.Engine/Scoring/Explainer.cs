@@ -260,14 +260,14 @@ public sealed class Explainer(ModelHost models, MatchScorer scorer, RecordStore 
             case "maturity":
                 if (f("has_maturity_gap") == 0) return ("一方未注明成熟度", "Maturity is not stated on one side", 0);
                 var gap = f("maturity_gap");
-                return gap == 0 ? ($"成果处于{c.Maturity}阶段，符合需求", $"The result is at the {c.Maturity} stage the need asks for", 1)
-                    : gap > 0 ? ($"成果已到{c.Maturity}阶段，高于需求的{need.Maturity}", $"The result is further along ({c.Maturity}) than the need asks ({need.Maturity})", 1)
-                    : ($"成果处于{c.Maturity}阶段，尚未达到需求的{need.Maturity}", $"The result ({c.Maturity}) is less mature than the need asks ({need.Maturity})", -1);
+                return gap == 0 ? ($"成果处于{c.Maturity}阶段，符合需求", $"The result is at the {Vocabulary.English(c.Maturity)} stage the need asks for", 1)
+                    : gap > 0 ? ($"成果已到{c.Maturity}阶段，高于需求的{need.Maturity}", $"The result is further along ({Vocabulary.English(c.Maturity)}) than the need asks ({Vocabulary.English(need.Maturity)})", 1)
+                    : ($"成果处于{c.Maturity}阶段，尚未达到需求的{need.Maturity}", $"The result ({Vocabulary.English(c.Maturity)}) is less mature than the need asks ({Vocabulary.English(need.Maturity)})", -1);
             case "cooperation":
                 if (f("has_cooperation_overlap") == 0) return ("一方未注明合作方式", "Cooperation modes are not stated on one side", 0);
                 var modes = need.Cooperation.Intersect(c.Cooperation).ToList();
-                return modes.Count > 0 ? ($"合作方式一致：{string.Join("、", modes)}", $"Cooperation modes in common: {string.Join(", ", modes)}", 1)
-                    : ($"合作方式不一致（需求：{string.Join("、", need.Cooperation)}）", $"No cooperation mode in common (need: {string.Join(", ", need.Cooperation)})", -1);
+                return modes.Count > 0 ? ($"合作方式一致：{string.Join("、", modes)}", $"Cooperation modes in common: {string.Join(", ", modes.Select(Vocabulary.English))}", 1)
+                    : ($"合作方式不一致（需求：{string.Join("、", need.Cooperation)}）", $"No cooperation mode in common (need: {string.Join(", ", need.Cooperation.Select(Vocabulary.English))})", -1);
             case "money":
                 if (f("has_money_fit") == 0) return ("一方未注明预算或报价", "Budget or price is not stated on one side", 0);
                 return f("money_fit") >= 1 ? ("报价在预算之内", "The price fits the budget", 1) : ("报价高于预算", "The price is above the budget", -1);

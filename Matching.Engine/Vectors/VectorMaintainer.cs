@@ -48,6 +48,7 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         {
             var clock = Stopwatch.StartNew();
             _encoding = progress is null ? null : new EncodingProgress(progress, clock);
+            _cancellation = cancellationToken;
             var cursorName = CursorOf(bundle);
             var from = vectors.Cursor(cursorName);
             var last = store.LastSeq();
@@ -74,6 +75,7 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         finally
         {
             _encoding = null;
+            _cancellation = CancellationToken.None;
             _gate.Release();
         }
     }
@@ -91,19 +93,25 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
     }
 
     private EncodingProgress? _encoding;
+    private CancellationToken _cancellation;
     private const int EncodeChunk = 256;
 
-    /// <summary>Encodes <paramref name="texts"/>, in chunks when a catch-up reports progress, counting every text and sentence encoded.</summary>
+    /// <summary>
+    /// Encodes <paramref name="texts"/>, in chunks when a catch-up reports progress or may be cancelled: each chunk
+    /// counts its texts and sentences, and a stop (the job server shutting down) ends the catch-up within one chunk —
+    /// the batch's cursor has not moved, so the next catch-up redoes what was not stored.
+    /// </summary>
     private float[][] Encode(Func<IReadOnlyList<string>, float[][]> encode, IReadOnlyList<string> texts)
     {
-        if (_encoding is not { } counter) return encode(texts);
-        counter.Plan(texts.Count);
+        if (_encoding is null && !_cancellation.CanBeCanceled) return encode(texts);
+        _encoding?.Plan(texts.Count);
         var result = new List<float[]>(texts.Count);
         for (var at = 0; at < texts.Count; at += EncodeChunk)
         {
+            _cancellation.ThrowIfCancellationRequested();
             var chunk = texts.Skip(at).Take(EncodeChunk).ToList();
             result.AddRange(encode(chunk));
-            counter.Done(chunk.Count);
+            _encoding?.Done(chunk.Count);
         }
         return result.ToArray();
     }

@@ -243,9 +243,13 @@ internal static class RankingVerbs
         var folds = new Option<int>("--folds") { Description = "cross-validate on the BEIR split instead of using the model: a ranker per fold trained on the other folds, measured out of fold" };
         var holdOut = new Option<bool>("--hold-out") { Description = "evaluate on the share of the split train holds out (its hash split; see train --hold-out)" };
         var reverse = new Option<bool>("--reverse") { Description = "also the reverse direction (results → needs): for every document with a relevant query, the split's queries ranked by BM25, the ranker and the absolute score (with --folds, within each fold)" };
+        var absoluteDefaults = AbsoluteScorer.DefaultHyperParameters;
+        var absoluteTrees = new Option<int>("--absolute-trees") { Description = "with --folds: the absolute scorer's trees (to tune it on a train split)", DefaultValueFactory = _ => absoluteDefaults.Trees };
+        var absoluteLeaves = new Option<int>("--absolute-leaves") { Description = "with --folds: the absolute scorer's leaves", DefaultValueFactory = _ => absoluteDefaults.Leaves };
+        var absoluteMinLeaf = new Option<int>("--absolute-min-leaf") { Description = "with --folds: the absolute scorer's rows per leaf", DefaultValueFactory = _ => absoluteDefaults.MinimumExamplesPerLeaf };
         var analyzer = AnalyzerOption();
         var command = new Command("evaluate", "nDCG@10, MAP@100 and Recall@100: BM25, dense-only and the model, with paired bootstrap intervals")
-            { beir, split, k, modelDir, demo, judgementsFile, folds, holdOut, reverse, analyzer };
+            { beir, split, k, modelDir, demo, judgementsFile, folds, holdOut, reverse, absoluteTrees, absoluteLeaves, absoluteMinLeaf, analyzer };
         command.SetAction(parse =>
         {
             _segmentation = parse.GetValue(analyzer);
@@ -364,7 +368,12 @@ internal static class RankingVerbs
             {
                 // Each fold's queries ranked for each document by that fold's models: scores of two folds come from two
                 // models and are not compared.
-                var absoluteOutOfFold = ModelTrainer.AbsoluteOutOfFold(rows, bundle?.Manifest.Absolute ?? AbsoluteScorer.DefaultHyperParameters, n, id => id);
+                var absoluteHp = (bundle?.Manifest.Absolute ?? AbsoluteScorer.DefaultHyperParameters) with
+                {
+                    Trees = Math.Max(1, parse.GetValue(absoluteTrees)), Leaves = Math.Max(2, parse.GetValue(absoluteLeaves)), MinimumExamplesPerLeaf = Math.Max(1, parse.GetValue(absoluteMinLeaf)),
+                };
+                Console.WriteLine($"absolute scorer per fold: {absoluteHp}");
+                var absoluteOutOfFold = ModelTrainer.AbsoluteOutOfFold(rows, absoluteHp, n, id => id);
                 var scopes = new List<(IReadOnlyList<QueryCandidates>, IReadOnlyList<float[]>, IReadOnlyList<float[]?>)>();
                 for (var f = 0; f < n; f++)
                 {
