@@ -66,7 +66,7 @@ public sealed class MatchScorer(FeatureExtractor features, RecordVectors vectors
         if (dense is null || denseK <= 0) return null;
         if (models.KeyFor(text) is not { } key) return null;
         var stored = vectors.Get(kind, key, [id]).GetValueOrDefault(id);
-        if (stored is null || stored.TextHash != Embeddings.EmbeddingCache.Key(text)) return null;
+        if (stored is null || stored.TextHash != VectorMaintainer.HashOf(kind, text)) return null;
         return dense.For(target, key, stored.Vector.Length).Top(stored.Vector, denseK, skip);
     }
 

@@ -58,13 +58,22 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
             {
                 var batch = store.ChangesAfter(from, BatchSize);
                 if (batch.Count == 0) break;
-                foreach (var kind in Kinds)
+                try
                 {
-                    var ids = batch.Where(c => c.Entity == kind.Name()).Select(c => c.EntityId).Distinct().ToList();
-                    // An expert's text holds their results' titles and abstracts.
-                    if (kind == RecordKind.Expert)
-                        ids = ids.Concat(store.GetResults(batch.Where(c => c.Entity == "result").Select(c => c.EntityId).Distinct().ToList()).SelectMany(r => r.Experts)).Distinct().ToList();
-                    if (ids.Count > 0) computed += Compute(bundle, kind, ids);
+                    foreach (var kind in Kinds)
+                    {
+                        var ids = batch.Where(c => c.Entity == kind.Name()).Select(c => c.EntityId).Distinct().ToList();
+                        // An expert's text holds their results' titles and abstracts.
+                        if (kind == RecordKind.Expert)
+                            ids = ids.Concat(store.GetResults(batch.Where(c => c.Entity == "result").Select(c => c.EntityId).Distinct().ToList()).SelectMany(r => r.Experts)).Distinct().ToList();
+                        if (ids.Count > 0) computed += Compute(bundle, kind, ids);
+                    }
+                }
+                catch (StopRequested)
+                {
+                    // Asked to stop mid-batch (the job server is shutting down): what was stored stays (it is current by
+                    // its hash), the cursor stays before the batch, and the catch-up ends as a normal run does.
+                    break;
                 }
                 from = batch[^1].Seq;
                 vectors.SetCursor(cursorName, from);
@@ -94,12 +103,16 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
 
     private EncodingProgress? _encoding;
     private CancellationToken _cancellation;
-    private const int EncodeChunk = 256;
+    /// <summary>Texts per encoder call in a catch-up: the Chinese encoder takes one a call, so 64 are a few seconds even on a busy machine.</summary>
+    private const int EncodeChunk = 64;
+
+    /// <summary>A stop asked for between two chunks of encoding; the catch-up ends there without error.</summary>
+    private sealed class StopRequested : Exception;
 
     /// <summary>
     /// Encodes <paramref name="texts"/>, in chunks when a catch-up reports progress or may be cancelled: each chunk
-    /// counts its texts and sentences, and a stop (the job server shutting down) ends the catch-up within one chunk —
-    /// the batch's cursor has not moved, so the next catch-up redoes what was not stored.
+    /// counts its texts and sentences, and a stop (the job server shutting down) ends the catch-up within one chunk,
+    /// as a finished run: the batch's cursor has not moved, so the next catch-up redoes what was not stored.
     /// </summary>
     private float[][] Encode(Func<IReadOnlyList<string>, float[][]> encode, IReadOnlyList<string> texts)
     {
@@ -108,7 +121,7 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         var result = new List<float[]>(texts.Count);
         for (var at = 0; at < texts.Count; at += EncodeChunk)
         {
-            _cancellation.ThrowIfCancellationRequested();
+            if (_cancellation.IsCancellationRequested) throw new StopRequested();
             var chunk = texts.Skip(at).Take(EncodeChunk).ToList();
             result.AddRange(encode(chunk));
             _encoding?.Done(chunk.Count);
@@ -137,7 +150,7 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
         if (texts.Count == 0) return 0;
         // An expert's vectors are made another way than a result's (the profile vector is the mean of its sentences'), so
         // their hash says so: vectors stored before that rule are stale and get recomputed.
-        var hashes = texts.ToDictionary(t => t.Key, t => EmbeddingCache.Key(kind == RecordKind.Expert ? ExpertProfileRule + t.Value : t.Value));
+        var hashes = texts.ToDictionary(t => t.Key, t => HashOf(kind, t.Value));
         var computed = 0;
 
         // Sentence vectors, by language: MiniLM for texts under half Chinese, bge-small-zh for the rest (when the model
@@ -212,6 +225,9 @@ public sealed class VectorMaintainer(RecordStore store, RecordVectors vectors, M
 
     /// <summary>Marks the hashes of experts' vectors made by the whole-profile rule (see <see cref="Profiles"/>).</summary>
     private const string ExpertProfileRule = "profile = mean of sentences\n";
+
+    /// <summary>The hash a record's stored vectors carry for its text: what says whether they are current.</summary>
+    public static string HashOf(RecordKind kind, string text) => EmbeddingCache.Key(kind == RecordKind.Expert ? ExpertProfileRule + text : text);
 
     /// <summary>
     /// Experts' vectors where missing or stale: each sentence of the profile (bio and results, up to

@@ -71,7 +71,12 @@ public class PassageVectorsTests : IDisposable
         using (var maintainer = new VectorMaintainer(_data.Store, vectors))
             maintainer.CatchUp(models);
 
-        var profile = vectors.Get(RecordKind.Expert, models.EmbeddingKey, ["e-long"])["e-long"].Vector;
+        var stored = vectors.Get(RecordKind.Expert, models.EmbeddingKey, ["e-long"])["e-long"];
+        var profile = stored.Vector;
+        // Readers that check a stored vector is current (the reverse dense list) compute the same hash.
+        var text = RecordTexts.Of(_data.Store.GetExpert("e-long")!, _data.Store.ResultsOfExperts(["e-long"])["e-long"]);
+        Assert.Equal(VectorMaintainer.HashOf(RecordKind.Expert, text), stored.TextHash);
+        Assert.NotEqual(VectorMaintainer.HashOf(RecordKind.Result, text), stored.TextHash);
         var passages = VectorModels.Split(vectors.Get(RecordKind.Expert, models.PassageKey, ["e-long"])["e-long"].Vector, MiniLmEncoder.Dimensions);
         var body = RecordTexts.BodyOf(_data.Store.GetExpert("e-long")!, _data.Store.ResultsOfExperts(["e-long"])["e-long"]);
         // Every sentence has its vector (more than an abstract's 40), the result's last.

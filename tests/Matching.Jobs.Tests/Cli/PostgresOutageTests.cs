@@ -67,7 +67,8 @@ public sealed class PostgresOutageTests() : CliScratch("matching-outage-")
         Assert.All(imports, x => Assert.Equal(Rows, runs.Get(x.Import)!.Report!.Files.Sum(f => f.Accepted)));
         // No job lost: every job the imports were given ended in a final state, none stuck as processing.
         var monitoring = storage.GetMonitoringApi();
-        Assert.Equal(0, monitoring.ProcessingCount());
+        var processing = monitoring.ProcessingJobs(0, 20).Select(j => $"{j.Key} {j.Value.Job?.Type.Name}.{j.Value.Job?.Method.Name} on {j.Value.ServerId} since {j.Value.StartedAt:O}").ToList();
+        Assert.True(processing.Count == 0, "still processing after the server stopped: " + string.Join("; ", processing));
         Assert.Equal(0, monitoring.EnqueuedCount("default"));
     }
 }
