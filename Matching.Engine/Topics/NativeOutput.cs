@@ -21,31 +21,48 @@ public static partial class NativeOutput
         if (!OperatingSystem.IsLinux()) return call();
         lock (Gate)
         {
-            if (!Silenced)
-            {
-                try { return call(); }
-                finally { Flush(); }
-            }
-            Flush();
-            var saved = Dup(1);
-            var devNull = Open("/dev/null", 1 /* O_WRONLY */);
-            if (saved < 0 || devNull < 0)
-            {
-                if (saved >= 0) Close(saved);
-                if (devNull >= 0) Close(devNull);
-                try { return call(); }
-                finally { Flush(); }
-            }
-            Dup2(devNull, 1);
-            Close(devNull);
+            var saved = Silenced ? Redirect() : -1;
             try { return call(); }
             finally
             {
                 Flush();
-                Dup2(saved, 1);
-                Close(saved);
+                if (saved >= 0) Restore(saved);
             }
         }
+    }
+
+    /// <summary>Points stdout at /dev/null (after flushing what is buffered); returns the saved descriptor, or -1 when that cannot be done here.</summary>
+    private static int Redirect()
+    {
+        try
+        {
+            Flush();
+            var saved = Dup(1);
+            if (saved < 0) return -1;
+            var devNull = Open("/dev/null", 1 /* O_WRONLY */);
+            if (devNull < 0 || Dup2(devNull, 1) < 0)
+            {
+                if (devNull >= 0) Close(devNull);
+                Close(saved);
+                return -1;
+            }
+            Close(devNull);
+            return saved;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return -1;
+        }
+    }
+
+    private static void Restore(int saved)
+    {
+        try
+        {
+            Dup2(saved, 1);
+            Close(saved);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
     }
 
     private static void Flush()
