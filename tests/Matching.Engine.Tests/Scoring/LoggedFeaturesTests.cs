@@ -77,6 +77,39 @@ public class LoggedFeaturesTests : IDisposable
     }
 
     [Fact]
+    public void AThumbOnAStoredList_CarriesTheVectorTheListShowed_AndOneOffTheListCarriesNone()
+    {
+        var (models, _, _) = PlanTheDemoEvent();
+        var queries = new Engine.Candidates.QueryBuilder(TempDataDirectory.Analyzer, TaxonomyFiles.DefaultSynonyms());
+        var scorer = new MatchScorer(new FeatureExtractor(_data.Indexes!, _data.Store, queries, TaxonomyFiles.DefaultTaxonomy()), new RecordVectors(_data.Database), _data.Store, _data.Retriever());
+        var stored = new MatchStore(_data.Database);
+        var lists = new MatchLists(_data.Store, _data.Retriever(), models, scorer, stored);
+        var need = _data.Store.GetNeed("n-display-01")!;
+        var computed = lists.Compute(models.Current!, need);
+        stored.StartPass(ShippedModel.Version, _data.Store.LastSeq());
+        stored.Put(_data.Store.LastSeq(), [computed]);
+        stored.CompletePass(ShippedModel.Version);
+
+        // The stored entry reads back with its vector, and the thumb on it carries that vector and the version.
+        var entry = computed.Results[0];
+        Assert.Equal(entry.Features, stored.Get(ShippedModel.Version, need.Id)!.Results[0].Features);
+        var thumb = lists.Feedback(need.Id, entry.CandidateId, 2);
+        Assert.Equal((ShippedModel.Version, "feedback", 2), (thumb.Model, thumb.Source, thumb.Grade));
+        Assert.Equal(entry.Features, thumb.Features);
+        using (var writer = _data.Store.BeginWrite())
+        {
+            writer.Upsert(thumb);
+            writer.Commit();
+        }
+        Assert.Equal(entry.Features, _data.Store.Judgements("feedback").Single().Features);
+
+        // A pair the stored list does not hold: nothing was shown, so nothing is logged.
+        var elsewhere = lists.Feedback(need.Id, "r-agri-01", 0);
+        Assert.Null(elsewhere.Features);
+        Assert.Null(elsewhere.Model);
+    }
+
+    [Fact]
     public void APlannedEvent_KeepsItsScoresAndTheirVersion_WhenANewerModelIsPromoted_WhileListsMoveToIt()
     {
         var (models, lists, events) = PlanTheDemoEvent();
