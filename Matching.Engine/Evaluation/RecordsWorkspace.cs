@@ -61,15 +61,16 @@ public sealed class RecordsWorkspace : IDisposable
 
     /// <summary>
     /// The demo corpus with the vectors <paramref name="bundle"/> serves with (its encoders, its topic model under its
-    /// own key), so <see cref="Scorer"/> scores pairs exactly as a server with that model would.
+    /// own key), so <see cref="Scorer(IndustryTaxonomy)"/> scores pairs exactly as a server with that model would.
     /// </summary>
     public static RecordsWorkspace FromDemo(string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, ModelBundle bundle) =>
         Create(scratchRoot, "demo", analyzer, synonyms, bundle.Topics ?? throw new InvalidDataException($"model {bundle.Version} has no topic model"), EncoderSettings.Of(bundle.Manifest),
             store => new DemoSeeder(store, new Importer(store), withHeldOut: true).SeedIfEmpty(), topicKey: bundle.Manifest.TopicKey);
 
     /// <summary>The serving scorer over this workspace (candidates as serving makes them, pairs as score-pairs scores them).</summary>
-    public MatchScorer Scorer(IndustryTaxonomy taxonomy) =>
-        new(new FeatureExtractor(Indexes, Store, Queries, taxonomy), Vectors, Store, Retriever, new DenseIndexes(Vectors));
+    public MatchScorer Scorer(IndustryTaxonomy taxonomy) => Scorer(new FeatureExtractor(Indexes, Store, Queries, taxonomy));
+
+    private MatchScorer Scorer(FeatureExtractor features) => new(features, Vectors, Store, Retriever, new DenseIndexes(Vectors));
 
     /// <summary>A consistent copy (SQLite online backup) of a data directory's database.</summary>
     public static RecordsWorkspace FromDatabase(string databaseFile, string scratchRoot, MatchingAnalyzer analyzer, SynonymDictionary synonyms, OneOfTopics topics, EncoderSettings? encoders = null)
@@ -131,7 +132,7 @@ public sealed class RecordsWorkspace : IDisposable
     {
         var features = new FeatureExtractor(Indexes, Store, Queries, taxonomy);
         // Candidates as serving makes them: the BM25 top k with the dense list merged in.
-        var scorer = new MatchScorer(features, Vectors, Store, Retriever, new DenseIndexes(Vectors));
+        var scorer = Scorer(features);
         var live = Store.ActiveIds(kind).ToHashSet();
         foreach (var group in judgements.GroupBy(j => j.NeedId).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

@@ -23,7 +23,7 @@ public class LoggedFeaturesTests : IDisposable
     public void Dispose() => _data.Dispose();
 
     /// <summary>The demo with the shipped model serving (lists computed per request) and the demo event planned from its lists.</summary>
-    private (ModelHost Models, MatchLists Lists, EventStore Events) PlanTheDemoEvent()
+    private (ModelHost Models, MatchLists Lists, EventStore Events, MatchScorer Scorer) PlanTheDemoEvent()
     {
         _data.SeedDemo();
         _data.Maintainer().CatchUp();
@@ -34,13 +34,13 @@ public class LoggedFeaturesTests : IDisposable
         var events = new EventStore(_data.Database);
         var lists = new MatchLists(_data.Store, _data.Retriever(), models, scorer);
         Assert.True(DemoEvent.SeedIfMissing(events, new EventPlanner(_data.Store, events, lists)));
-        return (models, lists, events);
+        return (models, lists, events, scorer);
     }
 
     [Fact]
     public void AnOutcome_TrainsOnTheVectorItsMeetingWasPlannedWith_AfterTheResultIsRewritten()
     {
-        var (_, _, events) = PlanTheDemoEvent();
+        var (_, _, events, _) = PlanTheDemoEvent();
 
         // Every scored meeting keeps its model version and the vector its score came from.
         var meetings = events.Meetings(DemoEvent.Id);
@@ -79,9 +79,7 @@ public class LoggedFeaturesTests : IDisposable
     [Fact]
     public void AThumbOnAStoredList_CarriesTheVectorTheListShowed_AndOneOffTheListCarriesNone()
     {
-        var (models, _, _) = PlanTheDemoEvent();
-        var queries = new Engine.Candidates.QueryBuilder(TempDataDirectory.Analyzer, TaxonomyFiles.DefaultSynonyms());
-        var scorer = new MatchScorer(new FeatureExtractor(_data.Indexes!, _data.Store, queries, TaxonomyFiles.DefaultTaxonomy()), new RecordVectors(_data.Database), _data.Store, _data.Retriever());
+        var (models, _, _, scorer) = PlanTheDemoEvent();
         var stored = new MatchStore(_data.Database);
         var lists = new MatchLists(_data.Store, _data.Retriever(), models, scorer, stored);
         var need = _data.Store.GetNeed("n-display-01")!;
@@ -112,7 +110,7 @@ public class LoggedFeaturesTests : IDisposable
     [Fact]
     public void APlannedEvent_KeepsItsScoresAndTheirVersion_WhenANewerModelIsPromoted_WhileListsMoveToIt()
     {
-        var (models, lists, events) = PlanTheDemoEvent();
+        var (models, lists, events, _) = PlanTheDemoEvent();
         events.SetStatus(DemoEvent.Id, EventStatus.Published);
         var planned = events.Meetings(DemoEvent.Id).ToDictionary(m => (m.Enterprise, m.OfferKind, m.OfferId), m => (m.Score, m.Model));
 
