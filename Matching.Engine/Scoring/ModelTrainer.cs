@@ -175,7 +175,20 @@ public static class ModelTrainer
     /// Each group's out-of-fold scores (in row order) and its fold: for every fold, a ranker trained on the other
     /// folds' rows scores this one's. What <c>evaluate --folds</c> measures.
     /// </summary>
-    public static Dictionary<string, (int Fold, float[] Scores)> OutOfFold(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey)
+    public static Dictionary<string, (int Fold, float[] Scores)> OutOfFold(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey) =>
+        ByFold(rows, folds, foldKey, training => training.Count > 0, training => RankerModel.Train(training, hp).Score);
+
+    /// <summary>
+    /// Each group's out-of-fold absolute margins (in row order): for every fold, an absolute classifier trained on the
+    /// other folds' rows scores this one's. Margins of one fold come from one classifier, so they compare with each
+    /// other, not with another fold's.
+    /// </summary>
+    public static Dictionary<string, (int Fold, float[] Scores)> AbsoluteOutOfFold(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey) =>
+        ByFold(rows, folds, foldKey, training => training.Any(r => r.Label >= 1) && !training.All(r => r.Label >= 1), training => AbsoluteScorer.Train(training, hp).Margins);
+
+    /// <summary>The fold loop of both: a model fitted on the other folds' rows (where <paramref name="fits"/> says it can be) scores each group of the fold.</summary>
+    private static Dictionary<string, (int Fold, float[] Scores)> ByFold(List<RankingRow> rows, int folds, Func<string, string> foldKey,
+        Func<List<RankingRow>, bool> fits, Func<List<RankingRow>, Func<IReadOnlyList<float[]>, float[]>> fit)
     {
         var result = new Dictionary<string, (int Fold, float[] Scores)>();
         var groups = rows.GroupBy(r => r.GroupId).Select(g => (g.Key, Rows: g.ToList(), Fold: FoldOf(foldKey(g.Key), folds))).ToList();
@@ -183,29 +196,9 @@ public static class ModelTrainer
         {
             var training = groups.Where(g => g.Fold != f).SelectMany(g => g.Rows).ToList();
             var scored = groups.Where(g => g.Fold == f).ToList();
-            if (training.Count == 0 || scored.Count == 0) continue;
-            var model = RankerModel.Train(training, hp);
-            foreach (var g in scored) result[g.Key] = (f, model.Score(g.Rows.Select(r => r.Features).ToList()));
-        }
-        return result;
-    }
-
-    /// <summary>
-    /// Each group's out-of-fold absolute margins (in row order): for every fold, an absolute classifier trained on the
-    /// other folds' rows scores this one's. Margins of one fold come from one classifier, so they compare with each
-    /// other, not with another fold's.
-    /// </summary>
-    public static Dictionary<string, (int Fold, float[] Margins)> AbsoluteOutOfFold(List<RankingRow> rows, RankerHyperParameters hp, int folds, Func<string, string> foldKey)
-    {
-        var result = new Dictionary<string, (int Fold, float[] Margins)>();
-        var groups = rows.GroupBy(r => r.GroupId).Select(g => (g.Key, Rows: g.ToList(), Fold: FoldOf(foldKey(g.Key), folds))).ToList();
-        for (var f = 0; f < folds; f++)
-        {
-            var training = groups.Where(g => g.Fold != f).SelectMany(g => g.Rows).ToList();
-            var scored = groups.Where(g => g.Fold == f).ToList();
-            if (scored.Count == 0 || !training.Any(r => r.Label >= 1) || training.All(r => r.Label >= 1)) continue;
-            var model = AbsoluteScorer.Train(training, hp);
-            foreach (var g in scored) result[g.Key] = (f, model.Margins(g.Rows.Select(r => r.Features).ToList()));
+            if (scored.Count == 0 || !fits(training)) continue;
+            var score = fit(training);
+            foreach (var g in scored) result[g.Key] = (f, score(g.Rows.Select(r => r.Features).ToList()));
         }
         return result;
     }

@@ -379,7 +379,7 @@ internal static class RankingVerbs
                 {
                     var inFold = queries.Where(q => outOfFold.TryGetValue(q.QueryId, out var s) && s.Fold == f && absoluteOutOfFold.ContainsKey(q.QueryId)).ToList();
                     if (inFold.Count == 0) continue;
-                    scopes.Add((inFold, inFold.Select(q => outOfFold[q.QueryId].Scores).ToList(), inFold.Select(q => (float[]?)absoluteOutOfFold[q.QueryId].Margins).ToList()));
+                    scopes.Add((inFold, inFold.Select(q => outOfFold[q.QueryId].Scores).ToList(), inFold.Select(q => (float[]?)absoluteOutOfFold[q.QueryId].Scores).ToList()));
                 }
                 Reverse($"{dataset.Name}-cv{n}-reverse", scopes);
             }

@@ -7,12 +7,18 @@ namespace Matching.Jobs.Tests.Cli;
 /// <summary>score-pairs through the CLI, as a user runs it, with the model shipped next to the binaries.</summary>
 public class ScorePairsTests() : CliScratch("matching-pairs-")
 {
-    [Fact]
-    public void ScorePairs_ScoresRetrievedAndUnretrievedPairs_AndReportsBadLines()
+    /// <summary>The demo's organisations, experts, results and needs imported into the scratch data directory.</summary>
+    private void ImportDemo()
     {
         var import = CliRunner.Invoke("import", "--data", Data, "--organisations", DemoFile("organisations.jsonl"), "--experts", DemoFile("experts.jsonl"),
             "--results", DemoFile("results.jsonl"), "--needs", DemoFile("needs.jsonl"));
         Assert.True(import.ExitCode == 0, import.Output + import.Error);
+    }
+
+    [Fact]
+    public void ScorePairs_ScoresRetrievedAndUnretrievedPairs_AndReportsBadLines()
+    {
+        ImportDemo();
 
         var pairs = Path.Combine(Root, "pairs.tsv");
         File.WriteAllText(pairs, string.Join("\n",
@@ -40,9 +46,7 @@ public class ScorePairsTests() : CliScratch("matching-pairs-")
     [Fact]
     public void ScorePairs_ByEachScore_AndBm25WithoutAModel_EndsWithItsSummary()
     {
-        var import = CliRunner.Invoke("import", "--data", Data, "--organisations", DemoFile("organisations.jsonl"), "--experts", DemoFile("experts.jsonl"),
-            "--results", DemoFile("results.jsonl"), "--needs", DemoFile("needs.jsonl"));
-        Assert.True(import.ExitCode == 0, import.Output + import.Error);
+        ImportDemo();
         var pairs = Path.Combine(Root, "pairs.tsv");
         File.WriteAllText(pairs, "n-display-01\tr-display-07\nn-display-01\tr-agri-01\nn-display-01\te-display-04\n");
         Dictionary<string, double> Scores(string file) => File.ReadAllLines(file).Select(l => l.Split('\t')).ToDictionary(l => l[1], l => double.Parse(l[2], CultureInfo.InvariantCulture));
@@ -76,9 +80,7 @@ public class ScorePairsTests() : CliScratch("matching-pairs-")
     [Fact]
     public void Evaluate_OnADataDirectorysRecords_WithAJudgementsFile_PrintsBothRankings()
     {
-        var import = CliRunner.Invoke("import", "--data", Data, "--organisations", DemoFile("organisations.jsonl"), "--experts", DemoFile("experts.jsonl"),
-            "--results", DemoFile("results.jsonl"), "--needs", DemoFile("needs.jsonl"));
-        Assert.True(import.ExitCode == 0, import.Output + import.Error);
+        ImportDemo();
         var run = CliRunner.Invoke("evaluate", "--data", Data, "--judgements", DemoFile("judgements.tsv"));
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         Assert.Matches(@"eval judgements ndcg@10 bm25=[01]\.\d{4} model=[01]\.\d{4} recall@100 bm25=[01]\.\d{4} model=[01]\.\d{4}", run.Output);
